@@ -1,0 +1,77 @@
+/**
+ * Errors the datastore throws besides `TypeError`/`RangeError` for bad input.
+ *
+ * @module
+ */
+
+/**
+ * Stored bytes failed a check (checksum, magic, framing) somewhere a torn write cannot explain.
+ *
+ * @example Tell corruption apart
+ * ```ts
+ * import { CorruptionError } from "@starwhale/sdk/datastore";
+ * const e = new CorruptionError("bad checksum", { file: "wal-000001.log", offset: 4096 });
+ * console.assert(e.message.includes("wal-000001.log") && e.offset === 4096);
+ * ```
+ */
+export class CorruptionError extends Error {
+  override name = "CorruptionError";
+  /** The file holding the bad bytes. */
+  readonly file: string;
+  /** Byte offset of the bad record or block in that file. */
+  readonly offset: number;
+
+  /**
+   * @param what What is wrong.
+   * @param where The file and offset.
+   */
+  constructor(what: string, where: { file: string; offset: number; cause?: unknown }) {
+    super(`Corrupt datastore file '${where.file}' at offset ${where.offset}: ${what}`, {
+      cause: where.cause,
+    });
+    this.file = where.file;
+    this.offset = where.offset;
+  }
+}
+
+/**
+ * Another process (or another open `Datastore` in this one) holds the directory's LOCK.
+ *
+ * @example
+ * ```ts
+ * import { DatastoreLockedError } from "@starwhale/sdk/datastore";
+ * console.assert(new DatastoreLockedError("/tmp/ds").name === "DatastoreLockedError");
+ * ```
+ */
+export class DatastoreLockedError extends Error {
+  override name = "DatastoreLockedError";
+  /** The datastore directory. */
+  readonly dir: string;
+
+  /** @param dir The datastore directory. */
+  constructor(dir: string, options?: { cause?: unknown }) {
+    super(
+      `Cannot open datastore '${dir}': it is locked by another open datastore (LOCK held)`,
+      options,
+    );
+    this.dir = dir;
+  }
+}
+
+/**
+ * The datastore was used after `close()`.
+ *
+ * @example
+ * ```ts
+ * import { DatastoreClosedError } from "@starwhale/sdk/datastore";
+ * console.assert(new DatastoreClosedError("update").message.includes("closed"));
+ * ```
+ */
+export class DatastoreClosedError extends Error {
+  override name = "DatastoreClosedError";
+
+  /** @param operation What was attempted. */
+  constructor(operation: string) {
+    super(`Cannot ${operation}: the datastore is closed`);
+  }
+}
