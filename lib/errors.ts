@@ -1,0 +1,193 @@
+/**
+ * Errors the SDK throws besides `TypeError` (wrong shape), `RangeError` (out of range) and
+ * `SyntaxError` (unparsable text). Each has `name` set and keeps the `cause` it was given.
+ *
+ * @module
+ */
+
+/**
+ * A job, model, dataset, project, instance or table does not exist, or a prefix matched nothing.
+ *
+ * @example Tell a missing job apart
+ * ```ts
+ * import { NotFoundError } from "@starwhale/sdk";
+ * const e = new NotFoundError("job", "xm5wnup", { project: "self" });
+ * console.assert(e.name === "NotFoundError" && e.kind === "job" && e.message.includes("xm5wnup"));
+ * ```
+ */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+  /** What was looked for: `job`, `model`, `dataset`, `project`, `instance`, `handler`, ... */
+  readonly kind: string;
+  /** The name, id or URI that was looked for. */
+  readonly value: string;
+
+  /**
+   * @param kind What was looked for.
+   * @param value The name, id or URI that matched nothing.
+   * @param options `project` to name in the message, `detail` to append, `cause`.
+   */
+  constructor(
+    kind: string,
+    value: string,
+    options: { project?: string; detail?: string; cause?: unknown } = {},
+  ) {
+    const where = options.project === undefined ? "" : ` in project '${options.project}'`;
+    const detail = options.detail ? `: ${options.detail}` : "";
+    super(`Cannot find ${kind} '${value}'${where}${detail}`, { cause: options.cause });
+    this.kind = kind;
+    this.value = value;
+  }
+}
+
+/**
+ * A short id or version prefix matched more than one job, model or dataset version.
+ *
+ * @example List what matched
+ * ```ts
+ * import { AmbiguousError } from "@starwhale/sdk";
+ * const e = new AmbiguousError("job", "xm5", ["xm5wnupaaaa", "xm5q2abbbb"]);
+ * console.assert(e.message.includes("matches 2 jobs") && e.matches.length === 2);
+ * ```
+ */
+export class AmbiguousError extends Error {
+  override name = "AmbiguousError";
+  /** What was looked for. */
+  readonly kind: string;
+  /** The prefix given. */
+  readonly value: string;
+  /** Everything the prefix matched (at most the first ten are named in the message). */
+  readonly matches: readonly string[];
+
+  /**
+   * @param kind What was looked for.
+   * @param value The prefix given.
+   * @param matches Everything it matched.
+   */
+  constructor(kind: string, value: string, matches: readonly string[]) {
+    const shown = matches.slice(0, 10).map((m) => m.length > 12 ? `${m.slice(0, 12)}...` : m);
+    const more = matches.length > 10 ? `, and ${matches.length - 10} more` : "";
+    super(
+      `Cannot open ${kind} '${value}': the prefix matches ${matches.length} ${kind}s ` +
+        `(${shown.join(", ")}${more})`,
+    );
+    this.kind = kind;
+    this.value = value;
+    this.matches = matches;
+  }
+}
+
+/**
+ * An operation is not allowed in the job's current status, e.g. pausing a finished job.
+ *
+ * @example Refuse to cancel a finished job
+ * ```ts
+ * import { JobStateError } from "@starwhale/sdk";
+ * const e = new JobStateError("cancel", { id: "xm5wnup", status: "SUCCESS" });
+ * console.assert(e.status === "SUCCESS" && e.message.includes("'xm5wnup'"));
+ * ```
+ */
+export class JobStateError extends Error {
+  override name = "JobStateError";
+  /** The job id. */
+  readonly id: string;
+  /** The job's status when the operation was refused. */
+  readonly status: string;
+
+  /**
+   * @param operation What was attempted (`cancel`, `pause`, ...).
+   * @param state The job id, its status, an optional reason and cause.
+   */
+  constructor(
+    operation: string,
+    state: { id: string; status: string; reason?: string; cause?: unknown },
+  ) {
+    const reason = state.reason ?? `it is ${state.status}`;
+    super(`Cannot ${operation} job '${state.id}': ${reason}`, { cause: state.cause });
+    this.id = state.id;
+    this.status = state.status;
+  }
+}
+
+/**
+ * A Starwhale server answered with an HTTP error or a non-success envelope.
+ *
+ * @example Keep the status and URL
+ * ```ts
+ * import { RemoteError } from "@starwhale/sdk";
+ * const e = new RemoteError("job not found", { status: 404, url: "http://h/api/v1/project/1/job/9" });
+ * console.assert(e.status === 404 && e.message.includes("404"));
+ * ```
+ */
+export class RemoteError extends Error {
+  override name = "RemoteError";
+  /** HTTP status code (0 when the request never got an answer). */
+  readonly status: number;
+  /** The request URL. */
+  readonly url: string;
+  /** The envelope `code`, when the server sent one. */
+  readonly code: string | undefined;
+
+  /**
+   * @param message The server's message, or what went wrong.
+   * @param where The HTTP status, URL, envelope code and cause.
+   */
+  constructor(
+    message: string,
+    where: { status: number; url: string; code?: string; cause?: unknown },
+  ) {
+    super(`Request to ${where.url} failed (HTTP ${where.status}): ${message}`, {
+      cause: where.cause,
+    });
+    this.status = where.status;
+    this.url = where.url;
+    this.code = where.code;
+  }
+}
+
+/**
+ * A handler of a model package failed, or a model package declares no usable handler.
+ *
+ * @example Name the handler
+ * ```ts
+ * import { HandlerError } from "@starwhale/sdk";
+ * const e = new HandlerError("m:step", "boom");
+ * console.assert(e.handler === "m:step" && e.message.includes("boom"));
+ * ```
+ */
+export class HandlerError extends Error {
+  override name = "HandlerError";
+  /** The handler key, `module.path:Qualname`. */
+  readonly handler: string;
+
+  /**
+   * @param handler The handler key.
+   * @param message What went wrong.
+   * @param options The cause.
+   */
+  constructor(handler: string, message: string, options: { cause?: unknown } = {}) {
+    super(`Handler '${handler}' failed: ${message}`, options);
+    this.handler = handler;
+  }
+}
+
+/**
+ * Something the chosen instance cannot do, e.g. dev mode on a standalone instance.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedError } from "@starwhale/sdk";
+ * console.assert(new UnsupportedError("devMode", "standalone").name === "UnsupportedError");
+ * ```
+ */
+export class UnsupportedError extends Error {
+  override name = "UnsupportedError";
+
+  /**
+   * @param what The option or operation.
+   * @param where Which kind of instance refuses it, and why.
+   */
+  constructor(what: string, where: string, options: { cause?: unknown } = {}) {
+    super(`'${what}' is not supported on ${where}`, options);
+  }
+}
