@@ -5,5 +5,25 @@
  * @module
  */
 export type { ColumnSchema, ColumnType, Key, Row, ScalarType, Value } from "./value.ts";
-export { describeValue, INT64_MAX, INT64_MIN, isTuple, SCALAR_TYPES, SwObject, tuple } from "./value.ts";
+export {
+  describeValue,
+  INT64_MAX,
+  INT64_MIN,
+  isTuple,
+  SCALAR_TYPES,
+  SwObject,
+  tuple,
+} from "./value.ts";
 export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./errors.ts";
+export { Datastore } from "./datastore.ts";
+export type {
+  DatastoreOptions,
+  Durability,
+  ScanOptions,
+  TableDesc,
+  TableSchema,
+  TableStats,
+  UpdateOptions,
+} from "./datastore.ts";
+export type { FileLock, ReadableFile, Storage, WritableFile } from "./storage.ts";
+export { denoStorage } from "./storage.ts";

@@ -1,0 +1,259 @@
+/**
+ * Growable byte writer and cursor reader: varints, fixed-width numbers and UTF-8 strings, the
+ * primitives every on-disk structure is built from (see FORMAT.md).
+ *
+ * @module
+ */
+
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder("utf-8", { fatal: true });
+
+/** Appends bytes to a buffer that grows as needed. */
+export class ByteWriter {
+  /** The buffer; valid bytes are `[0, length)`. */
+  buf: Uint8Array;
+  /** Number of bytes written. */
+  length = 0;
+  #view: DataView;
+
+  /** @param capacity Initial capacity in bytes. */
+  constructor(capacity = 4096) {
+    this.buf = new Uint8Array(capacity);
+    this.#view = new DataView(this.buf.buffer);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+
+  /** The written bytes (a view, valid until the next write). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Forgets everything written, keeping the buffer. */
+  reset(): void {
+    this.length = 0;
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = v;
+  }
+
+  u32(v: number): void {
+    this.ensure(4);
+    this.#view.setUint32(this.length, v, true);
+    this.length += 4;
+  }
+
+  /** Overwrites a u32 at an earlier position. */
+  u32At(pos: number, v: number): void {
+    this.#view.setUint32(pos, v, true);
+  }
+
+  f64(v: number): void {
+    this.ensure(8);
+    this.#view.setFloat64(this.length, v, true);
+    this.length += 8;
+  }
+
+  f32(v: number): void {
+    this.ensure(4);
+    this.#view.setFloat32(this.length, v, true);
+    this.length += 4;
+  }
+
+  u16(v: number): void {
+    this.ensure(2);
+    this.#view.setUint16(this.length, v, true);
+    this.length += 2;
+  }
+
+  i64(v: bigint): void {
+    this.ensure(8);
+    this.#view.setBigInt64(this.length, v, true);
+    this.length += 8;
+  }
+
+  /** Unsigned LEB128 for integers in [0, 2^53). */
+  varint(v: number): void {
+    this.ensure(8);
+    const buf = this.buf;
+    let pos = this.length;
+    while (v >= 0x80) {
+      buf[pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    buf[pos++] = v;
+    this.length = pos;
+  }
+
+  /** Zig-zag signed varint for safe integers. */
+  zigzag(v: number): void {
+    this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  /** Length-prefixed UTF-8. */
+  string(s: string): void {
+    const n = s.length;
+    this.ensure(n * 3 + 8);
+    // ASCII fast path: one byte per char, length known up front.
+    let ascii = n < 128;
+    if (ascii) {
+      const buf = this.buf;
+      let pos = this.length + 1;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          ascii = false;
+          break;
+        }
+        buf[pos++] = c;
+      }
+      if (ascii) {
+        buf[this.length] = n;
+        this.length = pos;
+        return;
+      }
+    }
+    const encoded = ENCODER.encode(s);
+    this.varint(encoded.length);
+    this.raw(encoded);
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+}
+
+/** Reads primitives from a byte array at a moving position. */
+export class ByteReader {
+  /** The bytes. */
+  readonly buf: Uint8Array;
+  /** Current position. */
+  pos: number;
+  /** End of the readable region. */
+  readonly end: number;
+  readonly #view: DataView;
+
+  /**
+   * @param buf The bytes.
+   * @param start First readable byte.
+   * @param end One past the last readable byte.
+   */
+  constructor(buf: Uint8Array, start = 0, end: number = buf.length) {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  #need(n: number): void {
+    if (this.pos + n > this.end) {
+      throw new RangeError(`truncated data: need ${n} bytes at offset ${this.pos}`);
+    }
+  }
+
+  u8(): number {
+    this.#need(1);
+    return this.buf[this.pos++];
+  }
+
+  u16(): number {
+    this.#need(2);
+    const v = this.#view.getUint16(this.pos, true);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.#need(4);
+    const v = this.#view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  f32(): number {
+    this.#need(4);
+    const v = this.#view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  f64(): number {
+    this.#need(8);
+    const v = this.#view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  i64(): bigint {
+    this.#need(8);
+    const v = this.#view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  varint(): number {
+    const buf = this.buf;
+    if (this.pos >= this.end) throw new RangeError(`truncated varint at offset ${this.pos}`);
+    let b = buf[this.pos++];
+    if (b < 0x80) return b;
+    let v = b & 0x7f;
+    let mul = 0x80;
+    for (let i = 1; i < 8; i++) {
+      if (this.pos >= this.end) throw new RangeError(`truncated varint at offset ${this.pos}`);
+      b = buf[this.pos++];
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 0x80;
+    }
+    throw new RangeError(`varint too long at offset ${this.pos}`);
+  }
+
+  zigzag(): number {
+    const v = this.varint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  string(): string {
+    const n = this.varint();
+    this.#need(n);
+    const buf = this.buf;
+    const start = this.pos;
+    if (n < 64) {
+      let s = "";
+      let i = start;
+      const stop = start + n;
+      for (; i < stop; i++) {
+        const c = buf[i];
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === stop) {
+        this.pos = stop;
+        return s;
+      }
+    }
+    this.pos = start + n;
+    return DECODER.decode(buf.subarray(start, start + n));
+  }
+
+  raw(n: number): Uint8Array {
+    this.#need(n);
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+}

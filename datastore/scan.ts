@@ -1,0 +1,169 @@
+/**
+ * The read path: a snapshot view of one table (memtables and segments), a k-way merge of their
+ * cursors, and the fold of each key's versions into a row.
+ *
+ * @module
+ */
+
+import { compareKeys } from "./key.ts";
+import { lowerBound, type Memtable, type Version } from "./memtable.ts";
+import { foldRow, visibleVersions } from "./row.ts";
+import type { Cursor, CursorOptions, SegmentReader } from "./segment_reader.ts";
+import type { Table } from "./table.ts";
+import type { Key, Row } from "./value.ts";
+
+/** A consistent view of a table at one revision; holds references on its segments. */
+export interface View {
+  table: Table;
+  mems: Memtable[];
+  segs: SegmentReader[];
+  snapshot: number;
+}
+
+/** Takes a view of `table` as of `snapshot`. Release it with {@link closeView}. */
+export function openView(table: Table, snapshot: number): View {
+  const segs = table.segments.slice();
+  for (const s of segs) s.acquire();
+  return { table, mems: [table.memtable, ...table.immutables], segs, snapshot };
+}
+
+/** Drops the view's segment references. */
+export function closeView(view: View): void {
+  for (const s of view.segs) s.release();
+  view.segs = [];
+}
+
+/** Bounds and shape of a row stream. */
+export interface RowStreamOptions {
+  start?: Key;
+  end?: Key;
+  startInclusive: boolean;
+  endInclusive: boolean;
+  reverse: boolean;
+  /** Column ids to decode (all when absent). */
+  wanted?: Set<number>;
+  /** Whether the key column is part of the output. */
+  withKey: boolean;
+  keepNone: boolean;
+}
+
+class MemCursor implements Cursor {
+  key: Key | undefined;
+  head: Version | undefined;
+  #mem: Memtable;
+  #keys: Key[];
+  #i: number;
+  #step: number;
+
+  constructor(mem: Memtable, options: CursorOptions) {
+    this.#mem = mem;
+    this.#keys = mem.sortedKeys();
+    this.#step = options.reverse ? -1 : 1;
+    if (options.from === undefined) this.#i = options.reverse ? this.#keys.length - 1 : 0;
+    else if (options.reverse) {
+      this.#i = lowerBound(this.#keys, options.from, !options.exclusive) - 1;
+    } else this.#i = lowerBound(this.#keys, options.from, options.exclusive === true);
+    this.#load();
+  }
+
+  #load(): void {
+    this.key = this.#keys[this.#i];
+    this.head = this.key === undefined ? undefined : this.#mem.get(this.key);
+  }
+
+  next(): void {
+    this.#i += this.#step;
+    this.#load();
+  }
+}
+
+function cursorsOf(view: View, options: CursorOptions): Cursor[] {
+  const out: Cursor[] = [];
+  for (const m of view.mems) if (m.size > 0) out.push(new MemCursor(m, options));
+  for (const s of view.segs) out.push(s.cursor(options));
+  return out;
+}
+
+/** Keys in order with the newest version of each source (newest source first). */
+export function* mergedVersions(
+  view: View,
+  options: RowStreamOptions,
+): Generator<[Key, Version[]]> {
+  const reverse = options.reverse;
+  const from = reverse ? options.end : options.start;
+  const exclusive = reverse ? !options.endInclusive : !options.startInclusive;
+  const cursors = cursorsOf(view, { from, exclusive, reverse });
+  const stop = reverse ? options.start : options.end;
+  const stopInclusive = reverse ? options.startInclusive : options.endInclusive;
+  const sign = reverse ? -1 : 1;
+  const single = cursors.length === 1 ? cursors[0] : undefined;
+  while (true) {
+    let key: Key | undefined;
+    let heads: Version[];
+    if (single !== undefined) {
+      key = single.key;
+      if (key === undefined) return;
+      heads = [single.head!];
+      single.next();
+    } else {
+      for (const c of cursors) {
+        if (c.key !== undefined && (key === undefined || compareKeys(c.key, key) * sign < 0)) {
+          key = c.key;
+        }
+      }
+      if (key === undefined) return;
+      heads = [];
+      for (const c of cursors) {
+        if (c.key !== undefined && compareKeys(c.key, key) === 0) {
+          heads.push(c.head!);
+          c.next();
+        }
+      }
+    }
+    if (stop !== undefined) {
+      const c = compareKeys(key, stop) * sign;
+      if (c > 0 || (c === 0 && !stopInclusive)) return;
+    }
+    yield [key, heads];
+  }
+}
+
+/** Builds the visible row of a key from its versions, or `null` if deleted or absent. */
+export function rowOf(
+  view: View,
+  key: Key,
+  heads: Version[],
+  options: RowStreamOptions,
+): Row | null {
+  const versions = visibleVersions(heads, view.snapshot);
+  if (versions === null) return null;
+  const t = view.table;
+  const row = foldRow(versions, key, t.keyColumn, t.names, options.wanted);
+  if (!options.withKey) delete row[t.keyColumn];
+  if (!options.keepNone) {
+    for (const k in row) {
+      if (row[k] === null) return dropNulls(row);
+    }
+  }
+  return row;
+}
+
+function dropNulls(row: Row): Row {
+  const out: Row = {};
+  for (const k in row) if (row[k] !== null) out[k] = row[k];
+  return out;
+}
+
+/** The versions of one key across a view's sources, newest source first. */
+export function versionsOf(view: View, key: Key): Version[] {
+  const heads: Version[] = [];
+  for (const m of view.mems) {
+    const v = m.get(key);
+    if (v !== undefined) heads.push(v);
+  }
+  for (const s of view.segs) {
+    const v = s.get(key);
+    if (v !== undefined) heads.push(v);
+  }
+  return heads;
+}

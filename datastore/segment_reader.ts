@@ -1,0 +1,361 @@
+/**
+ * Reads a segment file written by `SegmentWriter`: point lookups through the Bloom filter, the
+ * block index and the block cache, and ordered cursors in both directions.
+ *
+ * @module
+ */
+
+import type { BlockCache } from "./block_cache.ts";
+import { bloomMayContain } from "./bloom.ts";
+import { ByteReader } from "./bytes.ts";
+import { decodeValue } from "./codec.ts";
+import { crc32c } from "./crc32c.ts";
+import { CorruptionError } from "./errors.ts";
+import { compareKeys, type KeyKind } from "./key.ts";
+import type { Version } from "./memtable.ts";
+import { FOOTER_SIZE, SEGMENT_MAGIC, SEGMENT_VERSION, type SegmentInfo } from "./segment_writer.ts";
+import type { ReadableFile, Storage } from "./storage.ts";
+import type { Key } from "./value.ts";
+
+interface Meta {
+  kind: KeyKind;
+  lastKeys: Key[];
+  offsets: number[];
+  lengths: number[];
+  bloom: Uint8Array;
+}
+
+/** A cursor over one source: the current key and its versions (newest first). */
+export interface Cursor {
+  /** Current key, or `undefined` when exhausted. */
+  key: Key | undefined;
+  /** Newest version of the current key, linked to older ones. */
+  head: Version | undefined;
+  /** Moves to the next key in the cursor's direction. */
+  next(): void;
+}
+
+/** Where a cursor starts and which way it goes. */
+export interface CursorOptions {
+  /** First key (forward) or last key (reverse) to consider; unbounded when absent. */
+  from?: Key;
+  /** Whether a key equal to `from` is skipped. */
+  exclusive?: boolean;
+  /** Iterate in descending key order. */
+  reverse?: boolean;
+}
+
+const READAHEAD_MAX = 256 * 1024;
+const CACHED_BLOCKS_PER_SCAN = 8;
+
+/** An open (lazily) segment file. Reference-counted: the file is closed at zero. */
+export class SegmentReader {
+  readonly path: string;
+  readonly info: SegmentInfo;
+  #storage: Storage;
+  #cache: BlockCache;
+  #file: ReadableFile | undefined;
+  #meta: Meta | undefined;
+  #refs = 1;
+  #onLastRelease: (() => void) | undefined;
+
+  constructor(storage: Storage, path: string, info: SegmentInfo, cache: BlockCache) {
+    this.#storage = storage;
+    this.path = path;
+    this.info = info;
+    this.#cache = cache;
+  }
+
+  /** Takes a reference (for a scan in progress). */
+  acquire(): void {
+    this.#refs++;
+  }
+
+  /** Drops a reference; at zero the file is closed and `onLastRelease` runs. */
+  release(): void {
+    if (--this.#refs > 0) return;
+    this.#file?.close();
+    this.#file = undefined;
+    this.#cache.evictFile(this.path);
+    this.#onLastRelease?.();
+  }
+
+  /** Runs `fn` once the last reference is dropped (used to delete obsolete files). */
+  whenUnused(fn: () => void): void {
+    this.#onLastRelease = fn;
+  }
+
+  #open(): ReadableFile {
+    this.#file ??= this.#storage.openRead(this.path);
+    return this.#file;
+  }
+
+  #read(offset: number, length: number): Uint8Array {
+    const buf = new Uint8Array(length);
+    const n = this.#open().readAt(buf, offset);
+    if (n !== length) {
+      throw new CorruptionError(`short read: wanted ${length} bytes, got ${n}`, {
+        file: this.path,
+        offset,
+      });
+    }
+    return buf;
+  }
+
+  /** Loads and checks the footer and meta block. */
+  meta(): Meta {
+    if (this.#meta !== undefined) return this.#meta;
+    const size = this.#open().size;
+    if (size < FOOTER_SIZE) {
+      throw new CorruptionError("file too small for a segment footer", {
+        file: this.path,
+        offset: 0,
+      });
+    }
+    const footer = new DataView(this.#read(size - FOOTER_SIZE, FOOTER_SIZE).buffer);
+    if (footer.getUint32(20, true) !== SEGMENT_MAGIC) {
+      throw new CorruptionError("bad segment magic", { file: this.path, offset: size - 4 });
+    }
+    const version = footer.getUint32(16, true);
+    if (version !== SEGMENT_VERSION) {
+      throw new CorruptionError(
+        `unsupported segment format version ${version} (this build reads ${SEGMENT_VERSION})`,
+        { file: this.path, offset: size - 8 },
+      );
+    }
+    const metaOffset = footer.getUint32(0, true) + footer.getUint32(4, true) * 4294967296;
+    const metaLength = footer.getUint32(8, true);
+    if (metaOffset + metaLength + FOOTER_SIZE !== size) {
+      throw new CorruptionError("meta block out of bounds", {
+        file: this.path,
+        offset: metaOffset,
+      });
+    }
+    const bytes = this.#read(metaOffset, metaLength);
+    if (crc32c(bytes) !== footer.getUint32(12, true)) {
+      throw new CorruptionError("meta block checksum mismatch", {
+        file: this.path,
+        offset: metaOffset,
+      });
+    }
+    const r = new ByteReader(bytes);
+    const kind: KeyKind = r.u8() === 1 ? "int" : "string";
+    const n = r.varint();
+    const lastKeys = new Array<Key>(n), offsets = new Array<number>(n);
+    const lengths = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      lastKeys[i] = decodeValue(r) as Key;
+      offsets[i] = r.varint();
+      lengths[i] = r.varint();
+    }
+    r.varint(); // keys
+    r.varint(); // versions
+    r.varint(); // min revision
+    r.varint(); // max revision
+    const bloom = r.raw(r.varint());
+    this.#meta = { kind, lastKeys, offsets, lengths, bloom };
+    return this.#meta;
+  }
+
+  /** Block `i`, checked; through the cache unless `cache` is false. */
+  block(i: number, cache = true): Uint8Array {
+    const cached = this.#cache.get(this.path, i);
+    if (cached !== undefined) return cached;
+    const m = this.meta();
+    const bytes = this.#read(m.offsets[i], m.lengths[i]);
+    this.#check(bytes, 0, bytes.length, m.offsets[i]);
+    if (cache) this.#cache.set(this.path, i, bytes);
+    return bytes;
+  }
+
+  #check(buf: Uint8Array, start: number, end: number, fileOffset: number): void {
+    const stored = new DataView(buf.buffer, buf.byteOffset + end - 4, 4).getUint32(0, true);
+    if (crc32c(buf, start, end - 4) !== stored) {
+      throw new CorruptionError("block checksum mismatch", { file: this.path, offset: fileOffset });
+    }
+  }
+
+  /** Reads blocks `[first, last]` in one read, checked, without caching. */
+  blocks(first: number, last: number): Uint8Array[] {
+    const m = this.meta();
+    const start = m.offsets[first];
+    const bytes = this.#read(start, m.offsets[last] + m.lengths[last] - start);
+    const out: Uint8Array[] = [];
+    for (let i = first; i <= last; i++) {
+      const off = m.offsets[i] - start;
+      const block = bytes.subarray(off, off + m.lengths[i]);
+      this.#check(block, 0, block.length, m.offsets[i]);
+      out.push(block);
+    }
+    return out;
+  }
+
+  /** Index of the first block whose last key is `>= key`, or the block count. */
+  findBlock(key: Key): number {
+    const keys = this.meta().lastKeys;
+    let lo = 0, hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(keys[mid], key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The versions of `key`, newest first, or `undefined`. */
+  get(key: Key): Version | undefined {
+    const m = this.meta();
+    if (!bloomMayContain(m.bloom, key)) return undefined;
+    const b = this.findBlock(key);
+    if (b >= m.lastKeys.length) return undefined;
+    const block = this.block(b);
+    const r = new ByteReader(block, 0, block.length - 4);
+    while (r.pos < r.end) {
+      const k = decodeValue(r) as Key;
+      const c = compareKeys(k, key);
+      if (c === 0) return readVersions(r);
+      if (c > 0) return undefined;
+      skipVersions(r);
+    }
+    return undefined;
+  }
+
+  /** An ordered cursor. */
+  cursor(options: CursorOptions = {}): Cursor {
+    return options.reverse ? new ReverseCursor(this, options) : new ForwardCursor(this, options);
+  }
+}
+
+function readVersions(r: ByteReader): Version {
+  const n = r.varint();
+  let head: Version | undefined, tail: Version | undefined;
+  for (let i = 0; i < n; i++) {
+    const rev = r.varint();
+    const l = r.varint();
+    const v: Version = l === 0
+      ? { rev, buf: null, off: 0, len: 0, prev: undefined }
+      : { rev, buf: r.buf, off: r.pos, len: l - 1, prev: undefined };
+    r.pos += l === 0 ? 0 : l - 1;
+    if (tail === undefined) head = v;
+    else tail.prev = v;
+    tail = v;
+  }
+  return head!;
+}
+
+function skipVersions(r: ByteReader): void {
+  const n = r.varint();
+  for (let i = 0; i < n; i++) {
+    r.varint();
+    const l = r.varint();
+    if (l > 0) r.pos += l - 1;
+  }
+}
+
+class ForwardCursor implements Cursor {
+  key: Key | undefined;
+  head: Version | undefined;
+  #seg: SegmentReader;
+  #blockNo: number;
+  #queue: Uint8Array[] = [];
+  #reader: ByteReader | undefined;
+  #fetched = 0;
+
+  constructor(seg: SegmentReader, options: CursorOptions) {
+    this.#seg = seg;
+    const from = options.from;
+    this.#blockNo = from === undefined ? 0 : seg.findBlock(from);
+    this.next();
+    if (from !== undefined) {
+      while (this.key !== undefined) {
+        const c = compareKeys(this.key, from);
+        if (c > 0 || (c === 0 && !options.exclusive)) break;
+        this.next();
+      }
+    }
+  }
+
+  #nextBlock(): boolean {
+    const m = this.#seg.meta();
+    if (this.#queue.length === 0) {
+      if (this.#blockNo >= m.lastKeys.length) return false;
+      if (this.#fetched < CACHED_BLOCKS_PER_SCAN) {
+        this.#queue.push(this.#seg.block(this.#blockNo++));
+      } else {
+        let last = this.#blockNo;
+        const start = m.offsets[this.#blockNo];
+        while (
+          last + 1 < m.lastKeys.length &&
+          m.offsets[last + 1] + m.lengths[last + 1] - start <= READAHEAD_MAX
+        ) last++;
+        this.#queue = this.#seg.blocks(this.#blockNo, last);
+        this.#blockNo = last + 1;
+      }
+    }
+    const block = this.#queue.shift()!;
+    this.#fetched++;
+    this.#reader = new ByteReader(block, 0, block.length - 4);
+    return true;
+  }
+
+  next(): void {
+    while (this.#reader === undefined || this.#reader.pos >= this.#reader.end) {
+      if (!this.#nextBlock()) {
+        this.key = undefined;
+        this.head = undefined;
+        return;
+      }
+    }
+    const r = this.#reader;
+    this.key = decodeValue(r) as Key;
+    this.head = readVersions(r);
+  }
+}
+
+class ReverseCursor implements Cursor {
+  key: Key | undefined;
+  head: Version | undefined;
+  #seg: SegmentReader;
+  #blockNo: number;
+  #keys: Key[] = [];
+  #heads: Version[] = [];
+  #i = -1;
+
+  constructor(seg: SegmentReader, options: CursorOptions) {
+    this.#seg = seg;
+    const m = seg.meta();
+    const from = options.from;
+    this.#blockNo = from === undefined
+      ? m.lastKeys.length - 1
+      : Math.min(seg.findBlock(from), m.lastKeys.length - 1);
+    this.next();
+    if (from !== undefined) {
+      while (this.key !== undefined) {
+        const c = compareKeys(this.key, from);
+        if (c < 0 || (c === 0 && !options.exclusive)) break;
+        this.next();
+      }
+    }
+  }
+
+  next(): void {
+    while (this.#i < 0) {
+      if (this.#blockNo < 0) {
+        this.key = undefined;
+        this.head = undefined;
+        return;
+      }
+      const block = this.#seg.block(this.#blockNo--);
+      const r = new ByteReader(block, 0, block.length - 4);
+      this.#keys = [];
+      this.#heads = [];
+      while (r.pos < r.end) {
+        this.#keys.push(decodeValue(r) as Key);
+        this.#heads.push(readVersions(r));
+      }
+      this.#i = this.#keys.length - 1;
+    }
+    this.key = this.#keys[this.#i];
+    this.head = this.#heads[this.#i--];
+  }
+}

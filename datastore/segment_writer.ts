@@ -1,0 +1,182 @@
+/**
+ * Writes an immutable sorted segment file: data blocks of entries, then a meta block (block
+ * index, Bloom filter, counts), then a fixed footer. See FORMAT.md "Segment".
+ *
+ * @module
+ */
+
+import { buildBloom } from "./bloom.ts";
+import { ByteWriter } from "./bytes.ts";
+import { encodeValue } from "./codec.ts";
+import { crc32c } from "./crc32c.ts";
+import type { KeyKind } from "./key.ts";
+import type { Storage, WritableFile } from "./storage.ts";
+import type { Key } from "./value.ts";
+
+/** Segment file magic ("SWSG"). */
+export const SEGMENT_MAGIC = 0x47535753;
+/** Segment format version. */
+export const SEGMENT_VERSION = 1;
+/** Bytes of the footer. */
+export const FOOTER_SIZE = 24;
+/** Target size of a data block before it is cut. */
+export const BLOCK_SIZE = 4096;
+const WRITE_CHUNK = 1 << 20;
+
+/** A version handed to the writer: encoded columns, or a deletion when `buf` is `null`. */
+export interface VersionBytes {
+  rev: number;
+  buf: Uint8Array | null;
+  off: number;
+  len: number;
+}
+
+/** What a finished segment holds, as recorded in the manifest. */
+export interface SegmentInfo {
+  file: string;
+  keys: number;
+  versions: number;
+  minRev: number;
+  maxRev: number;
+  bytes: number;
+}
+
+/**
+ * Streams entries, in ascending key order, into a new segment file.
+ *
+ * @example
+ * ```ts ignore
+ * const w = await SegmentWriter.create(storage, "dir/000007.seg", { kind: "int" });
+ * w.add(1, [{ rev: 3, buf, off: 0, len: buf.length }]);
+ * const info = await w.finish();
+ * ```
+ */
+export class SegmentWriter {
+  readonly path: string;
+  #file: WritableFile;
+  #kind: KeyKind;
+  #out = new ByteWriter(WRITE_CHUNK + BLOCK_SIZE * 2);
+  #block = new ByteWriter(BLOCK_SIZE * 2);
+  #blockEntries = 0;
+  #lastKey: Key | undefined;
+  #index = new ByteWriter(4096);
+  #blocks = 0;
+  #written = 0;
+  #keys: Key[] = [];
+  #versions = 0;
+  #minRev = Infinity;
+  #maxRev = 0;
+
+  private constructor(path: string, file: WritableFile, kind: KeyKind) {
+    this.path = path;
+    this.#file = file;
+    this.#kind = kind;
+  }
+
+  /** Creates (or truncates) the file. */
+  static async create(
+    storage: Storage,
+    path: string,
+    options: { kind: KeyKind },
+  ): Promise<SegmentWriter> {
+    return new SegmentWriter(path, await storage.create(path), options.kind);
+  }
+
+  /** Bytes buffered and not yet written; call {@link drain} when large. */
+  get pending(): number {
+    return this.#out.length;
+  }
+
+  /** Adds one key with its versions, newest first. Keys must arrive in ascending order. */
+  add(key: Key, versions: VersionBytes[]): void {
+    const b = this.#block;
+    encodeValue(b, key);
+    b.varint(versions.length);
+    for (const v of versions) {
+      b.varint(v.rev);
+      if (v.buf === null) b.varint(0);
+      else {
+        b.varint(v.len + 1);
+        b.raw(v.buf.subarray(v.off, v.off + v.len));
+      }
+      if (v.rev < this.#minRev) this.#minRev = v.rev;
+      if (v.rev > this.#maxRev) this.#maxRev = v.rev;
+    }
+    this.#versions += versions.length;
+    this.#keys.push(key);
+    this.#lastKey = key;
+    this.#blockEntries++;
+    if (b.length >= BLOCK_SIZE) this.#cutBlock();
+  }
+
+  #cutBlock(): void {
+    if (this.#blockEntries === 0) return;
+    const b = this.#block;
+    b.u32(crc32c(b.buf, 0, b.length));
+    const offset = this.#written + this.#out.length;
+    encodeValue(this.#index, this.#lastKey);
+    this.#index.varint(offset);
+    this.#index.varint(b.length);
+    this.#out.raw(b.bytes());
+    b.reset();
+    this.#blockEntries = 0;
+    this.#blocks++;
+  }
+
+  /** Writes out buffered blocks. */
+  async drain(): Promise<void> {
+    if (this.#out.length === 0) return;
+    await this.#file.write(this.#out.bytes().slice());
+    this.#written += this.#out.length;
+    this.#out.reset();
+  }
+
+  /** Writes the last block, the meta block and the footer, syncs and closes the file. */
+  async finish(): Promise<SegmentInfo> {
+    try {
+      this.#cutBlock();
+      const meta = new ByteWriter(this.#index.length + this.#keys.length * 2 + 64);
+      meta.u8(this.#kind === "int" ? 1 : 2);
+      meta.varint(this.#blocks);
+      meta.raw(this.#index.bytes());
+      meta.varint(this.#keys.length);
+      meta.varint(this.#versions);
+      meta.varint(this.#keys.length === 0 ? 0 : this.#minRev);
+      meta.varint(this.#maxRev);
+      const bloom = buildBloom(this.#keys, this.#keys.length);
+      meta.varint(bloom.length);
+      meta.raw(bloom);
+      const metaOffset = this.#written + this.#out.length;
+      this.#out.raw(meta.bytes());
+      const footer = new DataView(new ArrayBuffer(FOOTER_SIZE));
+      footer.setUint32(0, metaOffset % 4294967296, true);
+      footer.setUint32(4, Math.floor(metaOffset / 4294967296), true);
+      footer.setUint32(8, meta.length, true);
+      footer.setUint32(12, crc32c(meta.buf, 0, meta.length), true);
+      footer.setUint32(16, SEGMENT_VERSION, true);
+      footer.setUint32(20, SEGMENT_MAGIC, true);
+      this.#out.raw(new Uint8Array(footer.buffer));
+      await this.drain();
+      await this.#file.sync();
+    } finally {
+      this.#file.close();
+    }
+    return {
+      file: this.path.slice(this.path.lastIndexOf("/") + 1),
+      keys: this.#keys.length,
+      versions: this.#versions,
+      minRev: this.#keys.length === 0 ? 0 : this.#minRev,
+      maxRev: this.#maxRev,
+      bytes: this.#written,
+    };
+  }
+
+  /** Closes the file without finishing it (the caller removes it). */
+  abandon(): void {
+    try {
+      this.#file.close();
+    } catch {
+      // already closed
+    }
+  }
+}
