@@ -29,7 +29,8 @@ import type { ColumnType } from "../datastore/mod.ts";
 export { inferSchema, parseSchema, WIRE_TYPES } from "./wire_schema.ts";
 export type { WirePairSchema, WireSchema } from "./wire_schema.ts";
 export { decodeScalar, encodeScalar, rawScalar } from "./wire_scalar.ts";
-export type { ColumnSchema, ColumnType, Value } from "../datastore/mod.ts";
+export type { ColumnSchema, ColumnType, ScalarType, Value } from "../datastore/mod.ts";
+export { SwObject } from "../datastore/mod.ts";
 
 /** Options for the encoders. */
 export interface EncodeOptions {
