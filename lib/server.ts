@@ -36,6 +36,8 @@ import { projectVo, USER_VO } from "./server_vo.ts";
 
 import { ApiError } from "./server_http.ts";
 export { ApiError };
+export { serve } from "./serve.ts";
+export type { RunningServer, ServeOptions } from "./serve.ts";
 export type {
   ScanTableDesc,
   ServerStore,
