@@ -93,14 +93,43 @@ export class Config {
    * ```
    */
   static async load(options: ConfigOptions = {}): Promise<Config> {
-    const path = options.path ?? (nonEmptyEnv("SW_CLI_CONFIG") ||
-      join(home(), ".config", "starwhale", "config.yaml"));
+    const path = configPath(options);
     let text: string | undefined;
     try {
       text = await Deno.readTextFile(path);
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
+    return Config.#parse(text, { path, root: options.root });
+  }
+
+  /**
+   * Same as {@link Config.load}, synchronously (for `job(uri)`, which does no other I/O).
+   *
+   * @param options Explicit path and root.
+   * @returns The config.
+   * @example
+   * ```ts
+   * import { Config } from "@starwhale/sdk";
+   * const dir = await Deno.makeTempDir();
+   * const config = Config.loadSync({ path: `${dir}/none.yaml`, root: dir });
+   * console.assert(config.root === dir);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  static loadSync(options: ConfigOptions = {}): Config {
+    const path = configPath(options);
+    let text: string | undefined;
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return Config.#parse(text, { path, root: options.root });
+  }
+
+  static #parse(text: string | undefined, options: { path: string; root?: string }): Config {
+    const path = options.path;
     let raw: unknown = {};
     if (text !== undefined) {
       try {
@@ -225,6 +254,11 @@ export class Config {
     const entry = this.#instances.get(alias);
     return entry?.currentProject ?? (entry?.type === "standalone" ? DEFAULT_PROJECT : undefined);
   }
+}
+
+function configPath(options: ConfigOptions): string {
+  return options.path ??
+    (nonEmptyEnv("SW_CLI_CONFIG") || join(home(), ".config", "starwhale", "config.yaml"));
 }
 
 function nonEmptyEnv(name: string): string {

@@ -1,0 +1,185 @@
+/**
+ * Small file helpers for the standalone layout: version ids, upstream time strings, atomic YAML
+ * writes and directory copies.
+ *
+ * @module
+ */
+
+import { dirname, join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+/**
+ * Generates a 40-character lower-case base32 version id, as upstream's `gen_uniq_version`.
+ *
+ * @returns A random id such as `mzahreejzovh2xeiv3nnhqbl4wppozgvqpnpbbd4`.
+ * @example
+ * ```ts
+ * import { newVersion } from "@starwhale/sdk";
+ * console.assert(/^[a-z2-7]{40}$/.test(newVersion()));
+ * ```
+ */
+export function newVersion(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(25));
+  let out = "";
+  let buffer = 0;
+  let bits = 0;
+  for (const b of bytes) {
+    buffer = (buffer << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+/**
+ * Formats a time as upstream manifests do: `%Y-%m-%d %H:%M:%S %Z`, in UTC.
+ *
+ * @param date The time.
+ * @returns e.g. `2026-11-21 18:04:04 UTC`.
+ * @example
+ * ```ts
+ * import { formatManifestTime } from "@starwhale/sdk";
+ * console.assert(formatManifestTime(new Date(0)) === "1970-01-01 00:00:00 UTC");
+ * ```
+ */
+export function formatManifestTime(date: Date): string {
+  return date.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+/**
+ * Parses a manifest time (`2026-11-21 18:04:04 UTC`, or any `Date`-parsable string).
+ *
+ * @param text The string.
+ * @returns Epoch milliseconds, or `NaN` when unparsable.
+ */
+export function parseManifestTime(text: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: (UTC|GMT))?$/.exec(text.trim());
+  return m ? Date.parse(`${m[1]}T${m[2]}${m[3] ? "Z" : ""}`) : Date.parse(text);
+}
+
+/**
+ * Writes a file atomically: a temporary sibling, then a rename.
+ *
+ * @param path The file.
+ * @param text The content.
+ */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Writes an object as YAML with sorted keys (as upstream dumps manifests), atomically.
+ *
+ * @param path The file.
+ * @param value The object.
+ */
+export async function writeYaml(path: string, value: Record<string, unknown>): Promise<void> {
+  await writeFileAtomic(path, stringifyYaml(value, { sortMapEntries: true }));
+}
+
+/**
+ * Reads a YAML mapping.
+ *
+ * @param path The file.
+ * @returns The mapping, or `undefined` when the file does not exist.
+ * @throws {SyntaxError} When the file is not a YAML mapping.
+ */
+export async function readYaml(path: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new SyntaxError(`Cannot read '${path}': not valid YAML`, { cause: e });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new SyntaxError(`Cannot read '${path}': expected a YAML mapping`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Tells whether a path exists.
+ *
+ * @param path The path.
+ * @returns `true` if it exists.
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * Lists the names in a directory.
+ *
+ * @param dir The directory.
+ * @returns Entry names (sorted), or `[]` when it does not exist.
+ */
+export async function listDir(dir: string): Promise<Deno.DirEntry[]> {
+  const out: Deno.DirEntry[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) out.push(e);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Directory and file names never copied into a model package. */
+const SKIPPED = new Set([".git", "node_modules", ".swignore", ".DS_Store", "__pycache__"]);
+
+/**
+ * Copies a directory tree (regular files and directories; symlinks are followed).
+ *
+ * @param from The source directory.
+ * @param to The destination (created).
+ * @returns The total bytes and the copied relative file paths.
+ */
+export async function copyTree(
+  from: string,
+  to: string,
+): Promise<{ size: number; files: { path: string; size: number }[] }> {
+  const files: { path: string; size: number }[] = [];
+  let size = 0;
+  const walk = async (rel: string) => {
+    await Deno.mkdir(join(to, rel), { recursive: true });
+    for (const entry of await listDir(join(from, rel))) {
+      if (SKIPPED.has(entry.name)) continue;
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      const stat = await Deno.stat(join(from, path));
+      if (stat.isDirectory) await walk(path);
+      else if (stat.isFile) {
+        await Deno.copyFile(join(from, path), join(to, path));
+        files.push({ path, size: stat.size });
+        size += stat.size;
+      }
+    }
+  };
+  await walk("");
+  return { size, files };
+}

@@ -1,0 +1,141 @@
+/**
+ * `Model`: build, find, list and remove model packages (folders of `.ts`/`.js` handler modules).
+ *
+ * @module
+ */
+
+import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import type { Instance, ModelRecord } from "./instance.ts";
+import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
+
+/** Options of {@link Model.build}. */
+export interface ModelBuildOptions extends ClientOptions {
+  /** Project URI; default the selected project. */
+  project?: string;
+  /** Model name; default `name` of `model.yaml`, else the folder name. */
+  name?: string;
+  /** Modules to scan for handlers; default `run.modules` of `model.yaml`, else every module. */
+  modules?: string[];
+}
+
+/**
+ * A stored model version.
+ *
+ * @example Build a one-handler package and find it again
+ * ```ts
+ * import { Model, StandaloneInstance } from "@starwhale/sdk";
+ * const root = await Deno.makeTempDir();
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/steps.ts`, "export const hello = Object.assign(() => {}, " +
+ *   "{ [Symbol.for('starwhale.handler')]: {} });");
+ * await using instance = new StandaloneInstance(root);
+ * const m = await Model.build(dir, { name: "hello", instance });
+ * console.assert(m.handlers[0] === "steps:hello" && m.tags.includes("latest"));
+ * console.assert((await Model.get("hello/version/v0", { instance })).version === m.version);
+ * await Deno.remove(root, { recursive: true });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class Model {
+  /** The instance holding it. */
+  readonly instance: Instance;
+  /** Its record: name, version, tags, handlers, size, creation time. */
+  readonly record: ModelRecord;
+
+  private constructor(instance: Instance, record: ModelRecord) {
+    this.instance = instance;
+    this.record = record;
+  }
+
+  /**
+   * Builds a new version from a folder: copies it, finds its handlers, tags it `latest` and `vN`.
+   * A folder whose modules fail to import or declare no handler leaves nothing behind.
+   *
+   * Needs `--allow-read` on the folder and the storage root, `--allow-write` on the root.
+   *
+   * @param dir The folder.
+   * @param options Name, modules, project.
+   * @returns The new version.
+   * @throws {NotFoundError} Missing folder or module. {HandlerError} No handlers, bad needs, a
+   *   module that fails to import. {TypeError} Invalid name.
+   */
+  static async build(dir: string, options: ModelBuildOptions = {}): Promise<Model> {
+    const config = configOf(options);
+    const p = parseProjectUri(options.project ?? "", { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    const record = await instance.buildModel(p.project, {
+      dir,
+      name: options.name,
+      modules: options.modules,
+    });
+    return new Model(instance, record);
+  }
+
+  /**
+   * Finds a model version by URI (`mnist`, `mnist/version/v1`, a version prefix, a full URI).
+   *
+   * @throws {NotFoundError} Unknown model or version. {AmbiguousError} Ambiguous prefix.
+   */
+  static async get(uri: string, options: ClientOptions = {}): Promise<Model> {
+    const config = configOf(options);
+    const r = parseResourceUri(uri, { type: "model", config });
+    const instance = instanceFor(r.instance, { ...options, config });
+    return new Model(
+      instance,
+      await instance.getModel({ project: r.project, name: r.name, version: r.version }),
+    );
+  }
+
+  /** Model versions of a project, newest first; `name` keeps one model's versions. */
+  static async list(
+    project = "",
+    options: ClientOptions & { name?: string } = {},
+  ): Promise<Model[]> {
+    const config = configOf(options);
+    const p = parseProjectUri(project, { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    return (await instance.listModels(p.project, { name: options.name })).map((r) =>
+      new Model(instance, r)
+    );
+  }
+
+  /** Model name. */
+  get name(): string {
+    return this.record.name;
+  }
+
+  /** Full version. */
+  get version(): string {
+    return this.record.version;
+  }
+
+  /** Tags of this version. */
+  get tags(): string[] {
+    return this.record.tags;
+  }
+
+  /** Runnable handler keys, sorted (a `runHandler` index counts in this list). */
+  get handlers(): string[] {
+    return this.record.handlers;
+  }
+
+  /** Full URI, e.g. `local/project/self/model/mnist/version/<v>`. */
+  get uri(): string {
+    return formatResourceUri({
+      instance: { alias: "", url: this.instance.url, kind: this.instance.kind },
+      project: this.record.project,
+      type: "model",
+      name: this.record.name,
+      version: this.record.version,
+    });
+  }
+
+  /** Removes this version (recoverable from `model/.recover/` on disk). */
+  async remove(): Promise<void> {
+    await this.instance.removeModel({
+      project: this.record.project,
+      name: this.name,
+      version: this.version,
+    });
+  }
+}
