@@ -1,14 +1,17 @@
 /**
  * A byte-bounded LRU cache of checked data blocks, shared by all segments of a datastore.
+ * Entries are keyed by a number made of the segment's id and the block number.
  *
  * @module
  */
 
-/** Least-recently-used cache of blocks keyed by file and block number. */
+const BLOCKS_PER_FILE = 2 ** 24;
+
+/** Least-recently-used cache of blocks keyed by file id and block number. */
 export class BlockCache {
   #capacity: number;
   #bytes = 0;
-  #map = new Map<string, Uint8Array>();
+  #map = new Map<number, Uint8Array>();
 
   /** @param capacity Bytes to hold at most. */
   constructor(capacity: number) {
@@ -20,8 +23,8 @@ export class BlockCache {
     return this.#bytes;
   }
 
-  get(file: string, block: number): Uint8Array | undefined {
-    const id = `${file}#${block}`;
+  get(file: number, block: number): Uint8Array | undefined {
+    const id = file * BLOCKS_PER_FILE + block;
     const hit = this.#map.get(id);
     if (hit !== undefined) {
       this.#map.delete(id);
@@ -30,9 +33,9 @@ export class BlockCache {
     return hit;
   }
 
-  set(file: string, block: number, bytes: Uint8Array): void {
+  set(file: number, block: number, bytes: Uint8Array): void {
     if (bytes.length > this.#capacity) return;
-    const id = `${file}#${block}`;
+    const id = file * BLOCKS_PER_FILE + block;
     const old = this.#map.get(id);
     if (old !== undefined) {
       this.#bytes -= old.length;
@@ -40,18 +43,19 @@ export class BlockCache {
     }
     this.#map.set(id, bytes);
     this.#bytes += bytes.length;
+    if (this.#bytes <= this.#capacity) return;
     for (const [k, v] of this.#map) {
-      if (this.#bytes <= this.#capacity) break;
       this.#map.delete(k);
       this.#bytes -= v.length;
+      if (this.#bytes <= this.#capacity) break;
     }
   }
 
-  /** Drops every block of `file`. */
-  evictFile(file: string): void {
-    const prefix = `${file}#`;
+  /** Drops every block of file `file`. */
+  evictFile(file: number): void {
+    const lo = file * BLOCKS_PER_FILE, hi = lo + BLOCKS_PER_FILE;
     for (const [k, v] of this.#map) {
-      if (k.startsWith(prefix)) {
+      if (k >= lo && k < hi) {
         this.#map.delete(k);
         this.#bytes -= v.length;
       }

@@ -137,6 +137,14 @@ export class ByteWriter {
   }
 }
 
+// Scratch space to reinterpret bytes as numbers without a DataView per reader.
+const SCRATCH = new ArrayBuffer(8);
+const SCRATCH_BYTES = new Uint8Array(SCRATCH);
+const SCRATCH_F64 = new Float64Array(SCRATCH);
+const SCRATCH_F32 = new Float32Array(SCRATCH);
+const SCRATCH_I64 = new BigInt64Array(SCRATCH);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Reads primitives from a byte array at a moving position. */
 export class ByteReader {
   /** The bytes. */
@@ -145,7 +153,6 @@ export class ByteReader {
   pos: number;
   /** End of the readable region. */
   readonly end: number;
-  readonly #view: DataView;
 
   /**
    * @param buf The bytes.
@@ -156,7 +163,6 @@ export class ByteReader {
     this.buf = buf;
     this.pos = start;
     this.end = end;
-    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   #need(n: number): void {
@@ -165,44 +171,46 @@ export class ByteReader {
     }
   }
 
+  #scratch(n: number): void {
+    this.#need(n);
+    const b = this.buf, p = this.pos;
+    if (LITTLE_ENDIAN) { for (let i = 0; i < n; i++) SCRATCH_BYTES[i] = b[p + i]; }
+    else for (let i = 0; i < n; i++) SCRATCH_BYTES[n - 1 - i] = b[p + i];
+    this.pos = p + n;
+  }
+
   u8(): number {
-    this.#need(1);
+    if (this.pos >= this.end) this.#need(1);
     return this.buf[this.pos++];
   }
 
   u16(): number {
     this.#need(2);
-    const v = this.#view.getUint16(this.pos, true);
-    this.pos += 2;
-    return v;
+    const b = this.buf, p = this.pos;
+    this.pos = p + 2;
+    return b[p] | (b[p + 1] << 8);
   }
 
   u32(): number {
     this.#need(4);
-    const v = this.#view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.buf, p = this.pos;
+    this.pos = p + 4;
+    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
   }
 
   f32(): number {
-    this.#need(4);
-    const v = this.#view.getFloat32(this.pos, true);
-    this.pos += 4;
-    return v;
+    this.#scratch(4);
+    return SCRATCH_F32[0];
   }
 
   f64(): number {
-    this.#need(8);
-    const v = this.#view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+    this.#scratch(8);
+    return SCRATCH_F64[0];
   }
 
   i64(): bigint {
-    this.#need(8);
-    const v = this.#view.getBigInt64(this.pos, true);
-    this.pos += 8;
-    return v;
+    this.#scratch(8);
+    return SCRATCH_I64[0];
   }
 
   varint(): number {

@@ -16,7 +16,7 @@ import { Memtable } from "./memtable.ts";
 import { encodeColumns, mergeColumnBytes, visibleVersions } from "./row.ts";
 import {
   closeView,
-  mergedVersions,
+  Merger,
   openView,
   rowOf,
   type RowStreamOptions,
@@ -150,8 +150,14 @@ export class Datastore {
   #durability: Durability;
   #tables = new Map<string, Table>();
   #cache: BlockCache;
-  #wal!: WalWriter;
+  /** The WAL new writes go to, opened on the first write after open or a flush. */
+  #wal: Promise<WalWriter> | undefined;
+  /** The error that broke a WAL, after which writes are refused. */
+  #walError: unknown;
+  /** WAL files whose records are not yet in segments, oldest first. */
   #walFiles: number[] = [];
+  /** Whether anything changed since the manifest was last written. */
+  #dirty = false;
   #manifestWal = 0;
   #nextFile = 1;
   #lastRevision = 0;
@@ -248,7 +254,7 @@ export class Datastore {
       this.#nextFile = Math.max(this.#nextFile, n + 1);
     }
     this.#visibleRevision = this.#lastRevision;
-    await this.#startWal();
+    this.#dirty = this.#walFiles.length > 0;
   }
 
   #replay(payload: Uint8Array): void {
@@ -274,17 +280,33 @@ export class Datastore {
     return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
   }
 
-  async #startWal(): Promise<void> {
-    const n = this.#nextFile++;
-    this.#wal = await WalWriter.open(this.#storage, `${this.dir}/${walName(n)}`, {
-      durability: this.#durability,
-    });
-    this.#walFiles.push(n);
+  /** The current WAL; the first call after open or a flush creates the file. */
+  #currentWal(): Promise<WalWriter> {
+    if (this.#wal === undefined) {
+      const n = this.#nextFile++;
+      this.#walFiles.push(n);
+      this.#wal = WalWriter.open(this.#storage, `${this.dir}/${walName(n)}`, {
+        durability: this.#durability,
+      });
+      this.#wal.catch((e) => this.#walError ??= e);
+    }
+    return this.#wal;
+  }
+
+  async #append(payload: Uint8Array): Promise<void> {
+    this.#dirty = true;
+    const wal = await this.#currentWal();
+    try {
+      await wal.append(payload);
+    } catch (e) {
+      this.#walError ??= e;
+      throw e;
+    }
   }
 
   #check(operation: string): void {
     if (this.#closed || this.#closing !== undefined) throw new DatastoreClosedError(operation);
-    const broken = this.#wal.error;
+    const broken = this.#walError;
     if (broken !== undefined) {
       throw new Error(`Cannot ${operation}: an earlier write failed; reopen the datastore`, {
         cause: broken,
@@ -428,7 +450,7 @@ export class Datastore {
     this.#lastRevision = rev;
     const payload = w.bytes();
     const mem = t.memtable;
-    await this.#wal.append(payload);
+    await this.#append(payload);
     for (let i = 0; i < keys.length; i++) mem.put(keys[i], rev, payload, offsets[i], lengths[i]);
     t.visible = true;
     if (rev > this.#visibleRevision) this.#visibleRevision = rev;
@@ -459,7 +481,7 @@ export class Datastore {
     finishRecord(w, countAt, keys.length, [], []);
     this.#lastRevision = rev;
     const mem = t.memtable;
-    await this.#wal.append(w.bytes());
+    await this.#append(w.bytes());
     for (const k of keys) mem.put(k, rev, null, 0, 0);
     if (rev > this.#visibleRevision) this.#visibleRevision = rev;
     return rev;
@@ -480,20 +502,17 @@ export class Datastore {
       const t = this.#tables.get(table);
       if (t === undefined || !t.visible || t.kind === undefined) return Promise.resolve(undefined);
       const k = normalizeKey(key, t.kind, `table '${table}' column '${t.keyColumn}'`);
-      const view = openView(t, this.#snapshot(t, options.revision));
-      try {
-        const heads = versionsOf(view, k);
-        const row = heads.length === 0 ? null : rowOf(view, k, heads, {
-          startInclusive: true,
-          endInclusive: false,
-          reverse: false,
-          withKey: true,
-          keepNone: options.keepNone === true,
-        });
-        return Promise.resolve(row ?? undefined);
-      } finally {
-        closeView(view);
-      }
+      // A get runs to completion synchronously, so its view needs no pins.
+      const view = openView(t, this.#snapshot(t, options.revision), false);
+      const heads = versionsOf(view, k);
+      const row = heads.length === 0 ? null : rowOf(view, k, heads, {
+        startInclusive: true,
+        endInclusive: false,
+        reverse: false,
+        withKey: true,
+        keepNone: options.keepNone === true,
+      });
+      return Promise.resolve(row ?? undefined);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -520,11 +539,11 @@ export class Datastore {
    *
    * @param tables A table name, or table descriptions.
    */
-  scan(tables: string | (string | TableDesc)[], options: ScanOptions = {}): AsyncGenerator<Row> {
-    return this.#scan(tables, options);
+  scan(tables: string | (string | TableDesc)[], options: ScanOptions = {}): RowIterator {
+    return new RowIterator(this.#rows(tables, options), () => this.#closed);
   }
 
-  async *#scan(tables: string | (string | TableDesc)[], options: ScanOptions): AsyncGenerator<Row> {
+  *#rows(tables: string | (string | TableDesc)[], options: ScanOptions): Generator<Row> {
     this.#check("scan");
     const descs = (Array.isArray(tables) ? tables : [tables]).map((d) =>
       typeof d === "string" ? { tableName: d } : d
@@ -533,24 +552,25 @@ export class Datastore {
       descs[0] = { ...descs[0], columns: options.columns };
     }
     const limit = options.limit ?? Infinity;
-    if (typeof limit !== "number" || limit < 0) {
+    if (typeof limit !== "number" || Number.isNaN(limit) || limit < 0) {
       throw new TypeError(`Invalid limit ${describeValue(limit)}: expected a non-negative number`);
     }
+    if (limit === 0) return;
     const streams = this.#openStreams(descs, options);
     try {
-      let count = 0;
-      if (count >= limit) return;
       if (streams.length === 1) {
         const s = streams[0];
-        for (const [key, heads] of mergedVersions(s.view, s.options)) {
-          const row = rowOf(s.view, key, heads, s.options);
+        let count = 0;
+        const m = new Merger(s.view, s.options);
+        while (m.next()) {
+          const row = rowOf(s.view, m.key!, m.heads, s.options);
           if (row === null) continue;
           yield s.alias === undefined ? row : applyAlias(row, s.alias);
           if (++count >= limit) return;
         }
-        return;
+      } else if (streams.length > 1) {
+        yield* mergeTables(streams, options, limit);
       }
-      yield* mergeTables(streams, options, limit);
     } finally {
       for (const s of streams) closeView(s.view);
     }
@@ -652,10 +672,13 @@ export class Datastore {
   }
 
   async #flushNow(): Promise<void> {
+    if (!this.#dirty) return;
     const oldWal = this.#wal;
     const oldWalFiles = this.#walFiles;
+    this.#wal = undefined;
     this.#walFiles = [];
-    await this.#startWal();
+    // Every WAL opened from now on gets a number at least this: the manifest's replay floor.
+    const walFloor = this.#nextFile;
     const frozen: [Table, Memtable][] = [];
     for (const t of this.#tables.values()) {
       if (t.memtable.versions === 0) continue;
@@ -665,7 +688,8 @@ export class Datastore {
     }
     // Writes still on their way to the old WAL land in the frozen memtables they captured.
     await Promise.allSettled([...this.#inflight]);
-    await oldWal.close();
+    await (await oldWal)?.close();
+    this.#dirty = this.#walFiles.length > 0;
     const written: [Table, Memtable, SegmentInfo][] = [];
     for (const [t, mem] of frozen) {
       written.push([t, mem, await this.#writeMemtable(t, mem)]);
@@ -675,7 +699,7 @@ export class Datastore {
       t.segments.unshift(this.#reader(info));
       t.immutables = t.immutables.filter((m) => m !== mem);
     }
-    await this.#saveManifest(this.#walFiles[0]);
+    await this.#saveManifest(walFloor);
     for (const n of oldWalFiles) await this.#storage.remove(`${this.dir}/${walName(n)}`);
     for (const [t] of written) {
       if (t.segments.length >= this.#compactionTrigger) void this.#compact(t).catch(() => {});
@@ -754,8 +778,10 @@ export class Datastore {
         withKey: true,
         keepNone: true,
       };
-      for (const [key, heads] of mergedVersions(view, opts)) {
-        const versions = visibleVersions(heads, Infinity);
+      const m = new Merger(view, opts);
+      while (m.next()) {
+        const key = m.key!;
+        const versions = visibleVersions(m.heads, Infinity);
         if (versions === null) continue;
         const bytes = mergeColumnBytes(versions);
         w.add(key, [{
@@ -800,18 +826,16 @@ export class Datastore {
   async #closeNow(): Promise<void> {
     try {
       await Promise.allSettled([...this.#inflight]);
-      if (this.#wal.error === undefined) {
+      if (this.#walError === undefined) {
         await this.#flushing;
         await this.#flush();
         for (const t of this.#tables.values()) await t.compaction?.catch(() => {});
-        await this.#wal.close();
-        await this.#storage.remove(`${this.dir}/${walName(this.#walFiles[0])}`);
       } else {
-        this.#wal.abandon();
+        (await this.#wal?.catch(() => undefined))?.abandon();
       }
     } finally {
       this.#closed = true;
-      for (const t of this.#tables.values()) for (const s of t.segments) s.release();
+      for (const t of this.#tables.values()) for (const s of t.segments) s.closeFile();
       OPEN_DIRS.delete(this.dir);
       this.#lock.release();
     }
@@ -820,6 +844,42 @@ export class Datastore {
   /** Same as {@link close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * The rows of a scan, as an async iterator. Rows are computed on demand; `break` (or `return()`)
+ * releases the segments the scan holds.
+ */
+export class RowIterator implements AsyncIterableIterator<Row> {
+  #rows: Generator<Row>;
+  #closed: () => boolean;
+
+  /** @internal */
+  constructor(rows: Generator<Row>, closed: () => boolean) {
+    this.#rows = rows;
+    this.#closed = closed;
+  }
+
+  /** The next row. */
+  next(): Promise<IteratorResult<Row>> {
+    try {
+      if (this.#closed()) throw new DatastoreClosedError("scan");
+      return Promise.resolve(this.#rows.next());
+    } catch (e) {
+      this.#rows.return(undefined);
+      return Promise.reject(e);
+    }
+  }
+
+  /** Stops the scan and releases what it holds. */
+  return(): Promise<IteratorResult<Row>> {
+    this.#rows.return(undefined);
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): RowIterator {
+    return this;
   }
 }
 
@@ -894,30 +954,30 @@ function mergeDuplicates(rows: readonly Row[], keyColumn: string, table: string)
   return out ?? (rows as Row[]);
 }
 
-async function* mergeTables(
+function* mergeTables(
   streams: Stream[],
   options: ScanOptions,
   limit: number,
-): AsyncGenerator<Row> {
+): Generator<Row> {
   const iters = streams.map((s) => {
-    const it = mergedVersions(s.view, s.options);
-    return { s, it, cur: it.next() };
+    const m = new Merger(s.view, s.options);
+    return { s, m, live: m.next() };
   });
   const sign = options.reverse ? -1 : 1;
   let count = 0;
   while (true) {
     let key: Key | undefined;
     for (const x of iters) {
-      if (x.cur.done) continue;
-      const k = x.cur.value[0];
+      if (!x.live) continue;
+      const k = x.m.key!;
       if (key === undefined || (k < key ? -1 : k > key ? 1 : 0) * sign < 0) key = k;
     }
     if (key === undefined) return;
     let acc: Row = {};
     for (const x of iters) {
-      if (x.cur.done || x.cur.value[0] !== key) continue;
-      const row = rowOf(x.s.view, key, x.cur.value[1], x.s.options);
-      x.cur = x.it.next();
+      if (!x.live || x.m.key !== key) continue;
+      const row = rowOf(x.s.view, key, x.m.heads, x.s.options);
+      x.live = x.m.next();
       if (row === null) {
         acc = {};
         continue;

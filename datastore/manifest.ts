@@ -6,7 +6,7 @@
  * @module
  */
 
-import { crc32c } from "./crc32c.ts";
+import { checksum } from "./checksum.ts";
 import { CorruptionError } from "./errors.ts";
 import type { KeyKind } from "./key.ts";
 import type { SegmentInfo } from "./segment_writer.ts";
@@ -45,10 +45,10 @@ export interface Manifest {
   tables: TableManifest[];
 }
 
-/** Serialises: the JSON body, a newline, and `crc32c=<hex>`. */
+/** Serialises: the JSON body, a newline, and `xxh32=<hex>`. */
 export function encodeManifest(m: Manifest): Uint8Array {
   const body = new TextEncoder().encode(JSON.stringify(m));
-  const trailer = new TextEncoder().encode(`\ncrc32c=${crc32c(body).toString(16)}\n`);
+  const trailer = new TextEncoder().encode(`\nxxh32=${checksum(body).toString(16)}\n`);
   const out = new Uint8Array(body.length + trailer.length);
   out.set(body);
   out.set(trailer, body.length);
@@ -62,11 +62,11 @@ export function encodeManifest(m: Manifest): Uint8Array {
  */
 export function decodeManifest(bytes: Uint8Array, file: string): Manifest {
   const text = new TextDecoder().decode(bytes);
-  const cut = text.lastIndexOf("\ncrc32c=");
+  const cut = text.lastIndexOf("\nxxh32=");
   if (cut < 0) throw new CorruptionError("manifest has no checksum line", { file, offset: 0 });
   const body = bytes.subarray(0, new TextEncoder().encode(text.slice(0, cut)).length);
-  const want = parseInt(text.slice(cut + 8).trim(), 16);
-  if (crc32c(body) !== want) {
+  const want = parseInt(text.slice(cut + 7).trim(), 16);
+  if (checksum(body) !== want) {
     throw new CorruptionError("manifest checksum mismatch", { file, offset: 0 });
   }
   let m: Manifest;

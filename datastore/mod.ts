@@ -15,7 +15,7 @@ export {
   tuple,
 } from "./value.ts";
 export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./errors.ts";
-export { Datastore } from "./datastore.ts";
+export { Datastore, RowIterator } from "./datastore.ts";
 export type {
   DatastoreOptions,
   Durability,

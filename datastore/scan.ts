@@ -20,11 +20,17 @@ export interface View {
   snapshot: number;
 }
 
-/** Takes a view of `table` as of `snapshot`. Release it with {@link closeView}. */
-export function openView(table: Table, snapshot: number): View {
+/**
+ * Takes a view of `table` as of `snapshot`. A pinned view holds references on its segments
+ * (for reads that span awaits); release it with {@link closeView}.
+ */
+export function openView(table: Table, snapshot: number, pin = true): View {
   const segs = table.segments.slice();
-  for (const s of segs) s.acquire();
-  return { table, mems: [table.memtable, ...table.immutables], segs, snapshot };
+  if (pin) { for (const s of segs) s.acquire(); }
+  const mems = table.immutables.length === 0
+    ? [table.memtable]
+    : [table.memtable, ...table.immutables];
+  return { table, mems, segs, snapshot };
 }
 
 /** Drops the view's segment references. */
@@ -84,35 +90,47 @@ function cursorsOf(view: View, options: CursorOptions): Cursor[] {
   return out;
 }
 
-/** Keys in order with the newest version of each source (newest source first). */
-export function* mergedVersions(
-  view: View,
-  options: RowStreamOptions,
-): Generator<[Key, Version[]]> {
-  const reverse = options.reverse;
-  const from = reverse ? options.end : options.start;
-  const exclusive = reverse ? !options.endInclusive : !options.startInclusive;
-  const cursors = cursorsOf(view, { from, exclusive, reverse });
-  const stop = reverse ? options.start : options.end;
-  const stopInclusive = reverse ? options.startInclusive : options.endInclusive;
-  const sign = reverse ? -1 : 1;
-  const single = cursors.length === 1 ? cursors[0] : undefined;
-  while (true) {
+/**
+ * Walks the keys of a view in order. After `next()` returns true, `key` is the current key and
+ * `heads` (reused between keys) holds its newest version from each source, newest source first.
+ */
+export class Merger {
+  key: Key | undefined;
+  readonly heads: Version[] = [];
+  #cursors: Cursor[];
+  #stop: Key | undefined;
+  #stopInclusive: boolean;
+  #sign: number;
+
+  constructor(view: View, options: RowStreamOptions) {
+    const reverse = options.reverse;
+    const from = reverse ? options.end : options.start;
+    const exclusive = reverse ? !options.endInclusive : !options.startInclusive;
+    this.#cursors = cursorsOf(view, { from, exclusive, reverse });
+    this.#stop = reverse ? options.start : options.end;
+    this.#stopInclusive = reverse ? options.startInclusive : options.endInclusive;
+    this.#sign = reverse ? -1 : 1;
+  }
+
+  next(): boolean {
+    const cursors = this.#cursors;
+    const heads = this.heads;
+    heads.length = 0;
     let key: Key | undefined;
-    let heads: Version[];
-    if (single !== undefined) {
-      key = single.key;
-      if (key === undefined) return;
-      heads = [single.head!];
-      single.next();
+    if (cursors.length === 1) {
+      const c = cursors[0];
+      key = c.key;
+      if (key === undefined) return this.#end();
+      heads.push(c.head!);
+      c.next();
     } else {
+      const sign = this.#sign;
       for (const c of cursors) {
         if (c.key !== undefined && (key === undefined || compareKeys(c.key, key) * sign < 0)) {
           key = c.key;
         }
       }
-      if (key === undefined) return;
-      heads = [];
+      if (key === undefined) return this.#end();
       for (const c of cursors) {
         if (c.key !== undefined && compareKeys(c.key, key) === 0) {
           heads.push(c.head!);
@@ -120,11 +138,18 @@ export function* mergedVersions(
         }
       }
     }
-    if (stop !== undefined) {
-      const c = compareKeys(key, stop) * sign;
-      if (c > 0 || (c === 0 && !stopInclusive)) return;
+    if (this.#stop !== undefined) {
+      const c = compareKeys(key, this.#stop) * this.#sign;
+      if (c > 0 || (c === 0 && !this.#stopInclusive)) return this.#end();
     }
-    yield [key, heads];
+    this.key = key;
+    return true;
+  }
+
+  #end(): boolean {
+    this.key = undefined;
+    this.heads.length = 0;
+    return false;
   }
 }
 

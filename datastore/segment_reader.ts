@@ -9,7 +9,7 @@ import type { BlockCache } from "./block_cache.ts";
 import { bloomMayContain } from "./bloom.ts";
 import { ByteReader } from "./bytes.ts";
 import { decodeValue } from "./codec.ts";
-import { crc32c } from "./crc32c.ts";
+import { checksum } from "./checksum.ts";
 import { CorruptionError } from "./errors.ts";
 import { compareKeys, type KeyKind } from "./key.ts";
 import type { Version } from "./memtable.ts";
@@ -48,9 +48,13 @@ export interface CursorOptions {
 const READAHEAD_MAX = 256 * 1024;
 const CACHED_BLOCKS_PER_SCAN = 8;
 
+let nextReaderId = 1;
+
 /** An open (lazily) segment file. Reference-counted: the file is closed at zero. */
 export class SegmentReader {
   readonly path: string;
+  /** Unique id of this reader, for the block cache. */
+  readonly id: number = nextReaderId++;
   readonly info: SegmentInfo;
   #storage: Storage;
   #cache: BlockCache;
@@ -76,8 +80,15 @@ export class SegmentReader {
     if (--this.#refs > 0) return;
     this.#file?.close();
     this.#file = undefined;
-    this.#cache.evictFile(this.path);
+    this.#cache.evictFile(this.id);
     this.#onLastRelease?.();
+  }
+
+  /** Closes the file handle whatever the references (the datastore is closing). */
+  closeFile(): void {
+    this.#file?.close();
+    this.#file = undefined;
+    this.#refs = 0;
   }
 
   /** Runs `fn` once the last reference is dropped (used to delete obsolete files). */
@@ -132,7 +143,7 @@ export class SegmentReader {
       });
     }
     const bytes = this.#read(metaOffset, metaLength);
-    if (crc32c(bytes) !== footer.getUint32(12, true)) {
+    if (checksum(bytes) !== footer.getUint32(12, true)) {
       throw new CorruptionError("meta block checksum mismatch", {
         file: this.path,
         offset: metaOffset,
@@ -159,18 +170,18 @@ export class SegmentReader {
 
   /** Block `i`, checked; through the cache unless `cache` is false. */
   block(i: number, cache = true): Uint8Array {
-    const cached = this.#cache.get(this.path, i);
+    const cached = this.#cache.get(this.id, i);
     if (cached !== undefined) return cached;
     const m = this.meta();
     const bytes = this.#read(m.offsets[i], m.lengths[i]);
     this.#check(bytes, 0, bytes.length, m.offsets[i]);
-    if (cache) this.#cache.set(this.path, i, bytes);
+    if (cache) this.#cache.set(this.id, i, bytes);
     return bytes;
   }
 
   #check(buf: Uint8Array, start: number, end: number, fileOffset: number): void {
     const stored = new DataView(buf.buffer, buf.byteOffset + end - 4, 4).getUint32(0, true);
-    if (crc32c(buf, start, end - 4) !== stored) {
+    if (checksum(buf, start, end - 4) !== stored) {
       throw new CorruptionError("block checksum mismatch", { file: this.path, offset: fileOffset });
     }
   }

@@ -8,7 +8,7 @@
 import { buildBloom } from "./bloom.ts";
 import { ByteWriter } from "./bytes.ts";
 import { encodeValue } from "./codec.ts";
-import { crc32c } from "./crc32c.ts";
+import { checksum } from "./checksum.ts";
 import type { KeyKind } from "./key.ts";
 import type { Storage, WritableFile } from "./storage.ts";
 import type { Key } from "./value.ts";
@@ -112,7 +112,9 @@ export class SegmentWriter {
   #cutBlock(): void {
     if (this.#blockEntries === 0) return;
     const b = this.#block;
-    b.u32(crc32c(b.buf, 0, b.length));
+    b.u32(checksum(b.buf, 0, b.length));
+    // Blocks start on 4-byte boundaries so their checksum can read aligned words.
+    while ((this.#written + this.#out.length) % 4 !== 0) this.#out.u8(0);
     const offset = this.#written + this.#out.length;
     encodeValue(this.#index, this.#lastKey);
     this.#index.varint(offset);
@@ -152,7 +154,7 @@ export class SegmentWriter {
       footer.setUint32(0, metaOffset % 4294967296, true);
       footer.setUint32(4, Math.floor(metaOffset / 4294967296), true);
       footer.setUint32(8, meta.length, true);
-      footer.setUint32(12, crc32c(meta.buf, 0, meta.length), true);
+      footer.setUint32(12, checksum(meta.buf, 0, meta.length), true);
       footer.setUint32(16, SEGMENT_VERSION, true);
       footer.setUint32(20, SEGMENT_MAGIC, true);
       this.#out.raw(new Uint8Array(footer.buffer));

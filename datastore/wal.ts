@@ -1,12 +1,12 @@
 /**
  * The write-ahead log: length-framed, checksummed records appended with group commit.
  *
- * Frame: `u32 length | u32 crc32c(payload) | payload` (little-endian). See FORMAT.md "WAL".
+ * Frame: `u32 length | u32 checksum(payload) | payload` (little-endian). See FORMAT.md "WAL".
  *
  * @module
  */
 
-import { crc32c } from "./crc32c.ts";
+import { checksum } from "./checksum.ts";
 import { CorruptionError } from "./errors.ts";
 import type { Storage, WritableFile } from "./storage.ts";
 
@@ -156,7 +156,7 @@ function frame(group: Pending[]): Uint8Array {
   let pos = 0;
   for (const { payload } of group) {
     view.setUint32(pos, payload.length, true);
-    view.setUint32(pos + 4, crc32c(payload), true);
+    view.setUint32(pos + 4, checksum(payload), true);
     out.set(payload, pos + FRAME_HEADER);
     pos += payload.length + FRAME_HEADER;
   }
@@ -199,7 +199,7 @@ export function readWal(bytes: Uint8Array, file: string): WalContents {
       throw new CorruptionError("WAL frame with zero length", { file, offset: pos });
     }
     const start = pos + FRAME_HEADER;
-    if (crc32c(bytes, start, start + length) !== crc) {
+    if (checksum(bytes, start, start + length) !== crc) {
       if (start + length < bytes.length && !allZero(bytes, start + length)) {
         throw new CorruptionError("WAL record checksum mismatch", { file, offset: pos });
       }
