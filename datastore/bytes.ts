@@ -97,9 +97,17 @@ export class ByteWriter {
     this.length = pos;
   }
 
-  /** Zig-zag signed varint for safe integers. */
+  /**
+   * Zig-zag signed varint, exact for every safe integer. `2|v| - 1` can pass 2^53, so the low
+   * group (sign bit and six magnitude bits) is written apart from the rest.
+   */
   zigzag(v: number): void {
-    this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+    const negative = v < 0;
+    const mag = negative ? -v - 1 : v;
+    const low = (mag % 0x40) * 2 + (negative ? 1 : 0);
+    if (mag < 0x40) return this.u8(low);
+    this.u8(low | 0x80);
+    this.varint(Math.floor(mag / 0x40));
   }
 
   /** Length-prefixed UTF-8. */
@@ -231,8 +239,10 @@ export class ByteReader {
   }
 
   zigzag(): number {
-    const v = this.varint();
-    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    const b = this.u8();
+    let mag = (b & 0x7f) >>> 1;
+    if (b >= 0x80) mag += this.varint() * 0x40;
+    return b & 1 ? -mag - 1 : mag;
   }
 
   string(): string {
