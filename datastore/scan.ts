@@ -186,8 +186,9 @@ export function versionsOf(view: View, key: Key): Version[] {
     const v = m.get(key);
     if (v !== undefined) heads.push(v);
   }
+  const useBloom = view.segs.length > 1 || view.mems.some((m) => m.size > 0);
   for (const s of view.segs) {
-    const v = s.get(key);
+    const v = s.get(key, useBloom);
     if (v !== undefined) heads.push(v);
   }
   return heads;

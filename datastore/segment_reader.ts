@@ -19,10 +19,14 @@ import type { Key } from "./value.ts";
 
 interface Meta {
   kind: KeyKind;
-  lastKeys: Key[];
-  offsets: number[];
-  lengths: number[];
-  bloom: Uint8Array;
+  /** Last key of each block (a Float64Array when every key is a safe integer). */
+  lastKeys: ArrayLike<Key>;
+  offsets: Float64Array;
+  lengths: Uint32Array;
+  blocks: number;
+  bloomOffset: number;
+  bloomLength: number;
+  bloomChecksum: number;
 }
 
 /** A cursor over one source: the current key and its versions (newest first). */
@@ -45,6 +49,8 @@ export interface CursorOptions {
   reverse?: boolean;
 }
 
+/** Bytes before the block offsets in the meta block. */
+const META_HEADER = 48;
 const READAHEAD_MAX = 256 * 1024;
 const CACHED_BLOCKS_PER_SCAN = 8;
 
@@ -60,6 +66,7 @@ export class SegmentReader {
   #cache: BlockCache;
   #file: ReadableFile | undefined;
   #meta: Meta | undefined;
+  #bloom: Uint8Array | undefined;
   #refs = 1;
   #onLastRelease: (() => void) | undefined;
 
@@ -116,56 +123,77 @@ export class SegmentReader {
   /** Loads and checks the footer and meta block. */
   meta(): Meta {
     if (this.#meta !== undefined) return this.#meta;
+    const file = this.path;
     const size = this.#open().size;
     if (size < FOOTER_SIZE) {
-      throw new CorruptionError("file too small for a segment footer", {
-        file: this.path,
-        offset: 0,
-      });
+      throw new CorruptionError("file too small for a segment footer", { file, offset: 0 });
     }
-    const footer = new DataView(this.#read(size - FOOTER_SIZE, FOOTER_SIZE).buffer);
-    if (footer.getUint32(20, true) !== SEGMENT_MAGIC) {
-      throw new CorruptionError("bad segment magic", { file: this.path, offset: size - 4 });
+    const f = new ByteReader(this.#read(size - FOOTER_SIZE, FOOTER_SIZE));
+    const metaOffset = f.f64(), metaLength = f.u32(), metaChecksum = f.u32();
+    const bloomOffset = f.f64(), bloomLength = f.u32(), bloomChecksum = f.u32();
+    const version = f.u32(), magic = f.u32();
+    if (magic !== SEGMENT_MAGIC) {
+      throw new CorruptionError("bad segment magic", { file, offset: size - 4 });
     }
-    const version = footer.getUint32(16, true);
     if (version !== SEGMENT_VERSION) {
       throw new CorruptionError(
         `unsupported segment format version ${version} (this build reads ${SEGMENT_VERSION})`,
-        { file: this.path, offset: size - 8 },
+        { file, offset: size - 8 },
       );
     }
-    const metaOffset = footer.getUint32(0, true) + footer.getUint32(4, true) * 4294967296;
-    const metaLength = footer.getUint32(8, true);
-    if (metaOffset + metaLength + FOOTER_SIZE !== size) {
-      throw new CorruptionError("meta block out of bounds", {
-        file: this.path,
-        offset: metaOffset,
-      });
+    if (
+      metaOffset + metaLength !== bloomOffset ||
+      bloomOffset + bloomLength + FOOTER_SIZE !== size || metaOffset % 8 !== 0
+    ) {
+      throw new CorruptionError("meta block out of bounds", { file, offset: metaOffset });
     }
     const bytes = this.#read(metaOffset, metaLength);
-    if (checksum(bytes) !== footer.getUint32(12, true)) {
-      throw new CorruptionError("meta block checksum mismatch", {
-        file: this.path,
-        offset: metaOffset,
-      });
+    if (checksum(bytes) !== metaChecksum) {
+      throw new CorruptionError("meta block checksum mismatch", { file, offset: metaOffset });
     }
     const r = new ByteReader(bytes);
-    const kind: KeyKind = r.u8() === 1 ? "int" : "string";
-    const n = r.varint();
-    const lastKeys = new Array<Key>(n), offsets = new Array<number>(n);
-    const lengths = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      lastKeys[i] = decodeValue(r) as Key;
-      offsets[i] = r.varint();
-      lengths[i] = r.varint();
+    const kind: KeyKind = r.u32() === 1 ? "int" : "string";
+    const packed = r.u32() === 1;
+    const n = r.u32();
+    // Sections are 8-aligned within a buffer that starts at offset 0: views need no copy.
+    const offsets = new Float64Array(bytes.buffer, bytes.byteOffset + META_HEADER, n);
+    const lengths = new Uint32Array(bytes.buffer, bytes.byteOffset + META_HEADER + 8 * n, n);
+    let at = META_HEADER + 12 * n;
+    at += (8 - (at % 8)) % 8;
+    let lastKeys: ArrayLike<Key>;
+    if (packed) lastKeys = new Float64Array(bytes.buffer, bytes.byteOffset + at, n);
+    else {
+      const keys = new Array<Key>(n);
+      r.pos = at;
+      for (let i = 0; i < n; i++) keys[i] = decodeValue(r) as Key;
+      lastKeys = keys;
     }
-    r.varint(); // keys
-    r.varint(); // versions
-    r.varint(); // min revision
-    r.varint(); // max revision
-    const bloom = r.raw(r.varint());
-    this.#meta = { kind, lastKeys, offsets, lengths, bloom };
+    this.#meta = {
+      kind,
+      lastKeys,
+      offsets,
+      lengths,
+      blocks: n,
+      bloomOffset,
+      bloomLength,
+      bloomChecksum,
+    };
     return this.#meta;
+  }
+
+  /** The Bloom filter, loaded and checked on first use. */
+  bloom(): Uint8Array {
+    if (this.#bloom !== undefined) return this.#bloom;
+    const m = this.meta();
+    const bytes = this.#read(m.bloomOffset, m.bloomLength);
+    if (checksum(bytes) !== m.bloomChecksum) {
+      throw new CorruptionError("bloom filter checksum mismatch", {
+        file: this.path,
+        offset: m.bloomOffset,
+      });
+    }
+    this.#bloom = bytes;
+    return bytes;
   }
 
   /** Block `i`, checked; through the cache unless `cache` is false. */
@@ -213,12 +241,16 @@ export class SegmentReader {
     return lo;
   }
 
-  /** The versions of `key`, newest first, or `undefined`. */
-  get(key: Key): Version | undefined {
+  /**
+   * The versions of `key`, newest first, or `undefined`.
+   *
+   * @param useBloom Consult the Bloom filter first (worth it when other sources are searched).
+   */
+  get(key: Key, useBloom = true): Version | undefined {
     const m = this.meta();
-    if (!bloomMayContain(m.bloom, key)) return undefined;
+    if (useBloom && !bloomMayContain(this.bloom(), key)) return undefined;
     const b = this.findBlock(key);
-    if (b >= m.lastKeys.length) return undefined;
+    if (b >= m.blocks) return undefined;
     const block = this.block(b);
     const r = new ByteReader(block, 0, block.length - 4);
     while (r.pos < r.end) {
@@ -289,14 +321,14 @@ class ForwardCursor implements Cursor {
   #nextBlock(): boolean {
     const m = this.#seg.meta();
     if (this.#queue.length === 0) {
-      if (this.#blockNo >= m.lastKeys.length) return false;
+      if (this.#blockNo >= m.blocks) return false;
       if (this.#fetched < CACHED_BLOCKS_PER_SCAN) {
         this.#queue.push(this.#seg.block(this.#blockNo++));
       } else {
         let last = this.#blockNo;
         const start = m.offsets[this.#blockNo];
         while (
-          last + 1 < m.lastKeys.length &&
+          last + 1 < m.blocks &&
           m.offsets[last + 1] + m.lengths[last + 1] - start <= READAHEAD_MAX
         ) last++;
         this.#queue = this.#seg.blocks(this.#blockNo, last);
@@ -336,9 +368,7 @@ class ReverseCursor implements Cursor {
     this.#seg = seg;
     const m = seg.meta();
     const from = options.from;
-    this.#blockNo = from === undefined
-      ? m.lastKeys.length - 1
-      : Math.min(seg.findBlock(from), m.lastKeys.length - 1);
+    this.#blockNo = from === undefined ? m.blocks - 1 : Math.min(seg.findBlock(from), m.blocks - 1);
     this.next();
     if (from !== undefined) {
       while (this.key !== undefined) {

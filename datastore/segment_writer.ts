@@ -18,7 +18,7 @@ export const SEGMENT_MAGIC = 0x47535753;
 /** Segment format version. */
 export const SEGMENT_VERSION = 1;
 /** Bytes of the footer. */
-export const FOOTER_SIZE = 24;
+export const FOOTER_SIZE = 40;
 /** Target size of a data block before it is cut. */
 export const BLOCK_SIZE = 4096;
 const WRITE_CHUNK = 1 << 20;
@@ -59,7 +59,9 @@ export class SegmentWriter {
   #block = new ByteWriter(BLOCK_SIZE * 2);
   #blockEntries = 0;
   #lastKey: Key | undefined;
-  #index = new ByteWriter(4096);
+  #lastKeys: Key[] = [];
+  #offsets: number[] = [];
+  #lengths: number[] = [];
   #blocks = 0;
   #written = 0;
   #keys: Key[] = [];
@@ -116,13 +118,43 @@ export class SegmentWriter {
     // Blocks start on 4-byte boundaries so their checksum can read aligned words.
     while ((this.#written + this.#out.length) % 4 !== 0) this.#out.u8(0);
     const offset = this.#written + this.#out.length;
-    encodeValue(this.#index, this.#lastKey);
-    this.#index.varint(offset);
-    this.#index.varint(b.length);
+    this.#lastKeys.push(this.#lastKey!);
+    this.#offsets.push(offset);
+    this.#lengths.push(b.length);
     this.#out.raw(b.bytes());
     b.reset();
     this.#blockEntries = 0;
     this.#blocks++;
+  }
+
+  /** Pads the output with zeros to a multiple of `n`; returns the aligned file offset. */
+  #align(n: number): number {
+    while ((this.#written + this.#out.length) % n !== 0) this.#out.u8(0);
+    return this.#written + this.#out.length;
+  }
+
+  /**
+   * The meta block: a 48-byte header, block offsets (f64) and lengths (u32), then the last key
+   * of each block, packed as f64 when every one is a safe integer, else as tagged values.
+   */
+  #meta(): Uint8Array {
+    const n = this.#blocks;
+    const packed = this.#lastKeys.every((k) => typeof k === "number");
+    const w = new ByteWriter(64 + n * 28);
+    w.u32(this.#kind === "int" ? 1 : 2);
+    w.u32(packed ? 1 : 0);
+    w.u32(n);
+    w.u32(0);
+    w.f64(this.#keys.length);
+    w.f64(this.#versions);
+    w.f64(this.#keys.length === 0 ? 0 : this.#minRev);
+    w.f64(this.#maxRev);
+    for (const o of this.#offsets) w.f64(o);
+    for (const l of this.#lengths) w.u32(l);
+    while (w.length % 8 !== 0) w.u8(0);
+    if (packed) { for (const k of this.#lastKeys) w.f64(k as number); }
+    else for (const k of this.#lastKeys) encodeValue(w, k);
+    return w.bytes();
   }
 
   /** Writes out buffered blocks. */
@@ -137,27 +169,22 @@ export class SegmentWriter {
   async finish(): Promise<SegmentInfo> {
     try {
       this.#cutBlock();
-      const meta = new ByteWriter(this.#index.length + this.#keys.length * 2 + 64);
-      meta.u8(this.#kind === "int" ? 1 : 2);
-      meta.varint(this.#blocks);
-      meta.raw(this.#index.bytes());
-      meta.varint(this.#keys.length);
-      meta.varint(this.#versions);
-      meta.varint(this.#keys.length === 0 ? 0 : this.#minRev);
-      meta.varint(this.#maxRev);
+      const metaOffset = this.#align(8);
+      const meta = this.#meta();
+      this.#out.raw(meta);
+      const bloomOffset = this.#written + this.#out.length;
       const bloom = buildBloom(this.#keys, this.#keys.length);
-      meta.varint(bloom.length);
-      meta.raw(bloom);
-      const metaOffset = this.#written + this.#out.length;
-      this.#out.raw(meta.bytes());
-      const footer = new DataView(new ArrayBuffer(FOOTER_SIZE));
-      footer.setUint32(0, metaOffset % 4294967296, true);
-      footer.setUint32(4, Math.floor(metaOffset / 4294967296), true);
-      footer.setUint32(8, meta.length, true);
-      footer.setUint32(12, checksum(meta.buf, 0, meta.length), true);
-      footer.setUint32(16, SEGMENT_VERSION, true);
-      footer.setUint32(20, SEGMENT_MAGIC, true);
-      this.#out.raw(new Uint8Array(footer.buffer));
+      this.#out.raw(bloom);
+      const footer = new ByteWriter(FOOTER_SIZE);
+      footer.f64(metaOffset);
+      footer.u32(meta.length);
+      footer.u32(checksum(meta));
+      footer.f64(bloomOffset);
+      footer.u32(bloom.length);
+      footer.u32(checksum(bloom));
+      footer.u32(SEGMENT_VERSION);
+      footer.u32(SEGMENT_MAGIC);
+      this.#out.raw(footer.bytes());
       await this.drain();
       await this.#file.sync();
     } finally {

@@ -32,13 +32,16 @@ export interface FileLock {
   release(): void;
 }
 
-/** What the engine needs from a file system. Paths are absolute or relative to the process. */
+/**
+ * What the engine needs from a file system. Paths are absolute or relative to the process.
+ * Methods used while opening may answer synchronously (a plain value) or with a promise.
+ */
 export interface Storage {
-  mkdir(path: string): Promise<void>;
+  mkdir(path: string): void | Promise<void>;
   /** Names in a directory (not paths). */
-  list(dir: string): Promise<string[]>;
-  exists(path: string): Promise<boolean>;
-  readFile(path: string): Promise<Uint8Array>;
+  list(dir: string): string[] | Promise<string[]>;
+  exists(path: string): boolean | Promise<boolean>;
+  readFile(path: string): Uint8Array | Promise<Uint8Array>;
   /** Creates or truncates `path` for writing. */
   create(path: string): Promise<WritableFile>;
   /** Opens `path` for appending, creating it if missing. */
@@ -50,7 +53,7 @@ export interface Storage {
   /** Makes a directory's entries (creates, renames, removes) durable. */
   syncDir(path: string): Promise<void>;
   /** Takes an exclusive lock on `path`, or returns `null` if someone else holds it. */
-  tryLock(path: string): Promise<FileLock | null>;
+  tryLock(path: string): FileLock | null | Promise<FileLock | null>;
 }
 
 class DenoWritable implements WritableFile {
@@ -94,24 +97,25 @@ class DenoReadable implements ReadableFile {
 
 /** The real file system, through `Deno.*`. Requires `--allow-read` and `--allow-write`. */
 export const denoStorage: Storage = {
-  async mkdir(path) {
-    await Deno.mkdir(path, { recursive: true });
+  // Opening a datastore uses synchronous calls: they cost microseconds, a thread-pool hop does not.
+  mkdir(path) {
+    Deno.mkdirSync(path, { recursive: true });
   },
-  async list(dir) {
+  list(dir) {
     const names: string[] = [];
-    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    for (const e of Deno.readDirSync(dir)) names.push(e.name);
     return names;
   },
-  async exists(path) {
+  exists(path) {
     try {
-      await Deno.lstat(path);
+      Deno.lstatSync(path);
       return true;
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return false;
       throw e;
     }
   },
-  readFile: (path) => Deno.readFile(path),
+  readFile: (path) => Deno.readFileSync(path),
   async create(path) {
     return new DenoWritable(
       await Deno.open(path, { write: true, create: true, truncate: true }),
@@ -143,10 +147,10 @@ export const denoStorage: Storage = {
       dir.close();
     }
   },
-  async tryLock(path) {
-    await Deno.mkdir(dirname(path), { recursive: true });
-    const file = await Deno.open(path, { read: true, write: true, create: true });
-    if (!(await file.tryLock(true))) {
+  tryLock(path) {
+    Deno.mkdirSync(dirname(path), { recursive: true });
+    const file = Deno.openSync(path, { read: true, write: true, create: true });
+    if (!file.tryLockSync(true)) {
       file.close();
       return null;
     }
