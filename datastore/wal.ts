@@ -96,6 +96,9 @@ export class WalWriter {
     if (this.#running === undefined) {
       this.#running = this.#drain().finally(() => {
         this.#running = undefined;
+        // An append that resolved a waiter may queue the next record before this runs; its
+        // own kick saw a drain still running, so start one for it now.
+        if (this.#queue.length > 0 && this.#durability !== "none") this.#kick();
       });
     }
   }
