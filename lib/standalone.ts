@@ -80,6 +80,7 @@ export class StandaloneInstance implements Instance {
   readonly root: string;
   readonly #options: StandaloneOptions;
   #held: Promise<Lease> | undefined;
+  #open: Datastore | undefined;
 
   /**
    * @param root The storage root (e.g. `~/.starwhale`).
@@ -97,7 +98,9 @@ export class StandaloneInstance implements Instance {
     if (this.#options.keepOpen === false) return await leaseDatastore(this.root, this.#options);
     this.#held ??= leaseDatastore(this.root, this.#options);
     try {
-      return await this.#held;
+      const lease = await this.#held;
+      this.#open = lease.ds;
+      return lease;
     } catch (e) {
       this.#held = undefined;
       throw e;
@@ -467,10 +470,35 @@ export class StandaloneInstance implements Instance {
     return this.#with((ds) => ds.update(table, rows, options));
   }
 
+  /**
+   * Opens the shared datastore of the root (if needed) and holds it until {@link close}, e.g.
+   * for a server that needs the handle synchronously afterwards ({@link datastore}).
+   *
+   * @returns The open datastore.
+   * @throws {DatastoreLockedError} When another process holds the root's datastore.
+   */
+  async open(): Promise<Datastore> {
+    this.#held ??= leaseDatastore(this.root, this.#options);
+    try {
+      const lease = await this.#held;
+      this.#open = lease.ds;
+      return lease.ds;
+    } catch (e) {
+      this.#held = undefined;
+      throw e;
+    }
+  }
+
+  /** The datastore this instance holds open (after {@link open} or any call), else `undefined`. */
+  get datastore(): Datastore | undefined {
+    return this.#open;
+  }
+
   /** Releases the datastore lease this instance holds (the last one closes it). */
   async close(): Promise<void> {
     const held = this.#held;
     this.#held = undefined;
+    this.#open = undefined;
     if (held) await (await held.catch(() => undefined))?.release();
   }
 
