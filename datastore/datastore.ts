@@ -51,11 +51,11 @@ export interface DatastoreOptions {
   durability?: Durability;
   /** The file system; tests inject faults through it. @default {denoStorage} */
   storage?: Storage;
-  /** Memtable bytes (all tables) that trigger a flush to segments. @default {67108864} */
+  /** Memtable bytes (all tables) that trigger a flush to segments. @default {33554432} */
   memtableBytes?: number;
   /** Bytes of data blocks kept in the block cache. @default {33554432} */
   blockCacheBytes?: number;
-  /** Segments of one table that trigger a compaction after a flush. @default {4} */
+  /** Segments of one table that trigger a compaction after a flush. @default {8} */
   compactionTrigger?: number;
 }
 
@@ -177,8 +177,8 @@ export class Datastore {
     this.#lock = lock;
     this.#durability = options.durability ?? "fsync";
     this.#cache = new BlockCache(options.blockCacheBytes ?? 32 << 20);
-    this.#memtableBytes = options.memtableBytes ?? 64 << 20;
-    this.#compactionTrigger = options.compactionTrigger ?? 4;
+    this.#memtableBytes = options.memtableBytes ?? 32 << 20;
+    this.#compactionTrigger = options.compactionTrigger ?? 8;
   }
 
   /**
@@ -448,7 +448,8 @@ export class Datastore {
     }
     finishRecord(w, countAt, batch.length, added, changed);
     this.#lastRevision = rev;
-    const payload = w.bytes();
+    // The memtable keeps the payload alive until a flush: do not keep the writer's slack too.
+    const payload = w.buf.length > w.length + (w.length >> 3) ? w.bytes().slice() : w.bytes();
     const mem = t.memtable;
     await this.#append(payload);
     for (let i = 0; i < keys.length; i++) mem.put(keys[i], rev, payload, offsets[i], lengths[i]);
@@ -680,19 +681,20 @@ export class Datastore {
     // Every WAL opened from now on gets a number at least this: the manifest's replay floor.
     const walFloor = this.#nextFile;
     const frozen: [Table, Memtable][] = [];
+    // Freeze even empty memtables: a write still on its way to the old WAL lands in the
+    // memtable it captured, and that memtable must reach a segment before the WAL goes.
     for (const t of this.#tables.values()) {
-      if (t.memtable.versions === 0) continue;
       frozen.push([t, t.memtable]);
       t.immutables.unshift(t.memtable);
       t.memtable = new Memtable();
     }
-    // Writes still on their way to the old WAL land in the frozen memtables they captured.
     await Promise.allSettled([...this.#inflight]);
     await (await oldWal)?.close();
     this.#dirty = this.#walFiles.length > 0;
     const written: [Table, Memtable, SegmentInfo][] = [];
     for (const [t, mem] of frozen) {
-      written.push([t, mem, await this.#writeMemtable(t, mem)]);
+      if (mem.versions === 0) t.immutables = t.immutables.filter((m) => m !== mem);
+      else written.push([t, mem, await this.#writeMemtable(t, mem)]);
     }
     if (written.length > 0) await this.#storage.syncDir(this.dir);
     for (const [t, mem, info] of written) {
