@@ -87,7 +87,10 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * @param value The object.
  */
 export async function writeYaml(path: string, value: Record<string, unknown>): Promise<void> {
-  await writeFileAtomic(path, stringifyYaml(value, { sortMapEntries: true }));
+  await writeFileAtomic(
+    path,
+    stringifyYaml(value, { sortMapEntries: true, aliasDuplicateObjects: false }),
+  );
 }
 
 /**

@@ -169,7 +169,7 @@ export function parseResourceUri(
     project = segments[0];
     rest = segments.slice(1);
   }
-  if (rest.length > 1 && TYPES[rest[0]]) {
+  if (TYPES[rest[0]] && (rest.length > 1 || project !== undefined)) {
     expectType(uri, TYPES[rest[0]], type);
     rest = rest.slice(1);
   }

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  Config,
+  formatResourceUri,
+  NotFoundError,
+  parseProjectUri,
+  parseResourceUri,
+  type ResourceType,
+} from "../../mod.ts";
+
+const config = Config.from({
+  current_instance: "local",
+  instances: {
+    local: { uri: "local", type: "standalone", current_project: "self" },
+    server: { uri: "http://server:8082", sw_token: "t", current_project: "1" },
+    "cloud-cn": { uri: "https://cloud.starwhale.cn", sw_token: "t2" },
+  },
+}, { root: "/data/sw" });
+
+Deno.test("parseResourceUri() reads every job and bundle form", () => {
+  const table: [
+    string,
+    ResourceType,
+    string,
+    Partial<{ project: string; name: string; version: string }>,
+  ][] = [
+    ["xm5wnup", "job", "local/project/self/job/xm5wnup", { name: "xm5wnup" }],
+    ["local/project/self/job/xm5wnup", "job", "local/project/self/job/xm5wnup", {}],
+    ["project/self/job/xm5wnup", "job", "local/project/self/job/xm5wnup", {}],
+    ["project/demo/job/ab", "job", "local/project/demo/job/ab", { project: "demo" }],
+    ["local/demo/job/ab", "job", "local/project/demo/job/ab", { project: "demo" }],
+    ["local/project/self/evaluation/ab", "job", "local/project/self/job/ab", {}],
+    ["http://server:8082/project/1/job/1", "job", "http://server:8082/project/1/job/1", {}],
+    ["cloud://server/project/1/job/7", "job", "http://server:8082/project/1/job/7", {}],
+    [
+      "server/project/starwhale:public/job/e0fa",
+      "job",
+      "http://server:8082/project/starwhale:public/job/e0fa",
+      {},
+    ],
+    [
+      "https://cloud.starwhale.cn/projects/257/jobs/123",
+      "job",
+      "https://cloud.starwhale.cn/project/257/job/123",
+      {},
+    ],
+    ["mnist", "model", "local/project/self/model/mnist/version/latest", {
+      name: "mnist",
+      version: "",
+    }],
+    ["mnist/version/v0", "model", "local/project/self/model/mnist/version/v0", { version: "v0" }],
+    ["mnist/abcdef", "model", "local/project/self/model/mnist/version/abcdef", {
+      version: "abcdef",
+    }],
+    ["model/mnist", "model", "local/project/self/model/mnist/version/latest", {}],
+    [
+      "local/project/self/dataset/mnist/version/v1",
+      "dataset",
+      "local/project/self/dataset/mnist/version/v1",
+      {},
+    ],
+    [
+      "https://cloud.starwhale.cn/project/starwhale:public/runtime/pytorch",
+      "runtime",
+      "https://cloud.starwhale.cn/project/starwhale:public/runtime/pytorch/version/latest",
+      {},
+    ],
+  ];
+  for (const [uri, type, full, fields] of table) {
+    const r = parseResourceUri(uri, { type, config });
+    assert.equal(formatResourceUri(r), full, uri);
+    for (const [k, v] of Object.entries(fields)) {
+      assert.equal(r[k as keyof typeof r], v, `${uri} ${k}`);
+    }
+  }
+});
+
+Deno.test("parseResourceUri() rejects malformed URIs naming the input", () => {
+  const bad: [string, ResourceType, RegExp | typeof NotFoundError][] = [
+    ["", "job", /empty/],
+    ["local/project/self/job", "job", /names no job/],
+    ["local/project/self/job/a/b", "job", /too many parts/],
+    ["local/project/self/model/mnist", "job", /it names a model/],
+    ["self/dataset/mnist", "dataset", /unexpected parts|Invalid/],
+    ["cloud://nosuch/project/1/job/1", "job", NotFoundError],
+    ["ftp://host/project/1/job/1", "job", /unknown scheme/],
+    ["local/project/self//job/1", "job", /empty part/],
+    ["local/project/bad name/job/1", "job", /project name "bad name"/],
+    ["mnist/version/bad version", "model", /Invalid/],
+    ["https://server/job/1", "job", /Cannot tell the project/],
+  ];
+  for (const [uri, type, expected] of bad) {
+    assert.throws(() => parseResourceUri(uri, { type, config }), expected as RegExp, uri);
+  }
+});
+
+Deno.test("parseProjectUri() resolves names, aliases and URLs", () => {
+  const table: [string, string, string][] = [
+    ["", "local", "self"],
+    ["self", "local", "self"],
+    ["local/project/self", "local", "self"],
+    ["local/self", "local", "self"],
+    ["http://server:8082/project/1", "http://server:8082", "1"],
+    ["cloud://server/project/1", "http://server:8082", "1"],
+    ["server/1", "http://server:8082", "1"],
+    [
+      "https://cloud.starwhale.cn/project/starwhale:public",
+      "https://cloud.starwhale.cn",
+      "starwhale:public",
+    ],
+    ["cloud-cn/starwhale:public", "https://cloud.starwhale.cn", "starwhale:public"],
+  ];
+  for (const [uri, url, project] of table) {
+    const p = parseProjectUri(uri, { config });
+    assert.deepEqual([p.instance.url, p.project], [url, project], uri);
+  }
+  assert.equal(parseProjectUri("server/1", { config }).instance.token, "t");
+  assert.throws(() => parseProjectUri("a/b/c", { config }), /Invalid project URI "a\/b\/c"/);
+});
+
+Deno.test("Config.load() reads swcli's file, defaults when missing, never rewrites", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "config.yaml");
+    const missing = await Config.load({ path, root: join(dir, "r") });
+    assert.equal(missing.current.alias, "local");
+    assert.equal(missing.currentProject(), "self");
+    await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound);
+    const text =
+      "version: '2.0'\ncurrent_instance: srv\ninstances:\n  srv: {uri: srv.example:80, type: cloud, sw_token: abc, current_project: p}\n  local: {uri: local, type: standalone, current_project: self}\nstorage: {root: /x/y}\n";
+    await Deno.writeTextFile(path, text);
+    const loaded = await Config.load({ path });
+    assert.equal(loaded.current.uri, "http://srv.example:80");
+    assert.equal(loaded.current.token, "abc");
+    assert.equal(loaded.root, "/x/y");
+    assert.equal(parseProjectUri("", { config: loaded }).project, "p");
+    await Deno.writeTextFile(path, "version: '1.0'\ninstances: {}\n");
+    await assert.rejects(() => Config.load({ path }), /version is '1.0', expected "2.0"/);
+    assert.equal(await Deno.readTextFile(path), "version: '1.0'\ninstances: {}\n");
+    await Deno.writeTextFile(path, "version: [\n");
+    await assert.rejects(() => Config.load({ path }), SyntaxError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
