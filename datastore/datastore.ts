@@ -712,11 +712,9 @@ export class Datastore {
     const path = `${this.dir}/${fileName(this.#nextFile++, "seg")}`;
     const w = await SegmentWriter.create(this.#storage, path, { kind: t.kind! });
     try {
-      const versions: VersionBytes[] = [];
+      const pool: VersionBytes[] = [];
       for (const key of mem.sortedKeys()) {
-        versions.length = 0;
-        for (let v = mem.get(key); v !== undefined; v = v.prev) versions.push(v);
-        w.add(key, versions);
+        w.add(key, pool, mem.collect(key, pool));
         if (w.pending >= 1 << 20) await w.drain();
       }
       return await w.finish();

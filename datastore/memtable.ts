@@ -6,6 +6,7 @@
  */
 
 import { compareKeys, sortKeys } from "./key.ts";
+import type { VersionBytes } from "./segment_writer.ts";
 import type { Key } from "./value.ts";
 
 /**
@@ -21,13 +22,24 @@ export interface Version {
 }
 
 /** Per-version bookkeeping overhead counted against the flush threshold. */
-const VERSION_OVERHEAD = 64;
+const VERSION_OVERHEAD = 48;
 
-/** The in-memory, sorted-on-demand write buffer of one table. */
+/**
+ * The in-memory, sorted-on-demand write buffer of one table. Versions live in parallel typed
+ * arrays (no object per write, which keeps the garbage collector out of the write path); read
+ * paths get `Version` objects built on demand.
+ */
 export class Memtable {
-  #map = new Map<Key, Version>();
+  #map = new Map<Key, number>();
   #sorted: Key[] = [];
   #pending: Key[] = [];
+  #bufs: (Uint8Array | null)[] = [];
+  #bufIds = new Map<Uint8Array, number>();
+  #rev = new Float64Array(1024);
+  #buf = new Int32Array(1024);
+  #off = new Int32Array(1024);
+  #len = new Int32Array(1024);
+  #prev = new Int32Array(1024);
   /** Approximate bytes held. */
   bytes = 0;
   /** Number of versions held. */
@@ -38,18 +50,77 @@ export class Memtable {
     return this.#map.size;
   }
 
+  #grow(): void {
+    const cap = this.#rev.length * 2;
+    const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.#rev = grow(this.#rev, (n) => new Float64Array(n));
+    this.#buf = grow(this.#buf, (n) => new Int32Array(n));
+    this.#off = grow(this.#off, (n) => new Int32Array(n));
+    this.#len = grow(this.#len, (n) => new Int32Array(n));
+    this.#prev = grow(this.#prev, (n) => new Int32Array(n));
+  }
+
   /** Adds a version of `key` (a deletion when `buf` is `null`). */
   put(key: Key, rev: number, buf: Uint8Array | null, off: number, len: number): void {
+    const i = this.versions++;
+    if (i === this.#rev.length) this.#grow();
+    let b = -1;
+    if (buf !== null) {
+      const known = this.#bufIds.get(buf);
+      if (known === undefined) {
+        b = this.#bufs.length;
+        this.#bufs.push(buf);
+        this.#bufIds.set(buf, b);
+      } else b = known;
+    }
     const prev = this.#map.get(key);
     if (prev === undefined) this.#pending.push(key);
-    this.#map.set(key, { rev, buf, off, len, prev });
+    this.#rev[i] = rev;
+    this.#buf[i] = b;
+    this.#off[i] = off;
+    this.#len[i] = len;
+    this.#prev[i] = prev ?? -1;
+    this.#map.set(key, i);
     this.bytes += len + VERSION_OVERHEAD;
-    this.versions++;
   }
 
   /** The newest version of `key`, linked to older ones. */
   get(key: Key): Version | undefined {
-    return this.#map.get(key);
+    const i = this.#map.get(key);
+    return i === undefined ? undefined : this.#version(i);
+  }
+
+  #version(i: number): Version {
+    const p = this.#prev[i];
+    const b = this.#buf[i];
+    return {
+      rev: this.#rev[i],
+      buf: b < 0 ? null : this.#bufs[b],
+      off: this.#off[i],
+      len: this.#len[i],
+      prev: p < 0 ? undefined : this.#version(p),
+    };
+  }
+
+  /**
+   * Fills `out` with the versions of `key`, newest first, reusing its objects; returns the count.
+   */
+  collect(key: Key, out: VersionBytes[]): number {
+    let n = 0;
+    for (let i = this.#map.get(key) ?? -1; i >= 0; i = this.#prev[i]) {
+      const b = this.#buf[i];
+      const v = out[n] ??= { rev: 0, buf: null, off: 0, len: 0 };
+      v.rev = this.#rev[i];
+      v.buf = b < 0 ? null : this.#bufs[b];
+      v.off = this.#off[i];
+      v.len = this.#len[i];
+      n++;
+    }
+    return n;
   }
 
   /**

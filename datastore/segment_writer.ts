@@ -89,12 +89,16 @@ export class SegmentWriter {
     return this.#out.length;
   }
 
-  /** Adds one key with its versions, newest first. Keys must arrive in ascending order. */
-  add(key: Key, versions: VersionBytes[]): void {
+  /**
+   * Adds one key with its versions, newest first (the first `count` of `versions`). Keys must
+   * arrive in ascending order.
+   */
+  add(key: Key, versions: VersionBytes[], count: number = versions.length): void {
     const b = this.#block;
     encodeValue(b, key);
-    b.varint(versions.length);
-    for (const v of versions) {
+    b.varint(count);
+    for (let i = 0; i < count; i++) {
+      const v = versions[i];
       b.varint(v.rev);
       if (v.buf === null) b.varint(0);
       else {
@@ -104,7 +108,7 @@ export class SegmentWriter {
       if (v.rev < this.#minRev) this.#minRev = v.rev;
       if (v.rev > this.#maxRev) this.#maxRev = v.rev;
     }
-    this.#versions += versions.length;
+    this.#versions += count;
     this.#keys.push(key);
     this.#lastKey = key;
     this.#blockEntries++;
