@@ -1,0 +1,150 @@
+/**
+ * Commands and groups of the command line, and their `--help` text.
+ *
+ * @module
+ */
+
+import type { OptionSpec, ParsedArgs, PositionalSpec } from "./args.ts";
+import type { CliContext } from "./context.ts";
+
+/** One command, e.g. `job rows`. */
+export interface Command {
+  /** The name, e.g. `rows`. */
+  name: string;
+  /** Other names, e.g. `ls` for `list`. */
+  aliases?: string[];
+  /** One line for the group's help. */
+  summary: string;
+  /** More text for the command's help. */
+  description?: string;
+  /** Positional arguments. */
+  positionals?: PositionalSpec[];
+  /** Options (the global ones are added by the dispatcher). */
+  options?: OptionSpec[];
+  /** Command lines shown under "Examples". */
+  examples: string[];
+  /** Runs the command; resolves to the exit code. */
+  run(ctx: CliContext, args: ParsedArgs): Promise<number>;
+}
+
+/** A command group, e.g. `job`. */
+export interface Group {
+  /** The name, e.g. `job`. */
+  name: string;
+  /** One line for the top-level help. */
+  summary: string;
+  /** The commands. */
+  commands: Command[];
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  {
+    name: "output",
+    short: "o",
+    type: "string",
+    value: "FORMAT",
+    description: "'json' for scripts (JSON lines for row streams); default: human tables",
+  },
+  { name: "verbose", short: "v", type: "count", description: "Show stack traces of errors" },
+  {
+    name: "instance",
+    type: "string",
+    value: "ALIAS|URL",
+    description: "Use this instance instead of the selected one",
+  },
+  { name: "help", short: "h", type: "boolean", description: "Show this help" },
+];
+
+/** Finds a command of a group by name or alias. */
+export function findCommand(group: Group, name: string): Command | undefined {
+  return group.commands.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+/**
+ * The help of one command: usage line, description, options and examples.
+ *
+ * @param group The group.
+ * @param command The command.
+ * @returns The text.
+ */
+export function commandHelp(group: Group, command: Command): string {
+  const args = (command.positionals ?? []).map((p) => {
+    const name = p.variadic ? `${p.name}...` : p.name;
+    return p.optional ? `[${name}]` : name;
+  });
+  const lines = [
+    `Usage: swcli ${group.name} ${command.name}${
+      args.length ? ` ${args.join(" ")}` : ""
+    } [OPTIONS]`,
+    "",
+    command.summary,
+  ];
+  if (command.description) lines.push("", command.description);
+  if (command.aliases?.length) lines.push("", `Aliases: ${command.aliases.join(", ")}`);
+  lines.push("", "Options:", ...optionLines([...(command.options ?? []), ...GLOBAL_OPTIONS]));
+  lines.push("", "Examples:", ...command.examples.map((e) => `  ${e}`));
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The help of a group: its commands with their summaries.
+ *
+ * @param group The group.
+ * @returns The text.
+ */
+export function groupHelp(group: Group): string {
+  const width = Math.max(...group.commands.map((c) => c.name.length));
+  const lines = [
+    `Usage: swcli ${group.name} COMMAND [ARGS] [OPTIONS]`,
+    "",
+    group.summary,
+    "",
+    "Commands:",
+    ...group.commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run 'swcli ${group.name} COMMAND --help' for the options and examples of a command.`,
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The top-level help: the groups and the global options.
+ *
+ * @param groups Every group.
+ * @returns The text.
+ */
+export function mainHelp(groups: readonly Group[]): string {
+  const width = Math.max(...groups.map((g) => g.name.length));
+  return [
+    "Usage: swcli [OPTIONS] GROUP COMMAND [ARGS]",
+    "",
+    "Starwhale command line: instances, projects, models, datasets, jobs and their tables.",
+    "",
+    "Groups:",
+    ...groups.map((g) => `  ${g.name.padEnd(width)}  ${g.summary}`),
+    "",
+    "Options:",
+    ...optionLines(GLOBAL_OPTIONS),
+    "",
+    "Examples:",
+    "  swcli dataset build digits.jsonl --name digits",
+    "  swcli model build ./mnist",
+    "  swcli job create mnist --handler mnist.evaluator:MNISTInference.evaluate --dataset digits",
+    "  swcli -o json job list | jq '.[0].id'",
+    "",
+    "Exit codes: 0 success, 1 failed job or operation, 2 usage error.",
+  ].join("\n") + "\n";
+}
+
+function optionLines(options: readonly OptionSpec[]): string[] {
+  const heads = options.map((o) => {
+    const flag = `${o.short ? `-${o.short}, ` : "    "}--${o.name}`;
+    const value = o.type === "boolean" || o.type === "count" ? "" : ` ${o.value ?? "VALUE"}`;
+    return flag + value;
+  });
+  const width = Math.max(...heads.map((h) => h.length));
+  return options.map((o, i) =>
+    `  ${heads[i].padEnd(width)}  ${o.description}${o.type === "strings" ? " (repeatable)" : ""}`
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Turns any error into the one line a person reads, and the exit code: 2 for usage errors, 1 for
+ * everything else. Missing Deno permissions name the flag to add; unreachable servers say so.
+ *
+ * @module
+ */
+
+import { DatastoreLockedError } from "../../datastore/mod.ts";
+import { RemoteError } from "../errors.ts";
+import { UsageError } from "./args.ts";
+
+/** A described error: the message line(s) and the exit code. */
+export interface ErrorReport {
+  /** What to print on stderr (one line, or more with `--verbose`). */
+  text: string;
+  /** 2 for a usage error, else 1. */
+  exitCode: number;
+}
+
+/** A failure the command already reported (e.g. a failed job); only the exit code matters. */
+export class CommandFailed extends Error {
+  override name = "CommandFailed";
+  /** The exit code. */
+  readonly exitCode: number;
+
+  /**
+   * @param message What failed.
+   * @param exitCode The exit code; default 1.
+   */
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+const FLAGS: Record<string, string> = {
+  read: "--allow-read",
+  write: "--allow-write",
+  net: "--allow-net",
+  env: "--allow-env",
+  run: "--allow-run",
+  sys: "--allow-sys",
+  ffi: "--allow-ffi",
+  import: "--allow-import",
+};
+
+/**
+ * Describes an error for the terminal.
+ *
+ * @param error What was thrown.
+ * @param options `verbose` adds the stack and causes.
+ * @returns The text and the exit code.
+ * @example
+ * ```ts
+ * import { describeError } from "./errors.ts";
+ * const r = describeError(new Deno.errors.NotCapable('Requires net access to "h:1", run again with the --allow-net flag'));
+ * console.assert(r.exitCode === 1 && r.text.includes("--allow-net"));
+ * ```
+ */
+export function describeError(error: unknown, options: { verbose?: boolean } = {}): ErrorReport {
+  const exitCode = error instanceof UsageError ? 2 : (error as CommandFailed)?.exitCode ?? 1;
+  let text = `error: ${headline(error)}`;
+  if (error instanceof UsageError) {
+    text += `\n(see 'swcli ${error.command ? `${error.command} ` : ""}--help')`;
+  }
+  if (options.verbose) {
+    for (let e: unknown = error; e; e = (e as Error).cause) {
+      text += `\n${e instanceof Error ? e.stack ?? String(e) : String(e)}`;
+      if (!(e instanceof Error)) break;
+    }
+  }
+  return { text, exitCode };
+}
+
+function headline(error: unknown): string {
+  const permission = findCause(error, (e) => e instanceof Deno.errors.NotCapable);
+  if (permission) return permissionLine(permission as Error);
+  if (error instanceof RemoteError && error.status === 0) {
+    const refused = findCause(error, (e) => e instanceof Deno.errors.ConnectionRefused);
+    const why = refused ? "connection refused" : firstLine((error.cause as Error)?.message ?? "");
+    return `Cannot reach the server at ${origin(error.url)} (${why}); is it running?`;
+  }
+  if (error instanceof DatastoreLockedError) {
+    return `${firstLine(error.message)} (is a 'swcli server start' or another swcli using ` +
+      `this storage root? use --instance to talk to the server instead)`;
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return `The operating system denied access: ${firstLine(error.message)}`;
+  }
+  if (error instanceof Error) return firstLine(error.message) || error.name;
+  return String(error);
+}
+
+function permissionLine(error: Error): string {
+  const m = /--allow-[a-z]+/.exec(error.message);
+  const kind = /Requires (\w+) access/.exec(error.message)?.[1];
+  const flag = m?.[0] ?? (kind ? FLAGS[kind] : undefined);
+  const what = /Requires [^,]*/.exec(error.message)?.[0] ?? firstLine(error.message);
+  return `Missing Deno permission: ${what}; run again with ${flag ?? "the needed --allow-* flag"}` +
+    ` (or -A)`;
+}
+
+function findCause(error: unknown, test: (e: unknown) => boolean): unknown {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
+    if (test(e)) return e;
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].trim();
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
