@@ -250,7 +250,7 @@ export class ByteReader {
     this.#need(n);
     const buf = this.buf;
     const start = this.pos;
-    if (n < 64) {
+    if (n < 12) {
       let s = "";
       let i = start;
       const stop = start + n;

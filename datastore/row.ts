@@ -50,6 +50,7 @@ export function encodeColumns(
  *
  * @param names Column names by id.
  * @param wanted When given, only these column ids are decoded.
+ * @returns Whether any decoded value was null.
  */
 export function decodeColumns(
   row: Row,
@@ -58,17 +59,21 @@ export function decodeColumns(
   len: number,
   names: string[],
   wanted?: Set<number>,
-): void {
+): boolean {
   const r = new ByteReader(buf, off, off + len);
   const n = r.varint();
+  let sawNull = false;
   for (let i = 0; i < n; i++) {
     const id = r.varint();
     if (wanted !== undefined && !wanted.has(id)) {
       skipValue(r);
       continue;
     }
-    row[names[id]] = decodeValue(r);
+    const v = decodeValue(r);
+    if (v === null) sawNull = true;
+    row[names[id]] = v;
   }
+  return sawNull;
 }
 
 /**
@@ -88,18 +93,29 @@ export function visibleVersions(heads: Version[], snapshot: number): Version[] |
   return out.length === 0 ? null : out.reverse();
 }
 
-/** Builds the row: key column first, then the columns of each version, oldest first. */
+/**
+ * Builds the row: key column first, then the columns of each version, oldest first. Null-valued
+ * columns are dropped unless `keepNone`.
+ */
 export function foldRow(
   versions: Version[],
   key: Value,
-  keyColumn: string,
-  names: string[],
-  wanted?: Set<number>,
+  options: { keyColumn: string; names: string[]; wanted?: Set<number>; keepNone: boolean },
 ): Row {
   const row: Row = {};
-  row[keyColumn] = key;
-  for (const v of versions) decodeColumns(row, v.buf!, v.off, v.len, names, wanted);
-  return row;
+  row[options.keyColumn] = key;
+  let sawNull = false;
+  for (const v of versions) {
+    if (decodeColumns(row, v.buf!, v.off, v.len, options.names, options.wanted)) sawNull = true;
+  }
+  return sawNull && !options.keepNone ? dropNulls(row) : row;
+}
+
+/** The row without its null-valued columns. */
+export function dropNulls(row: Row): Row {
+  const out: Row = {};
+  for (const k in row) if (row[k] !== null) out[k] = row[k];
+  return out;
 }
 
 /** Merges versions (oldest first) into the bytes of one version, without decoding values. */

@@ -51,6 +51,8 @@ export interface RowStreamOptions {
   /** Whether the key column is part of the output. */
   withKey: boolean;
   keepNone: boolean;
+  /** Filled in by the first `rowOf` of a stream (the same table each time). */
+  fold?: { keyColumn: string; names: string[]; wanted?: Set<number>; keepNone: boolean };
 }
 
 class MemCursor implements Cursor {
@@ -160,24 +162,31 @@ export function rowOf(
   heads: Version[],
   options: RowStreamOptions,
 ): Row | null {
-  const versions = visibleVersions(heads, view.snapshot);
-  if (versions === null) return null;
   const t = view.table;
-  const row = foldRow(versions, key, t.keyColumn, t.names, options.wanted);
-  if (!options.withKey) delete row[t.keyColumn];
-  if (!options.keepNone) {
-    for (const k in row) {
-      if (row[k] === null) return dropNulls(row);
-    }
+  const fold = options.fold ??= {
+    keyColumn: t.keyColumn,
+    names: t.names,
+    wanted: options.wanted,
+    keepNone: options.keepNone,
+  };
+  const only = heads.length === 1 ? heads[0] : undefined;
+  let row: Row;
+  if (
+    only !== undefined && only.prev === undefined && only.buf !== null &&
+    only.rev <= view.snapshot
+  ) {
+    SINGLE[0] = only; // the common case: one version, no array to build
+    row = foldRow(SINGLE, key, fold);
+  } else {
+    const versions = visibleVersions(heads, view.snapshot);
+    if (versions === null) return null;
+    row = foldRow(versions, key, fold);
   }
+  if (!options.withKey) delete row[t.keyColumn];
   return row;
 }
 
-function dropNulls(row: Row): Row {
-  const out: Row = {};
-  for (const k in row) if (row[k] !== null) out[k] = row[k];
-  return out;
-}
+const SINGLE: Version[] = [];
 
 /** The versions of one key across a view's sources, newest source first. */
 export function versionsOf(view: View, key: Key): Version[] {
