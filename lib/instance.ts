@@ -162,7 +162,7 @@ export interface ScanTableOptions {
   keepNone?: boolean;
   /** At most this many rows. */
   limit?: number;
-  /** Only these columns (the key column is always returned). */
+  /** Only these columns (name the key column too to get it). */
   columns?: string[];
 }
 

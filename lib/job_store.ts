@@ -151,18 +151,22 @@ export class JobStore {
         }`,
       );
     }
-    const matches: { id: string; created: number; row: Row }[] = [];
-    for await (const row of this.#ds.scan(this.#index)) {
+    const matches: { id: string; created: number }[] = [];
+    const columns = ["id", "created", "removed", "status", "model"];
+    for await (const row of this.#ds.scan(this.#index, { columns })) {
       if (row.removed === true) continue;
       if (options.status !== undefined && row.status !== options.status) continue;
       if (options.model !== undefined && row.model !== options.model) continue;
-      matches.push({ id: String(row.id), created: Number(row.created), row });
+      matches.push({ id: String(row.id), created: Number(row.created) });
     }
     matches.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const total = matches.length;
     const pages = Math.ceil(total / pageSize);
-    const jobs = matches.slice((pageIndex - 1) * pageSize, pageIndex * pageSize)
-      .map((m) => fromRow(this.#project, m.row));
+    const jobs: StoredJob[] = [];
+    for (const m of matches.slice((pageIndex - 1) * pageSize, pageIndex * pageSize)) {
+      const row = await this.#ds.get(this.#index, m.id);
+      if (row) jobs.push(fromRow(this.#project, row));
+    }
     return [jobs, {
       total,
       current: jobs.length,
