@@ -26,6 +26,7 @@ export { currentContext, flattenRow, log, logSummary, scan } from "./lib/evaluat
 export type { PredictContext, ResultRow, TaskContext } from "./lib/evaluation.ts";
 export { StandaloneInstance } from "./lib/standalone.ts";
 export type { StandaloneOptions } from "./lib/standalone.ts";
+export type { Durability } from "./lib/datastore_pool.ts";
 export { FINAL_STATUSES, JOB_STATUSES } from "./lib/instance.ts";
 export type {
   ArtifactRef,

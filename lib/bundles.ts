@@ -48,6 +48,8 @@ export class BundleStore {
   readonly #type: "model" | "dataset";
 
   /**
+   * Creates it.
+   *
    * @param root The storage root.
    * @param where The project and the bundle type.
    */

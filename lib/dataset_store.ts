@@ -25,6 +25,8 @@ export class DatasetStore {
   readonly #bundles: BundleStore;
 
   /**
+   * Creates it.
+   *
    * @param root The storage root.
    * @param where The project and the open datastore.
    */

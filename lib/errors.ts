@@ -16,6 +16,7 @@
  * ```
  */
 export class NotFoundError extends Error {
+  /** The error class name. */
   override name = "NotFoundError";
   /** What was looked for: `job`, `model`, `dataset`, `project`, `instance`, `handler`, ... */
   readonly kind: string;
@@ -23,6 +24,8 @@ export class NotFoundError extends Error {
   readonly value: string;
 
   /**
+   * Creates it.
+   *
    * @param kind What was looked for.
    * @param value The name, id or URI that matched nothing.
    * @param options `project` to name in the message, `detail` to append, `cause`.
@@ -51,6 +54,7 @@ export class NotFoundError extends Error {
  * ```
  */
 export class AmbiguousError extends Error {
+  /** The error class name. */
   override name = "AmbiguousError";
   /** What was looked for. */
   readonly kind: string;
@@ -60,6 +64,8 @@ export class AmbiguousError extends Error {
   readonly matches: readonly string[];
 
   /**
+   * Creates it.
+   *
    * @param kind What was looked for.
    * @param value The prefix given.
    * @param matches Everything it matched.
@@ -88,6 +94,7 @@ export class AmbiguousError extends Error {
  * ```
  */
 export class JobStateError extends Error {
+  /** The error class name. */
   override name = "JobStateError";
   /** The job id. */
   readonly id: string;
@@ -95,6 +102,8 @@ export class JobStateError extends Error {
   readonly status: string;
 
   /**
+   * Creates it.
+   *
    * @param operation What was attempted (`cancel`, `pause`, ...).
    * @param state The job id, its status, an optional reason and cause.
    */
@@ -120,6 +129,7 @@ export class JobStateError extends Error {
  * ```
  */
 export class RemoteError extends Error {
+  /** The error class name. */
   override name = "RemoteError";
   /** HTTP status code (0 when the request never got an answer). */
   readonly status: number;
@@ -129,6 +139,8 @@ export class RemoteError extends Error {
   readonly code: string | undefined;
 
   /**
+   * Creates it.
+   *
    * @param message The server's message, or what went wrong.
    * @param where The HTTP status, URL, envelope code and cause.
    */
@@ -156,11 +168,14 @@ export class RemoteError extends Error {
  * ```
  */
 export class HandlerError extends Error {
+  /** The error class name. */
   override name = "HandlerError";
   /** The handler key, `module.path:Qualname`. */
   readonly handler: string;
 
   /**
+   * Creates it.
+   *
    * @param handler The handler key.
    * @param message What went wrong.
    * @param options The cause.
@@ -181,9 +196,12 @@ export class HandlerError extends Error {
  * ```
  */
 export class UnsupportedError extends Error {
+  /** The error class name. */
   override name = "UnsupportedError";
 
   /**
+   * Creates it.
+   *
    * @param what The option or operation.
    * @param where Which kind of instance refuses it, and why.
    */

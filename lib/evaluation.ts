@@ -211,7 +211,11 @@ export class TaskWriter {
   #pending: Promise<void> = Promise.resolve();
   #error: unknown;
 
-  /** @param sink Where rows go. */
+  /**
+   * Creates it.
+   *
+   * @param sink Where rows go.
+   */
   constructor(sink: TaskSink) {
     this.#sink = sink;
   }

@@ -37,16 +37,27 @@ export type HandlerFunction = (ctx: TaskContext) => unknown;
 
 /** One step of `jobs.yaml`, with upstream's field names. */
 export interface StepSpec {
+  /** The handler key, `module.path:Qualname`. */
   name: string;
+  /** Display name. */
   show_name: string;
+  /** Function or method name. */
   func_name: string;
+  /** Module path, e.g. `mnist.evaluator`. */
   module_name: string;
+  /** Class name (`""` for plain functions). */
   cls_name: string;
+  /** Parallel tasks. */
   replicas: number;
+  /** Always 1. */
   concurrency: number;
+  /** Keys of the steps that must finish first. */
   needs: string[];
+  /** Resource requests, memory in bytes. */
   resources: { type: string; request: number; limit: number }[];
+  /** Exposed port (0: none). */
   expose: number;
+  /** The step reads the job's datasets. */
   require_dataset: boolean;
   /** Pipeline predict: the dataset features copied into `results` (`input/<feature>`). */
   extra_kwargs?: { log_dataset_features?: string[] };

@@ -52,6 +52,8 @@ export class JobStore {
   readonly #ds: Datastore;
 
   /**
+   * Creates it.
+   *
    * @param root The storage root.
    * @param where The project and the open datastore.
    */

@@ -38,6 +38,8 @@ export class ModelStore {
   readonly #bundles: BundleStore;
 
   /**
+   * Creates it.
+   *
    * @param root The storage root.
    * @param project The project.
    */

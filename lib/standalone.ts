@@ -83,6 +83,8 @@ export class StandaloneInstance implements Instance {
   #open: Datastore | undefined;
 
   /**
+   * Creates it.
+   *
    * @param root The storage root (e.g. `~/.starwhale`).
    * @param options Durability and whether to keep the datastore open.
    */
