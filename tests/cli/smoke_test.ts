@@ -1,0 +1,150 @@
+/** The main flows as a new user types them, in subprocesses: `deno run -A cli.ts ...`. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cliHome, MODEL_FILES, writeFiles } from "./_helpers.ts";
+
+const CLI = new URL("../../cli.ts", import.meta.url).pathname;
+// The tests give the CLI its own HOME; keep Deno's cache where it is so nothing is downloaded.
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/", ".cache", "deno");
+
+async function swcli(
+  env: Record<string, string>,
+  args: string[],
+  flags: string[] = ["-A"],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, CLI, ...args],
+    env: { ...env, DENO_DIR },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and list remotely", async (t) => {
+  await using home = await cliHome();
+  const env = home.env;
+  const pkg = join(home.dir, "pkg");
+  await writeFiles(pkg, MODEL_FILES);
+  const data = join(home.dir, "nums.jsonl");
+  await Deno.writeTextFile(data, '{"x":1}\n{"x":2}\n{"x":3}\n');
+  let id = "";
+  await t.step("dataset build, model build, job create", async () => {
+    assert.equal((await swcli(env, ["dataset", "build", data, "--name", "nums"])).code, 0);
+    assert.equal((await swcli(env, ["model", "build", pkg])).code, 0);
+    const r = await swcli(env, [
+      "job",
+      "create",
+      "dbl",
+      "--handler",
+      "flow.steps:Doubler.evaluate",
+      "--dataset",
+      "nums",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    id = /Job:\s+(\S+)/.exec(r.stdout)![1];
+  });
+  await t.step("job list, rows, summary", async () => {
+    const list = await swcli(env, ["-o", "json", "job", "list"]);
+    assert.equal(JSON.parse(list.stdout)[0].id, id);
+    const rows = await swcli(env, ["job", "rows", id.slice(0, 7), "results", "-o", "json"]);
+    assert.equal(rows.stdout.trim().split("\n").length, 3);
+    const summary = await swcli(env, ["job", "summary", id.slice(0, 7)]);
+    assert.match(summary.stdout, /sum:\s+12/);
+  });
+  await t.step("server start, login and a remote job list", async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "server", "start", "--port", "0", "--token", "sek"],
+      env: { ...env, DENO_DIR },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      let url: string | undefined;
+      for (let i = 0; i < 200 && !url; i++) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+        url = /at (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(text)?.[1];
+      }
+      reader.releaseLock();
+      assert.ok(url, `server did not start: ${text}`);
+      let healthy = false;
+      for (let i = 0; i < 50 && !healthy; i++) {
+        healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      }
+      assert.ok(healthy);
+      const login = await swcli(env, [
+        "instance",
+        "login",
+        url!,
+        "--token",
+        "sek",
+        "--alias",
+        "dev",
+      ]);
+      assert.equal(login.code, 0, login.stderr);
+      const remote = await swcli(env, [
+        "-o",
+        "json",
+        "job",
+        "list",
+        "-p",
+        "cloud://dev/project/self",
+      ]);
+      assert.equal(remote.code, 0, remote.stderr);
+      assert.equal(JSON.parse(remote.stdout)[0].id, id);
+    } finally {
+      child.kill("SIGTERM");
+      await child.stdout.cancel().catch(() => {});
+      assert.equal((await child.status).code, 0);
+    }
+  });
+});
+
+Deno.test("swcli subprocess: a missing permission names the Deno flag", async () => {
+  await using home = await cliHome();
+  const noEnv = await swcli(home.env, ["job", "list"], ["--allow-read"]);
+  assert.equal(noEnv.code, 1);
+  assert.match(noEnv.stderr, /^error: Missing Deno permission: .*--allow-env/m);
+  const noWrite = await swcli(home.env, ["project", "create", "p"], [
+    "--allow-read",
+    "--allow-env",
+  ]);
+  assert.equal(noWrite.code, 1);
+  assert.match(noWrite.stderr, /--allow-write/);
+  assert.ok(!noWrite.stderr.includes(" at "), "no stack trace");
+});
+
+Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clean", async () => {
+  const script = await new Deno.Command("sh", { args: ["-c", "command -v script"], stdout: "null" })
+    .output().then((o) => o.success, () => false);
+  await using home = await cliHome();
+  const data = join(home.dir, "rows.jsonl");
+  await Deno.writeTextFile(
+    data,
+    Array.from({ length: 3000 }, (_, i) => `{"id":${i},"x":${i}}`).join("\n"),
+  );
+  const piped = await swcli(home.env, ["table", "put", "t", data]);
+  assert.equal(piped.code, 0);
+  assert.ok(!piped.stderr.includes("\r"), "no progress without a terminal");
+  if (!script) return;
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [Deno.execPath(), "run", "-A", CLI, "table", "put", "t2", data].map(q).join(" ");
+  const out = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: { ...home.env, DENO_DIR, COLUMNS: "120" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  assert.match(text, /Writing t2 \[[█░]+\] 100% 3000\/3000 rows/);
+  assert.match(text, /wrote 3000 rows/);
+});
