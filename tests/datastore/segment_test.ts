@@ -1,0 +1,147 @@
+import { BlockCache } from "../../datastore/block_cache.ts";
+import { bloomMayContain, buildBloom } from "../../datastore/bloom.ts";
+import { ByteWriter } from "../../datastore/bytes.ts";
+import { encodeColumns } from "../../datastore/row.ts";
+import { SegmentReader } from "../../datastore/segment_reader.ts";
+import { FOOTER_SIZE, SegmentWriter } from "../../datastore/segment_writer.ts";
+import { CorruptionError, denoStorage, type Key } from "../../datastore/mod.ts";
+import { assert, assertEquals, assertThrows, tempDir } from "./_helpers.ts";
+
+const N = 1500;
+
+function row(i: number): Uint8Array {
+  const w = new ByteWriter(64);
+  encodeColumns(w, { v: `value ${i} `.repeat(3) }, { keyColumn: "id", columnId: () => 0 });
+  return w.bytes().slice();
+}
+
+/** Keys 0, 2, 4, ...; every 5th key also has an older deletion. */
+async function writeSegment(path: string): Promise<SegmentReader> {
+  const w = await SegmentWriter.create(denoStorage, path, { kind: "int" });
+  for (let i = 0; i < N; i++) {
+    const b = row(i);
+    const versions = [{ rev: 2 * i + 2, buf: b, off: 0, len: b.length }];
+    if (i % 5 === 0) versions.push({ rev: 2 * i + 1, buf: null as never, off: 0, len: 0 });
+    w.add(2 * i, versions);
+  }
+  const info = await w.finish();
+  assertEquals([info.keys, info.versions, info.minRev, info.maxRev], [N, N + N / 5, 1, 2 * N]);
+  return new SegmentReader(denoStorage, path, info, new BlockCache(64 << 10));
+}
+
+function keysOf(seg: SegmentReader, options: Parameters<SegmentReader["cursor"]>[0]): Key[] {
+  const out: Key[] = [];
+  for (const c = seg.cursor(options); c.key !== undefined; c.next()) out.push(c.key);
+  return out;
+}
+
+Deno.test("SegmentReader reads back what SegmentWriter wrote, in both directions", async (t) => {
+  await using dir = await tempDir();
+  const seg = await writeSegment(`${dir.path}/000001.seg`);
+  try {
+    const all = Array.from({ length: N }, (_, i) => 2 * i);
+    await t.step("blocks are aligned and several", () => {
+      const m = seg.meta();
+      assert(m.blocks > 3, `${m.blocks} blocks`);
+      for (let i = 0; i < m.blocks; i++) assertEquals(m.offsets[i] % 4, 0);
+    });
+    await t.step("point reads", () => {
+      for (const i of [0, 1, 5, 700, N - 1]) {
+        const v = seg.get(2 * i)!;
+        assertEquals(v.rev, 2 * i + 2);
+        assertEquals(v.buf!.subarray(v.off, v.off + v.len), row(i));
+        assertEquals(v.prev === undefined ? "none" : v.prev.buf, i % 5 === 0 ? null : "none");
+      }
+      for (const k of [-1, 1, 3, 2 * N, 10 ** 9]) assertEquals(seg.get(k), undefined);
+    });
+    await t.step("forward and reverse cursors from every kind of bound", () => {
+      assertEquals(keysOf(seg, {}), all);
+      assertEquals(keysOf(seg, { reverse: true }), all.toReversed());
+      assertEquals(keysOf(seg, { from: 1000 }), all.filter((k) => k >= 1000));
+      assertEquals(keysOf(seg, { from: 1000, exclusive: true }), all.filter((k) => k > 1000));
+      assertEquals(keysOf(seg, { from: 1001 }), all.filter((k) => k > 1001));
+      assertEquals(
+        keysOf(seg, { from: 1000, reverse: true }),
+        all.filter((k) => k <= 1000).reverse(),
+      );
+      assertEquals(
+        keysOf(seg, { from: 1000, reverse: true, exclusive: true }),
+        all.filter((k) => k < 1000).reverse(),
+      );
+      assertEquals(keysOf(seg, { from: 99999, reverse: true }).length, N);
+      assertEquals(keysOf(seg, { from: -5, reverse: true }), []);
+      assertEquals(keysOf(seg, { from: 99999 }), []);
+    });
+  } finally {
+    seg.closeFile();
+  }
+});
+
+Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionError", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const good = await writeSegment(path);
+  const m = good.meta();
+  const info = good.info;
+  good.closeFile();
+  const bytes = await Deno.readFile(path);
+  const damaged = async (at: number, what: string) => {
+    const bad = bytes.slice();
+    bad[at] ^= 0x40;
+    const p = `${dir.path}/${what.replaceAll(" ", "_")}.seg`;
+    await Deno.writeFile(p, bad);
+    return new SegmentReader(denoStorage, p, info, new BlockCache(1 << 20));
+  };
+  await t.step("a data block", async () => {
+    const seg = await damaged(m.offsets[2] + 10, "block");
+    try {
+      seg.get(0);
+      const e = assertThrows(() => keysOf(seg, {}), CorruptionError, "block checksum");
+      assertEquals((e as CorruptionError).offset, m.offsets[2]);
+      assert((e as CorruptionError).file.endsWith("block.seg"));
+    } finally {
+      seg.closeFile();
+    }
+  });
+  await t.step("the meta block", async () => {
+    const seg = await damaged(m.bloomOffset - 10, "meta");
+    try {
+      assertThrows(() => seg.meta(), CorruptionError, "checksum");
+    } finally {
+      seg.closeFile();
+    }
+  });
+  await t.step("the bloom filter", async () => {
+    const seg = await damaged(bytes.length - FOOTER_SIZE - 5, "bloom");
+    try {
+      assertThrows(() => seg.get(4), CorruptionError, "bloom");
+    } finally {
+      seg.closeFile();
+    }
+  });
+  await t.step("the magic", async () => {
+    const seg = await damaged(bytes.length - 1, "magic");
+    try {
+      assertThrows(() => seg.meta(), CorruptionError, "magic");
+    } finally {
+      seg.closeFile();
+    }
+  });
+  await t.step("the version", async () => {
+    const seg = await damaged(bytes.length - 8, "version");
+    try {
+      assertThrows(() => seg.meta(), CorruptionError, "version");
+    } finally {
+      seg.closeFile();
+    }
+  });
+});
+
+Deno.test("bloomMayContain() never misses a key and rarely accepts an absent one", () => {
+  const keys: Key[] = Array.from({ length: 2000 }, (_, i) => (i % 2 ? i * 7 : `s${i}`));
+  const bits = buildBloom(keys, keys.length);
+  for (const k of keys) assert(bloomMayContain(bits, k), `missed ${String(k)}`);
+  let falsePositives = 0;
+  for (let i = 0; i < 10000; i++) if (bloomMayContain(bits, `absent${i}`)) falsePositives++;
+  assert(falsePositives < 300, `${falsePositives} false positives in 10000`);
+});
