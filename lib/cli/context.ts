@@ -199,7 +199,7 @@ export class CliContext {
     await this.io.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
   }
 
-  /** Writes a notice to stderr (suppressed in JSON mode only when `quietInJson`). */
+  /** Writes a notice to stderr. */
   async note(text: string): Promise<void> {
     await this.io.stderr.write(`${text}\n`);
   }
