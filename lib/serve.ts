@@ -1,13 +1,15 @@
 /**
  * Starts the REST server on a socket over a storage root: `serve({ host, port, root, token })`,
  * and `deno task serve` (reads `SW_SERVER_HOST`, `SW_SERVER_PORT`, `SW_LOCAL_STORAGE`,
- * `SW_SERVER_TOKEN`).
+ * `SW_SERVER_TOKEN`). Jobs created through the API run in a Worker each.
  *
  * @module
  */
 import { leaseDatastore } from "./datastore_pool.ts";
 import type { Instance } from "./instance.ts";
 import { createApp } from "./server.ts";
+import type { JobLauncher } from "./server_jobs.ts";
+import { StandaloneInstance } from "./standalone.ts";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -19,8 +21,10 @@ export interface ServeOptions {
   root: string;
   /** The Bearer token clients must send. */
   token: string;
-  /** The standalone instance over `root`, for the project and job routes. */
+  /** The instance served by the project and job routes. @default a `StandaloneInstance` over `root` */
   instance?: Instance;
+  /** Runs the jobs created through the API. @default a `WorkerLauncher` (a Worker per job) */
+  launcher?: JobLauncher;
 }
 
 /** A running server. */
@@ -32,7 +36,9 @@ export interface RunningServer {
 }
 
 /**
- * Serves a storage root over HTTP until `shutdown()`.
+ * Serves a storage root over HTTP until `shutdown()`: the datastore routes, and the project and
+ * job routes over a standalone instance of the root, with jobs created through the API run in
+ * Workers.
  *
  * Requires `--allow-net`, and `--allow-read`/`--allow-write` on the root.
  *
@@ -52,7 +58,16 @@ export interface RunningServer {
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const lease = await leaseDatastore(options.root, { durability: "flush" });
-  const app = createApp({ store: lease.ds, token: options.token, instance: options.instance });
+  const owned = options.instance
+    ? undefined
+    : new StandaloneInstance(options.root, { durability: "flush" });
+  const instance = options.instance ?? owned;
+  const app = createApp({
+    store: lease.ds,
+    token: options.token,
+    instance,
+    launcher: options.launcher,
+  });
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
@@ -67,6 +82,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
   } catch (e) {
     await app.close();
+    await owned?.close();
     await lease.release();
     throw e;
   }
@@ -78,6 +94,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       stopping ??= (async () => {
         await server.shutdown();
         await app.close();
+        await owned?.close();
         await lease.ds.flush();
         await lease.release();
       })();

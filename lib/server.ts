@@ -33,6 +33,7 @@ import {
 import { listTables, queryTable, scanTable, updateTable } from "./server_datastore.ts";
 import { type JobLauncher, JobService } from "./server_jobs.ts";
 import { projectVo, USER_VO } from "./server_vo.ts";
+import { defaultLauncher, servedStore } from "./server_instance.ts";
 
 import { ApiError } from "./server_http.ts";
 export { ApiError };
@@ -47,6 +48,8 @@ export type {
 export type { CreateJobOptions, Instance, JobRecord, JobRef } from "./instance.ts";
 export type { Key, Row } from "../datastore/mod.ts";
 export type { JobLauncher } from "./server_jobs.ts";
+export { WorkerLauncher } from "./worker_launcher.ts";
+export type { WorkerLauncherOptions } from "./worker_launcher.ts";
 
 /** Options of {@link createApp}. */
 export interface ServerOptions {
@@ -54,7 +57,7 @@ export interface ServerOptions {
   instance?: Instance;
   /** The token clients send as `Authorization: Bearer <token>`. */
   token: string;
-  /** The datastore the instance holds open; default `instance.datastore`. */
+  /** The datastore to serve; default the instance's own (opened in the background if needed). */
   store?: ServerStore;
   /** Runs jobs created through the API; default: a Worker per job. */
   launcher?: JobLauncher;
@@ -74,15 +77,6 @@ function param(c: Context, name: string): string {
   return c.req.param(name) ?? "";
 }
 
-function storeOf(options: ServerOptions): ServerStore {
-  const store = options.store ??
-    (options.instance as unknown as { datastore?: ServerStore }).datastore;
-  if (!store || typeof store.scan !== "function") {
-    throw new TypeError("Cannot serve this instance: it exposes no datastore, pass 'store'");
-  }
-  return store;
-}
-
 /**
  * Builds the API app over a standalone instance.
  *
@@ -94,8 +88,12 @@ export function createApp(options: ServerOptions): ServerApp {
   if (typeof options.token !== "string" || options.token === "") {
     throw new TypeError("Cannot create the server: 'token' must be a non-empty string");
   }
-  const store = storeOf(options);
-  const jobs = new JobService(options.instance, store, options.launcher);
+  const { store, ready } = servedStore(options);
+  const jobs = new JobService(
+    options.instance,
+    store,
+    options.launcher ?? defaultLauncher(options.instance),
+  );
   const instance = () => {
     if (!options.instance) {
       throw new ApiError(
@@ -244,6 +242,11 @@ export function createApp(options: ServerOptions): ServerApp {
       }
       inFlight++;
       try {
+        try {
+          await ready;
+        } catch (e) {
+          return errorResponse(e, "SERVER");
+        }
         return await app.fetch(request);
       } finally {
         if (--inFlight === 0) drained?.();

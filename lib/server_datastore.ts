@@ -179,11 +179,10 @@ async function project(
   mapping[schema.keyColumn] = keyOut;
   const hints = new Map<string, WireSchema>();
   for (const [n, out] of Object.entries(mapping)) hints.set(out, known.get(n)!);
-  const desc: ScanTableDesc = {
-    tableName: name,
-    columns: mapping,
-    keepNone: t.bool("keepNone", false),
-  };
+  const desc: ScanTableDesc = { tableName: name, keepNone: t.bool("keepNone", false) };
+  // Without a projection every column is read, including columns that only ever held null
+  // (they have no type in the schema, so a mapping built from the schema would drop them).
+  if (wanted || prefix !== "") desc.columns = mapping;
   const revision = parseRevision(t.raw("revision"), S);
   if (revision !== undefined) desc.revision = revision;
   return { desc, schema, hints, keyOut };

@@ -111,14 +111,23 @@ export class JobService {
     return name;
   }
 
-  async #ref(p: string, j: string): Promise<JobRef> {
+  async #ref(p: string, j: string, options: { removed?: boolean } = {}): Promise<JobRef> {
     const project = await this.project(p);
     if (/^\d+$/.test(j)) {
       const uuid = (await this.#loadIds()).byId.get(Number(j));
       if (!uuid) throw new NotFoundError("job", j, { project });
       return { project, id: uuid };
     }
+    // A removed job is named by its full id; only live jobs resolve through prefixes.
+    if (options.removed) return { project, id: j };
     return { project, id: (await this.#instance.getJob({ project, id: j })).id };
+  }
+
+  /** Mirrors server-side facts into the job's summary row (`sys/*` columns, as upstream). */
+  async #sys(ref: JobRef, columns: Record<string, number>): Promise<void> {
+    await this.#store.update(`project/${ref.project}/eval/summary`, [{ id: ref.id, ...columns }], {
+      schema: [{ name: "sys/_is_deleted", type: "INT32" }],
+    });
   }
 
   /** One page of jobs as a PageHelper `PageInfo<JobVo>`. */
@@ -168,13 +177,18 @@ export class JobService {
     const options = parseJobRequest(json);
     if (!this.#launcher) throw ApiError.invalid(J, "this server runs no jobs (no launcher)");
     const job = await this.#launcher.launch(project, options);
-    return String(await this.#numericId(job.id));
+    const id = await this.#numericId(job.id);
+    await this.#sys({ project, id: job.id }, { "sys/id": id });
+    return String(id);
   }
 
   /** `cancel`, `pause`, `resume` or `recover`. */
   async act(p: string, j: string, action: string): Promise<void> {
-    const ref = await this.#ref(p, j);
-    if (action === "recover") return await this.#instance.recoverJob(ref);
+    const ref = await this.#ref(p, j, { removed: action === "recover" });
+    if (action === "recover") {
+      await this.#instance.recoverJob(ref);
+      return await this.#sys(ref, { "sys/_is_deleted": 0 });
+    }
     if (action !== "cancel" && action !== "pause" && action !== "resume") {
       throw ApiError.invalid(J, `failed to invoke action ${show(action)}: Unknown invoker key`);
     }
@@ -186,7 +200,9 @@ export class JobService {
 
   /** Moves a job to the recycle bin. */
   async remove(p: string, j: string): Promise<void> {
-    await this.#instance.removeJob(await this.#ref(p, j));
+    const ref = await this.#ref(p, j);
+    await this.#instance.removeJob(ref);
+    await this.#sys(ref, { "sys/_is_deleted": 1 });
   }
 
   /** A `ModelInfoVo`; `versionId` is what a `JobRequest` names the version by. */
