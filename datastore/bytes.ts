@@ -153,6 +153,9 @@ const SCRATCH_F32 = new Float32Array(SCRATCH);
 const SCRATCH_I64 = new BigInt64Array(SCRATCH);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+const ASCII_MAX = 96;
+const ASCII_CHARS: number[] = new Array<number>(ASCII_MAX).fill(0);
+
 /** Reads primitives from a byte array at a moving position. */
 export class ByteReader {
   /** The bytes. */
@@ -250,22 +253,25 @@ export class ByteReader {
     this.#need(n);
     const buf = this.buf;
     const start = this.pos;
-    if (n < 12) {
-      let s = "";
+    const stop = start + n;
+    this.pos = stop;
+    if (n <= ASCII_CHARS.length) {
+      // Short ASCII strings: cheaper in JS than a call into the native decoder.
+      const chars = ASCII_CHARS;
       let i = start;
-      const stop = start + n;
       for (; i < stop; i++) {
         const c = buf[i];
         if (c >= 0x80) break;
-        s += String.fromCharCode(c);
+        chars[i - start] = c;
       }
       if (i === stop) {
-        this.pos = stop;
+        chars.length = n;
+        const s = String.fromCharCode.apply(null, chars);
+        chars.length = ASCII_MAX;
         return s;
       }
     }
-    this.pos = start + n;
-    return DECODER.decode(buf.subarray(start, start + n));
+    return DECODER.decode(buf.subarray(start, stop));
   }
 
   raw(n: number): Uint8Array {
