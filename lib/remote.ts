@@ -257,11 +257,19 @@ export class RemoteInstance implements Instance {
 
   async removeJob(ref: JobRef, _options?: { force?: boolean }): Promise<void> {
     const pid = await this.projectId(ref.project);
-    await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}`, { method: "DELETE" }, [
-      "job",
-      ref.id,
-      ref.project,
-    ]);
+    try {
+      await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}`, { method: "DELETE" }, [
+        "job",
+        ref.id,
+        ref.project,
+      ]);
+    } catch (e) {
+      if (e instanceof RemoteError && e.status === 400) {
+        const status = await this.getJob(ref).then((j) => j.status, () => "UNKNOWN");
+        throw new JobStateError("remove", { id: ref.id, status, reason: e.message, cause: e });
+      }
+      throw e;
+    }
   }
 
   buildModel(): Promise<ModelRecord> {

@@ -118,7 +118,7 @@ export class JobService {
       if (!uuid) throw new NotFoundError("job", j, { project });
       return { project, id: uuid };
     }
-    // A removed job is named by its full id; only live jobs resolve through prefixes.
+    // A removed job is not among the live ones: recoverJob resolves the id among removed jobs.
     if (options.removed) return { project, id: j };
     return { project, id: (await this.#instance.getJob({ project, id: j })).id };
   }

@@ -177,6 +177,7 @@ export async function jobContract(t: Deno.TestContext, target: ContractTarget): 
     const held = await count(sw, ref, "results");
     for (let i = 0; i < 5; i++) await sw.listJobs(P);
     assert(await count(sw, ref, "results") <= held + 1, "rows kept coming while paused");
+    await assertRejects(() => sw.removeJob(ref), JobStateError);
     await sw.resumeJob(ref);
     assertEquals(await until(ref, (s) => FINAL.includes(s)), "SUCCESS");
     assertEquals(await count(sw, ref, "results"), SLOW_ROWS);
