@@ -212,6 +212,7 @@ export class WorkerLauncher implements JobLauncher {
     if (run.stopping) return;
     run.stopping = why;
     const job = await this.#save(run.job, { status: "CANCELLING" });
+    if (this.#running.get(id) !== run) return; // it ended while the status was saved
     run.worker.postMessage({ type: "cancel" } satisfies ToWorker);
     run.timers.push(setTimeout(() => {
       void this.#finish(job, run, { status: "CANCELED", error: null });
