@@ -18,6 +18,11 @@ export class BlockCache {
     this.#capacity = capacity;
   }
 
+  /** Bytes it may hold. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   /** Bytes held now. */
   get bytes(): number {
     return this.#bytes;
