@@ -9,14 +9,11 @@
 
 import type { Datastore } from "../datastore/mod.ts";
 import { nextCreatedTime } from "./datastore_pool.ts";
-import { DatasetStore } from "./dataset_store.ts";
-import { NotFoundError, UnsupportedError } from "./errors.ts";
 import { newVersion } from "./files.ts";
-import { checkReplicas, parseResources, type StepSpec } from "./handlers.ts";
+import type { StepSpec } from "./handlers.ts";
 import type { CreateJobOptions } from "./instance.ts";
+import { resolveJobInputs } from "./job_inputs.ts";
 import { JobStore, type StoredJob } from "./job_store.ts";
-import { selectHandler } from "./model_package.ts";
-import { ModelStore } from "./model_store.ts";
 import type { JobDataset } from "./runner.ts";
 import { checkName } from "./uri.ts";
 
@@ -64,59 +61,14 @@ export async function prepareJob(
   if (options === null || typeof options !== "object") {
     throw new TypeError("Cannot create a job: expected an options object");
   }
-  if (typeof options.model !== "string" || options.model === "") {
-    throw new TypeError(`Invalid model ${JSON.stringify(options.model)}: expected a model name`);
-  }
-  if (typeof options.runHandler !== "string") {
-    throw new TypeError(
-      `Invalid runHandler ${JSON.stringify(options.runHandler)}: expected 'module:Qualname'`,
-    );
-  }
-  if (options.devMode) {
-    throw new UnsupportedError("devMode", "a standalone server (there is no remote IDE)");
-  }
-  const head = options.datasetHead ?? 0;
-  if (!Number.isInteger(head) || head < 0) {
-    throw new RangeError(`Invalid datasetHead ${head}: expected an integer >= 0`);
-  }
+  const { model, handler, steps, datasets, datasetHead: head } = await resolveJobInputs(
+    root,
+    { project, ds: where.ds },
+    options,
+  );
   const ttl = options.ttl ?? 0;
   if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) {
     throw new RangeError(`Invalid ttl ${ttl}: expected a number of seconds >= 0`);
-  }
-  const uris = options.datasets ?? [];
-  if (!Array.isArray(uris) || uris.some((d) => typeof d !== "string" || d === "")) {
-    throw new TypeError(`Invalid datasets ${JSON.stringify(uris)}: expected dataset names`);
-  }
-  const model = await new ModelStore(root, project).resolve({
-    project,
-    ...splitVersioned(options.model),
-  });
-  const handler = selectHandler(model.jobs, options.runHandler);
-  const steps = model.jobs[handler].map((s) => ({ ...s }));
-  for (const [key, spec] of Object.entries(options.overwriteSpecs ?? {})) {
-    const step = steps.find((s) => s.name === key);
-    if (!step) {
-      throw new NotFoundError("handler", key, {
-        detail: `overwriteSpecs must name steps of '${handler}': ${
-          steps.map((s) => s.name).join(", ")
-        }`,
-      });
-    }
-    checkReplicas(key, spec.replicas);
-    if (spec.replicas !== undefined) step.replicas = spec.replicas;
-    if (spec.resources !== undefined) step.resources = parseResources(spec.resources as never);
-  }
-  const datasetStore = new DatasetStore(root, { project, ds: where.ds });
-  const datasets: JobDataset[] = [];
-  for (const uri of uris) {
-    const found = await datasetStore.get({ project, ...splitVersioned(uri) });
-    datasets.push({ uri, ref: { project, name: found.name, version: found.version } });
-  }
-  const needy = steps.find((s) => s.require_dataset);
-  if (needy && datasets.length === 0) {
-    throw new TypeError(
-      `Cannot run handler '${handler}': its step '${needy.name}' requires a dataset, and none was given`,
-    );
   }
   const job: StoredJob = {
     id: newVersion(),
@@ -124,7 +76,7 @@ export async function prepareJob(
     status: "CREATED",
     model: model.name,
     modelVersion: model.version,
-    datasets: uris,
+    datasets: options.datasets ?? [],
     handler,
     createdAt: new Date(nextCreatedTime(root)).toISOString(),
     finishedAt: null,
@@ -141,26 +93,4 @@ export async function prepareJob(
     ttl,
     resourcePool: options.resourcePool ?? "default",
   };
-}
-
-/**
- * Splits a model or dataset reference: `name`, `name/version/v` or `name/v`.
- *
- * @param text The reference.
- * @returns The name and the version, if any.
- * @throws {TypeError} For any other shape.
- * @example
- * ```ts
- * import { splitVersioned } from "./job_plan.ts";
- * console.assert(splitVersioned("mnist/version/ab").version === "ab");
- * ```
- */
-export function splitVersioned(text: string): { name: string; version?: string } {
-  const parts = text.split("/");
-  if (parts.length === 1) return { name: parts[0] };
-  if (parts.length === 2) return { name: parts[0], version: parts[1] };
-  if (parts.length === 3 && parts[1] === "version") return { name: parts[0], version: parts[2] };
-  throw new TypeError(
-    `Invalid reference ${JSON.stringify(text)}: expected '<name>[/version/<version>]'`,
-  );
 }

@@ -20,7 +20,6 @@ import {
 import { DatasetStore } from "./dataset_store.ts";
 import { JobStateError, NotFoundError, UnsupportedError } from "./errors.ts";
 import { listDir, newVersion, readYaml } from "./files.ts";
-import { checkReplicas, parseResources } from "./handlers.ts";
 import type {
   ArtifactRef,
   BuildDatasetOptions,
@@ -37,10 +36,10 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "./instance.ts";
+import { resolveJobInputs } from "./job_inputs.ts";
 import { isFinal, JobStore, jobTableName, type StoredJob, summaryTableName } from "./job_store.ts";
-import { selectHandler } from "./model_package.ts";
 import { ModelStore } from "./model_store.ts";
-import { type JobDataset, runJob } from "./runner.ts";
+import { runJob } from "./runner.ts";
 import { checkName } from "./uri.ts";
 
 /** Options of {@link StandaloneInstance}. */
@@ -163,70 +162,18 @@ export class StandaloneInstance implements Instance {
     if (options === null || typeof options !== "object") {
       throw new TypeError("Job.create() needs an options object");
     }
-    if (typeof options.model !== "string" || options.model === "") {
-      throw new TypeError(
-        `Invalid model ${JSON.stringify(options.model)}: expected a model name or URI`,
-      );
-    }
-    if (typeof options.runHandler !== "string") {
-      throw new TypeError(
-        `Invalid runHandler ${
-          JSON.stringify(options.runHandler)
-        }: expected 'module:Qualname' or an index`,
-      );
-    }
-    if (options.devMode) {
-      throw new UnsupportedError("devMode", "a standalone instance (there is no remote IDE)");
-    }
     if (options.runtime) {
       throw new UnsupportedError(
         "runtime",
         "a standalone instance (jobs run in this Deno process)",
       );
     }
-    const head = options.datasetHead ?? 0;
-    if (!Number.isInteger(head) || head < 0) {
-      throw new RangeError(`Invalid datasetHead ${head}: expected an integer >= 0`);
-    }
-    const datasetUris = options.datasets ?? [];
-    if (!Array.isArray(datasetUris) || datasetUris.some((d) => typeof d !== "string" || d === "")) {
-      throw new TypeError(
-        `Invalid datasets ${
-          JSON.stringify(datasetUris)
-        }: expected an array of dataset names or URIs`,
-      );
-    }
-    const model = await new ModelStore(this.root, project).resolve({
-      project,
-      ...splitVersioned(options.model),
-    });
-    const handler = selectHandler(model.jobs, options.runHandler);
-    const steps = model.jobs[handler].map((s) => ({ ...s }));
-    for (const [key, spec] of Object.entries(options.overwriteSpecs ?? {})) {
-      const s = steps.find((x) => x.name === key);
-      if (!s) {
-        throw new NotFoundError("handler", key, {
-          detail: `overwriteSpecs must name steps of '${handler}': ${
-            steps.map((x) => x.name).join(", ")
-          }`,
-        });
-      }
-      checkReplicas(key, spec.replicas);
-      if (spec.replicas !== undefined) s.replicas = spec.replicas;
-      if (spec.resources !== undefined) s.resources = parseResources(spec.resources as never);
-    }
+    const { model, handler, steps, datasets, datasetHead: head } = await resolveJobInputs(
+      this.root,
+      { project, ds },
+      options,
+    );
     const datasetStore = new DatasetStore(this.root, { project, ds });
-    const datasets: JobDataset[] = [];
-    for (const uri of datasetUris) {
-      const found = await datasetStore.get({ project, ...splitVersioned(uri) });
-      datasets.push({ uri, ref: { project, name: found.name, version: found.version } });
-    }
-    const needy = steps.find((s) => s.require_dataset);
-    if (needy && datasets.length === 0) {
-      throw new TypeError(
-        `Cannot run handler '${handler}': its step '${needy.name}' requires a dataset, and none was given`,
-      );
-    }
     const store = this.#jobs(project, ds);
     const control = new JobControl();
     let job: StoredJob = {
@@ -235,7 +182,7 @@ export class StandaloneInstance implements Instance {
       status: "CREATED",
       model: model.name,
       modelVersion: model.version,
-      datasets: datasetUris,
+      datasets: options.datasets ?? [],
       handler,
       createdAt: new Date(nextCreatedTime(this.root)).toISOString(),
       finishedAt: null,
@@ -513,17 +460,6 @@ export class StandaloneInstance implements Instance {
 function publicJob(job: StoredJob): JobRecord {
   const { removed: _, modelSrcDir: __, ...record } = job;
   return record;
-}
-
-/** `name`, `name/version/v` or `name/v` -> name and version. */
-function splitVersioned(text: string): { name: string; version?: string } {
-  const parts = text.split("/");
-  if (parts.length === 1) return { name: parts[0] };
-  if (parts.length === 2) return { name: parts[0], version: parts[1] };
-  if (parts.length === 3 && parts[1] === "version") return { name: parts[0], version: parts[2] };
-  throw new TypeError(
-    `Invalid reference ${JSON.stringify(text)}: expected '<name>[/version/<version>]'`,
-  );
 }
 
 async function* scanExisting(

@@ -11,21 +11,11 @@ import {
   SwObject,
   type Value,
 } from "../datastore/mod.ts";
-import { INT64_MAX, INT64_MIN } from "../datastore/mod.ts";
+import { INT64_MAX, INT64_MIN, SCALAR_TYPES } from "../datastore/mod.ts";
 
 /** Every type name the wire knows, in upstream index order (FLOAT16 is a client-side extra). */
 export const WIRE_TYPES: readonly ColumnType[] = [
-  "UNKNOWN",
-  "BOOL",
-  "INT8",
-  "INT16",
-  "INT32",
-  "INT64",
-  "FLOAT16",
-  "FLOAT32",
-  "FLOAT64",
-  "STRING",
-  "BYTES",
+  ...SCALAR_TYPES,
   "LIST",
   "TUPLE",
   "MAP",
