@@ -69,6 +69,7 @@ export interface UpdateOptions {
 
 /** A table in a multi-table scan. */
 export interface TableDesc {
+  /** The table's name. */
   tableName: string;
   /** Columns to return: names, or a map of name to alias. The key only if listed. */
   columns?: string[] | Record<string, string>;
@@ -84,9 +85,9 @@ export interface ScanOptions {
   start?: Key;
   /** Last key (exclusive unless `endInclusive`). */
   end?: Key;
-  /** @default {true} */
+  /** Whether `start` itself is included. @default {true} */
   startInclusive?: boolean;
-  /** @default {false} */
+  /** Whether `end` itself is included. @default {false} */
   endInclusive?: boolean;
   /** Keep null-valued columns. @default {false} */
   keepNone?: boolean;
@@ -102,16 +103,23 @@ export interface ScanOptions {
 
 /** A table's key and column types. */
 export interface TableSchema {
+  /** The key column. */
   keyColumn: string;
+  /** The key type. */
   keyType: "INT64" | "STRING";
+  /** Column types as last written. */
   columns: ColumnSchema[];
 }
 
 /** Statistics of one table, for tools. */
 export interface TableStats {
+  /** The table. */
   name: string;
+  /** Its segment files, newest first. */
   segments: SegmentInfo[];
+  /** Versions held in memtables, not yet in segments. */
   memtableVersions: number;
+  /** Revisions at or below this were folded by compaction. */
   horizon: number;
 }
 
@@ -144,6 +152,7 @@ function walName(n: number): string {
  * ```
  */
 export class Datastore {
+  /** The datastore directory (absolute). */
   readonly dir: string;
   #storage: Storage;
   #lock: FileLock;
@@ -878,6 +887,7 @@ export class RowIterator implements AsyncIterableIterator<Row> {
     return Promise.resolve({ done: true, value: undefined });
   }
 
+  /** The iterator itself. */
   [Symbol.asyncIterator](): RowIterator {
     return this;
   }

@@ -15,6 +15,7 @@
  * ```
  */
 export class CorruptionError extends Error {
+  /** Always `CorruptionError`. */
   override name = "CorruptionError";
   /** The file holding the bad bytes. */
   readonly file: string;
@@ -22,6 +23,8 @@ export class CorruptionError extends Error {
   readonly offset: number;
 
   /**
+   * Makes the error.
+   *
    * @param what What is wrong.
    * @param where The file and offset.
    */
@@ -44,11 +47,16 @@ export class CorruptionError extends Error {
  * ```
  */
 export class DatastoreLockedError extends Error {
+  /** Always `DatastoreLockedError`. */
   override name = "DatastoreLockedError";
   /** The datastore directory. */
   readonly dir: string;
 
-  /** @param dir The datastore directory. */
+  /**
+   * Makes the error.
+   *
+   * @param dir The datastore directory.
+   */
   constructor(dir: string, options?: { cause?: unknown }) {
     super(
       `Cannot open datastore '${dir}': it is locked by another open datastore (LOCK held)`,
@@ -68,9 +76,14 @@ export class DatastoreLockedError extends Error {
  * ```
  */
 export class DatastoreClosedError extends Error {
+  /** Always `DatastoreClosedError`. */
   override name = "DatastoreClosedError";
 
-  /** @param operation What was attempted. */
+  /**
+   * Makes the error.
+   *
+   * @param operation What was attempted.
+   */
   constructor(operation: string) {
     super(`Cannot ${operation}: the datastore is closed`);
   }

@@ -26,4 +26,5 @@ export type {
   UpdateOptions,
 } from "./datastore.ts";
 export type { FileLock, ReadableFile, Storage, WritableFile } from "./storage.ts";
+export type { SegmentInfo } from "./segment_writer.ts";
 export { denoStorage } from "./storage.ts";

@@ -33,11 +33,17 @@ export interface VersionBytes {
 
 /** What a finished segment holds, as recorded in the manifest. */
 export interface SegmentInfo {
+  /** File name within the datastore directory. */
   file: string;
+  /** Distinct keys. */
   keys: number;
+  /** Versions of those keys (deletions included). */
   versions: number;
+  /** Lowest revision held. */
   minRev: number;
+  /** Highest revision held. */
   maxRev: number;
+  /** Size of the file in bytes. */
   bytes: number;
 }
 

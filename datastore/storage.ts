@@ -29,6 +29,7 @@ export interface ReadableFile {
 
 /** An exclusive lock on a file; released by `release()` or process exit. */
 export interface FileLock {
+  /** Releases the lock. */
   release(): void;
 }
 
@@ -37,18 +38,25 @@ export interface FileLock {
  * Methods used while opening may answer synchronously (a plain value) or with a promise.
  */
 export interface Storage {
+  /** Creates a directory and its parents. */
   mkdir(path: string): void | Promise<void>;
   /** Names in a directory (not paths). */
   list(dir: string): string[] | Promise<string[]>;
+  /** Whether `path` exists. */
   exists(path: string): boolean | Promise<boolean>;
+  /** The whole content of a file. */
   readFile(path: string): Uint8Array | Promise<Uint8Array>;
   /** Creates or truncates `path` for writing. */
   create(path: string): Promise<WritableFile>;
   /** Opens `path` for appending, creating it if missing. */
   append(path: string): Promise<WritableFile>;
+  /** Opens a file for positioned reads. */
   openRead(path: string): ReadableFile;
+  /** Cuts a file to `length` bytes. */
   truncate(path: string, length: number): Promise<void>;
+  /** Renames atomically, replacing `to`. */
   rename(from: string, to: string): Promise<void>;
+  /** Removes a file (no error if it is missing). */
   remove(path: string): Promise<void>;
   /** Makes a directory's entries (creates, renames, removes) durable. */
   syncDir(path: string): Promise<void>;

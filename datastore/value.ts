@@ -92,7 +92,7 @@ const TUPLE_MARK: unique symbol = Symbol.for("starwhale.tuple");
  * console.assert(isTuple(t) && t.length === 2);
  * ```
  */
-export function tuple<T extends Value>(...items: T[]): readonly T[] {
+export function tuple(...items: Value[]): readonly Value[] {
   Object.defineProperty(items, TUPLE_MARK, { value: true });
   return Object.freeze(items);
 }
@@ -129,6 +129,8 @@ export class SwObject {
   readonly attributes: Record<string, Value>;
 
   /**
+   * Makes an OBJECT value.
+   *
    * @param pythonType The upstream class name, e.g. `LINK`.
    * @param attributes The attribute values.
    */

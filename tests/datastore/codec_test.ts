@@ -132,7 +132,7 @@ Deno.test("encodeValue() round-trips lists, packed float lists and tuples", () =
   const list = floats.value as number[];
   assertEquals(list.length, 4);
   [1, 0.5, -0, NaN].forEach((x, i) => assertSameFloat(list[i], x));
-  const t = roundTrip(tuple<Value>(1, "x", tuple(2) as Value));
+  const t = roundTrip(tuple(1, "x", tuple(2) as Value));
   assertEquals(t.tag, TAG.TUPLE);
   assert(isTuple(t.value), "a tuple reads back as a tuple");
   assert(isTuple((t.value as Value[])[2]), "nested tuples stay tuples");
