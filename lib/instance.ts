@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ColumnSchema, Key, Row } from "../datastore/mod.ts";
+import type { ColumnSchema, Key, Row, ScanOptions } from "../datastore/mod.ts";
 
 /** The job states of the seed API. */
 export type JobStatus =
@@ -148,23 +148,15 @@ export interface CreateJobOptions {
   signal?: AbortSignal;
 }
 
-/** Options of a table scan, with the datastore's semantics. */
-export interface ScanTableOptions {
-  /** First key (inclusive unless `startInclusive: false`). */
-  start?: Key;
-  /** Last key (exclusive unless `endInclusive: true`). */
-  end?: Key;
-  /** Default `true`. */
-  startInclusive?: boolean;
-  /** Default `false`. */
-  endInclusive?: boolean;
-  /** Keep columns whose value is `null`; default `false`. */
-  keepNone?: boolean;
-  /** At most this many rows. */
-  limit?: number;
-  /** Only these columns (name the key column too to get it). */
-  columns?: string[];
-}
+/**
+ * Options of a table scan, with the datastore's semantics: `start` (inclusive unless
+ * `startInclusive: false`), `end` (exclusive unless `endInclusive: true`), `keepNone`, `limit`,
+ * and `columns` (name the key column too to get it).
+ */
+export type ScanTableOptions = Pick<
+  ScanOptions,
+  "start" | "end" | "startInclusive" | "endInclusive" | "keepNone" | "limit" | "columns"
+>;
 
 /** Options of {@link Instance.updateTable}. */
 export interface UpdateTableOptions {

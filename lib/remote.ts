@@ -290,11 +290,7 @@ export class RemoteInstance implements Instance {
     );
     const steps = (info.versionInfo as { stepSpecs?: { job_name?: string }[] })?.stepSpecs ?? [];
     return {
-      project: ref.project,
-      name: String(info.name ?? ref.name),
-      version: String(info.versionName ?? ""),
-      tags: String(info.versionTag ?? "").split(",").filter(Boolean),
-      createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
+      ...versionRecord(ref, info),
       size: Number(info.size ?? 0),
       handlers: [...new Set(steps.map((s) => s.job_name ?? "").filter(Boolean))].sort(),
     };
@@ -319,11 +315,7 @@ export class RemoteInstance implements Instance {
       `${ref.name}/version/${ref.version ?? "latest"}`,
     );
     return {
-      project: ref.project,
-      name: String(info.name ?? ref.name),
-      version: String(info.versionName ?? ""),
-      tags: String(info.versionTag ?? "").split(",").filter(Boolean),
-      createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
+      ...versionRecord(ref, info),
       rows: Number(info.rows ?? 0),
     };
   }
@@ -391,4 +383,18 @@ function stepOverrides(model: Record<string, unknown>, options: CreateJobOptions
     }
   }
   return toYaml(steps);
+}
+
+/** The fields a server's model or dataset version info shares with local records. */
+function versionRecord(
+  ref: ArtifactRef,
+  info: Record<string, unknown>,
+): { project: string; name: string; version: string; tags: string[]; createdAt: string } {
+  return {
+    project: ref.project,
+    name: String(info.name ?? ref.name),
+    version: String(info.versionName ?? ""),
+    tags: String(info.versionTag ?? "").split(",").filter(Boolean),
+    createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
+  };
 }
