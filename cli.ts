@@ -25,7 +25,7 @@ import {
   groupHelp,
   mainHelp,
 } from "./lib/cli/command.ts";
-import { GROUPS } from "./lib/cli/groups.ts";
+import { GROUPS } from "./lib/cli/commands/mod.ts";
 import { CliContext, type GlobalOptions } from "./lib/cli/context.ts";
 import { describeError } from "./lib/cli/errors.ts";
 import { type CliIo, resolveIo } from "./lib/cli/io.ts";

@@ -13,21 +13,26 @@
  *
  * @module
  */
-export { Job, job } from "./lib/job.ts";
-export type { CreateOptions, TableRowsOptions } from "./lib/job.ts";
-export { Model } from "./lib/model.ts";
-export type { ModelBuildOptions } from "./lib/model.ts";
-export { Dataset } from "./lib/dataset.ts";
-export type { DatasetBuildOptions, DatasetSource } from "./lib/dataset.ts";
-export { readCsv, readJsonl } from "./lib/dataset_sources.ts";
-export { handler, parseResources, PipelineHandler } from "./lib/handlers.ts";
-export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./lib/handlers.ts";
-export { currentContext, flattenRow, log, logSummary, scan } from "./lib/evaluation.ts";
-export type { PredictContext, ResultRow, TaskContext } from "./lib/evaluation.ts";
-export { StandaloneInstance } from "./lib/standalone.ts";
-export type { StandaloneOptions } from "./lib/standalone.ts";
-export type { Durability } from "./lib/datastore_pool.ts";
-export { FINAL_STATUSES, JOB_STATUSES } from "./lib/instance.ts";
+export { Job, job } from "./lib/sdk/job.ts";
+export type { CreateOptions, TableRowsOptions } from "./lib/sdk/job.ts";
+export { Model } from "./lib/sdk/model.ts";
+export type { ModelBuildOptions } from "./lib/sdk/model.ts";
+export { Dataset } from "./lib/sdk/dataset.ts";
+export type { DatasetBuildOptions, DatasetSource } from "./lib/sdk/dataset.ts";
+export { readCsv, readJsonl } from "./lib/sdk/dataset_sources.ts";
+export { handler, parseResources, PipelineHandler } from "./lib/sdk/handlers.ts";
+export type {
+  HandlerFunction,
+  HandlerOptions,
+  ResourceValue,
+  StepSpec,
+} from "./lib/sdk/handlers.ts";
+export { currentContext, flattenRow, log, logSummary, scan } from "./lib/sdk/evaluation.ts";
+export type { PredictContext, ResultRow, TaskContext } from "./lib/sdk/evaluation.ts";
+export { StandaloneInstance } from "./lib/standalone/instance.ts";
+export type { StandaloneOptions } from "./lib/standalone/instance.ts";
+export type { Durability } from "./lib/standalone/datastore_pool.ts";
+export { FINAL_STATUSES, JOB_STATUSES } from "./lib/sdk/instance.ts";
 export type {
   ArtifactRef,
   BuildDatasetOptions,
@@ -45,19 +50,19 @@ export type {
   PageInfo,
   ScanTableOptions,
   UpdateTableOptions,
-} from "./lib/instance.ts";
-export type { ClientOptions } from "./lib/connect.ts";
-export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./lib/config.ts";
-export type { ConfigOptions, InstanceConfig } from "./lib/config.ts";
-export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/uri.ts";
+} from "./lib/sdk/instance.ts";
+export type { ClientOptions } from "./lib/sdk/connect.ts";
+export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./lib/sdk/config.ts";
+export type { ConfigOptions, InstanceConfig } from "./lib/sdk/config.ts";
+export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/uri.ts";
 export type {
   InstanceTarget,
   ParseUriOptions,
   ProjectUri,
   ResourceType,
   ResourceUri,
-} from "./lib/uri.ts";
-export { formatManifestTime, newVersion } from "./lib/files.ts";
+} from "./lib/sdk/uri.ts";
+export { formatManifestTime, newVersion } from "./lib/standalone/files.ts";
 export {
   AmbiguousError,
   HandlerError,
@@ -65,7 +70,7 @@ export {
   NotFoundError,
   RemoteError,
   UnsupportedError,
-} from "./lib/errors.ts";
+} from "./lib/sdk/errors.ts";
 export {
   CorruptionError,
   Datastore,

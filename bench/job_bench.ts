@@ -8,8 +8,8 @@
 
 import { join } from "node:path";
 import { Job, Model, StandaloneInstance } from "../mod.ts";
-import { JobStore } from "../lib/job_store.ts";
-import { newVersion } from "../lib/files.ts";
+import { JobStore } from "../lib/standalone/job_store.ts";
+import { newVersion } from "../lib/standalone/files.ts";
 
 const JOBS = 10_000;
 const ROWS = 1_000_000;

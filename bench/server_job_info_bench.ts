@@ -9,8 +9,8 @@
  * @module
  */
 import { join } from "node:path";
-import { createApp, serve } from "../lib/server.ts";
-import { StandaloneInstance } from "../lib/standalone.ts";
+import { createApp, serve } from "../lib/server/mod.ts";
+import { StandaloneInstance } from "../lib/standalone/instance.ts";
 
 const N = Number(Deno.args[0] ?? 5000);
 const LEVELS = Deno.args.length > 1 ? Deno.args.slice(1).map(Number) : [1, 16, 64];

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { serve } from "../lib/server.ts";
-import { RemoteInstance } from "../lib/remote.ts";
-import { leaseDatastore } from "../lib/datastore_pool.ts";
+import { serve } from "../lib/server/mod.ts";
+import { RemoteInstance } from "../lib/remote/mod.ts";
+import { leaseDatastore } from "../lib/standalone/datastore_pool.ts";
 
 const N = Number(Deno.args[0] ?? 1_000_000);
 const TABLE = "project/self/eval/be/bench/results";

@@ -9,8 +9,8 @@
 
 import { dirname } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "../config.ts";
-import { formatManifestTime } from "../files.ts";
+import { CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "../sdk/config.ts";
+import { formatManifestTime } from "../standalone/files.ts";
 
 /** The config file as read: its path, its parsed mapping, and whether it existed. */
 export interface ConfigFile {

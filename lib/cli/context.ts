@@ -6,21 +6,21 @@
  */
 
 import { join } from "node:path";
-import { Config, LOCAL_ALIAS } from "../config.ts";
-import type { Instance } from "../instance.ts";
-import { RemoteInstance } from "../remote.ts";
-import { StandaloneInstance } from "../standalone.ts";
+import { Config, LOCAL_ALIAS } from "../sdk/config.ts";
+import type { Instance } from "../sdk/instance.ts";
+import { RemoteInstance } from "../remote/mod.ts";
+import { StandaloneInstance } from "../standalone/instance.ts";
 import {
   type InstanceTarget,
   parseProjectUri,
   parseResourceUri,
   type ResourceType,
   type ResourceUri,
-} from "../uri.ts";
+} from "../sdk/uri.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
 import type { ResolvedIo } from "./io.ts";
-import { jsonLine, jsonText } from "./json.ts";
-import { type Progress, type ProgressOptions, startProgress } from "./progress.ts";
+import { jsonLine, jsonText } from "./output/json.ts";
+import { type Progress, type ProgressOptions, startProgress } from "./output/progress.ts";
 
 /** The global options, parsed. */
 export interface GlobalOptions {

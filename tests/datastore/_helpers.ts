@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { assert, assertEquals, assertRejects, assertThrows } from "../lib/_assert.ts";
+export { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import type { Key } from "../../datastore/mod.ts";
 
 /** A temporary directory removed when the binding goes out of scope (`await using`). */

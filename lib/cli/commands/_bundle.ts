@@ -1,0 +1,197 @@
+/**
+ * The commands models and datasets share: list, info, remove, recover, tag.
+ *
+ * @module
+ */
+
+import { UnsupportedError } from "../../sdk/errors.ts";
+import type { DatasetRecord, ModelRecord } from "../../sdk/instance.ts";
+import type { Command } from "../command.ts";
+import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
+import { CliContext } from "../context.ts";
+import { recoverBundle, tagBundle } from "../../standalone/bundle_admin.ts";
+import { formatBytes, formatTime, renderPairs, renderTable } from "../output/table.ts";
+
+type Kind = "model" | "dataset";
+type BundleRecord = ModelRecord | DatasetRecord;
+
+function describe(kind: Kind, r: BundleRecord): [string, string][] {
+  const pairs: [string, string][] = [
+    ["Name", r.name],
+    ["Version", r.version],
+    ["Tags", r.tags.join(", ") || "--"],
+    ["Project", r.project],
+    ["Created At", formatTime(r.createdAt)],
+  ];
+  if (kind === "model") {
+    const m = r as ModelRecord;
+    pairs.push(["Size", formatBytes(m.size)], [
+      "Handlers",
+      m.handlers.join("\n") || "--",
+    ]);
+  } else pairs.push(["Rows", String((r as DatasetRecord).rows)]);
+  return pairs;
+}
+
+/**
+ * The shared commands of the `model` or `dataset` group.
+ *
+ * @param kind `model` or `dataset`.
+ * @param example A name to use in the examples.
+ * @returns list, info, remove, recover and tag.
+ */
+export function bundleCommands(kind: Kind, example: string): Command[] {
+  const list: Command = {
+    name: "list",
+    aliases: ["ls"],
+    summary: `List the ${kind} versions of a project, newest first`,
+    positionals: [],
+    options: [PROJECT_OPTION, {
+      name: "name",
+      type: "string",
+      value: "NAME",
+      description: `Only versions of this ${kind}`,
+    }],
+    examples: [`swcli ${kind} list`, `swcli -o json ${kind} list --name ${example}`],
+    async run(ctx, { options }) {
+      const { instance, project } = await ctx.project(options.project as string | undefined);
+      const name = options.name as string | undefined;
+      const items: BundleRecord[] = kind === "model"
+        ? await instance.listModels(project, { name })
+        : await instance.listDatasets(project, { name });
+      if (ctx.json) return (await ctx.printJson(items), 0);
+      const extra = kind === "model" ? "Size" : "Rows";
+      await ctx.print(renderTable(
+        ["Name", "Version", "Tags", extra, "Created At"],
+        items.map((r) => [
+          r.name,
+          r.version.slice(0, 12),
+          r.tags.join(","),
+          kind === "model"
+            ? formatBytes((r as ModelRecord).size)
+            : String((r as DatasetRecord).rows),
+          formatTime(r.createdAt),
+        ]),
+        { title: `${kind === "model" ? "Model" : "Dataset"} List`, width: ctx.io.columns },
+      ));
+      return 0;
+    },
+  };
+  const info: Command = {
+    name: "info",
+    summary: `Show one ${kind} version`,
+    positionals: [{ name: kind.toUpperCase() }],
+    options: [PROJECT_OPTION],
+    examples: [`swcli ${kind} info ${example}`, `swcli ${kind} info ${example}/version/v0`],
+    async run(ctx, { options, positionals }) {
+      const { instance, uri } = await ctx.resource(
+        String(positionals[kind.toUpperCase()]),
+        kind,
+        options.project as string | undefined,
+      );
+      const ref = { project: uri.project, name: uri.name, version: uri.version || undefined };
+      const r = kind === "model" ? await instance.getModel(ref) : await instance.getDataset(ref);
+      if (ctx.json) await ctx.printJson(r);
+      else await ctx.print(renderPairs(describe(kind, r)));
+      return 0;
+    },
+  };
+  const remove: Command = {
+    name: "remove",
+    aliases: ["rm"],
+    summary: `Remove a ${kind} version (all versions when none is named); recoverable`,
+    positionals: [{ name: kind.toUpperCase() }],
+    options: [PROJECT_OPTION, FORCE_OPTION],
+    examples: [`swcli ${kind} remove ${example}/version/v1`, `swcli ${kind} remove ${example}`],
+    async run(ctx, { options, positionals }) {
+      const { instance, uri } = await ctx.resource(
+        String(positionals[kind.toUpperCase()]),
+        kind,
+        options.project as string | undefined,
+      );
+      const ref = { project: uri.project, name: uri.name, version: uri.version || undefined };
+      if (kind === "model") await instance.removeModel(ref);
+      else await instance.removeDataset(ref);
+      const what = `${uri.name}${uri.version ? `/version/${uri.version}` : " (all versions)"}`;
+      if (ctx.json) await ctx.printJson({ name: uri.name, version: uri.version, ok: true });
+      else await ctx.print(`👏 removed ${kind} ${what}`);
+      return 0;
+    },
+  };
+  const recover: Command = {
+    name: "recover",
+    summary: `Bring a removed ${kind} version back (standalone)`,
+    positionals: [{ name: kind.toUpperCase() }],
+    options: [PROJECT_OPTION, FORCE_OPTION],
+    examples: [`swcli ${kind} recover ${example}/version/<version prefix>`],
+    async run(ctx, { options, positionals }) {
+      const { uri } = await ctx.resource(
+        String(positionals[kind.toUpperCase()]),
+        kind,
+        options.project as string | undefined,
+      );
+      if (!CliContext.isLocal(uri.instance)) {
+        throw new UnsupportedError(`${kind} recover`, `the remote instance ${uri.instance.url}`);
+      }
+      const version = await recoverBundle({
+        root: await ctx.root(),
+        project: uri.project,
+        type: kind,
+        name: uri.name,
+        version: uri.version,
+      });
+      if (ctx.json) await ctx.printJson({ name: uri.name, version, ok: true });
+      else await ctx.print(`👏 recovered ${kind} ${uri.name}/version/${version}`);
+      return 0;
+    },
+  };
+  const tag: Command = {
+    name: "tag",
+    summary: `Add tags to a ${kind} version, or remove them (standalone)`,
+    positionals: [{ name: kind.toUpperCase() }, { name: "TAG", variadic: true }],
+    options: [
+      PROJECT_OPTION,
+      { name: "remove", type: "boolean", description: "Remove the tags instead" },
+      {
+        name: "force",
+        short: "f",
+        type: "boolean",
+        description: "Move tags held by another version",
+      },
+    ],
+    examples: [
+      `swcli ${kind} tag ${example}/version/v0 stable best`,
+      `swcli ${kind} tag ${example} stable --remove`,
+    ],
+    async run(ctx, { options, positionals }) {
+      const { uri } = await ctx.resource(
+        String(positionals[kind.toUpperCase()]),
+        kind,
+        options.project as string | undefined,
+      );
+      if (!CliContext.isLocal(uri.instance)) {
+        throw new UnsupportedError(`${kind} tag`, `the remote instance ${uri.instance.url}`);
+      }
+      const result = await tagBundle(
+        {
+          root: await ctx.root(),
+          project: uri.project,
+          type: kind,
+          name: uri.name,
+          version: uri.version,
+        },
+        {
+          tags: positionals.TAG as string[],
+          remove: options.remove === true,
+          force: options.force === true,
+        },
+      );
+      if (ctx.json) await ctx.printJson({ name: uri.name, ...result });
+      else {await ctx.print(
+          `👏 ${uri.name}/version/${result.version.slice(0, 12)} tags: ${result.tags.join(", ")}`,
+        );}
+      return 0;
+    },
+  };
+  return [list, info, remove, recover, tag];
+}

@@ -1,0 +1,165 @@
+/**
+ * The options of `swcli job create` (every option of the seed's `Job.create`, the server-only ones
+ * included) and waiting for a queued job to end.
+ *
+ * @module
+ */
+
+import {
+  type CreateJobOptions,
+  FINAL_STATUSES,
+  type HandlerSpecOverride,
+  type Instance,
+  type JobRecord,
+} from "../../sdk/instance.ts";
+import type { ResourceUri } from "../../sdk/uri.ts";
+import { type OptionSpec, UsageError } from "../args.ts";
+import { PROJECT_OPTION } from "./_common.ts";
+
+/** The options of `job create`. */
+export const JOB_CREATE_OPTIONS: OptionSpec[] = [
+  PROJECT_OPTION,
+  {
+    name: "handler",
+    type: "string",
+    value: "HANDLER",
+    description: "Handler to run: 'module.path:Qualname' or its index (required)",
+  },
+  {
+    name: "dataset",
+    short: "d",
+    type: "strings",
+    value: "URI",
+    description: "Dataset to feed the handler",
+  },
+  {
+    name: "dataset-head",
+    type: "integer",
+    value: "N",
+    description: "Use only the first N rows of each dataset (standalone)",
+  },
+  { name: "runtime", short: "r", type: "string", value: "URI", description: "Runtime (server)" },
+  {
+    name: "resource-pool",
+    type: "string",
+    value: "NAME",
+    description: "Resource pool (server); default 'default'",
+  },
+  { name: "ttl", type: "integer", value: "SECONDS", description: "Time to live (server); 0: none" },
+  { name: "dev-mode", type: "boolean", description: "Debug mode with a web IDE (server)" },
+  {
+    name: "dev-mode-password",
+    type: "string",
+    value: "TEXT",
+    description: "Password of the debug IDE (server)",
+  },
+  {
+    name: "overwrite-specs",
+    type: "string",
+    value: "JSON",
+    description: `Replicas/resources per handler: '{"m:C.predict": {"replicas": 2}}'`,
+  },
+  {
+    name: "replicas",
+    type: "strings",
+    value: "HANDLER=N",
+    description: "Replicas of one step (shorthand for --overwrite-specs)",
+  },
+  { name: "wait", type: "boolean", description: "Follow a server job until it ends" },
+];
+
+/**
+ * Builds the instance-level create options from the parsed command line.
+ *
+ * @param model The parsed model URI.
+ * @param options The parsed options.
+ * @returns The options for `Instance.createJob`.
+ * @throws {UsageError} A missing handler, a bad number or malformed JSON.
+ */
+export function createJobOptions(
+  model: ResourceUri,
+  options: Record<string, unknown>,
+): CreateJobOptions {
+  const handler = options.handler;
+  if (typeof handler !== "string" || handler === "") {
+    throw new UsageError(
+      "Missing --handler (e.g. mnist.evaluator:MNISTInference.evaluate)",
+      "job create",
+    );
+  }
+  const head = options["dataset-head"] as number | undefined;
+  if (head !== undefined && head < 0) {
+    throw new UsageError(`Invalid --dataset-head ${head}: expected an integer >= 0`, "job create");
+  }
+  const specs = overwriteSpecs(options);
+  const datasets = (options.dataset as string[] | undefined) ?? [];
+  return {
+    model: model.version ? `${model.name}/version/${model.version}` : model.name,
+    runHandler: handler,
+    datasets: datasets.map((d) => datasetRef(d, model)),
+    datasetHead: head,
+    runtime: options.runtime as string | undefined,
+    resourcePool: options["resource-pool"] as string | undefined,
+    ttl: options.ttl as number | undefined,
+    devMode: options["dev-mode"] === true ? true : undefined,
+    devModePassword: options["dev-mode-password"] as string | undefined,
+    overwriteSpecs: specs,
+  };
+}
+
+/**
+ * Polls a job until it reaches a final status (every 0.2 s at first, backing off to 2 s).
+ *
+ * @param instance Its instance.
+ * @param job The job as created.
+ * @param options A signal to stop waiting.
+ * @returns The job in its final status (or as last seen when stopped).
+ */
+export async function waitForJob(
+  instance: Instance,
+  job: JobRecord,
+  options: { signal?: AbortSignal } = {},
+): Promise<JobRecord> {
+  let delay = 200;
+  while (!FINAL_STATUSES.includes(job.status) && !options.signal?.aborted) {
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(2000, delay * 2);
+    job = await instance.getJob({ project: job.project, id: job.id });
+  }
+  return job;
+}
+
+function datasetRef(text: string, model: ResourceUri): string {
+  // A dataset in the model's project may be named without its project part.
+  const prefix = `project/${model.project}/dataset/`;
+  const at = text.indexOf(prefix);
+  return at >= 0 ? text.slice(at + prefix.length) : text.replace(/^dataset\//, "");
+}
+
+function overwriteSpecs(
+  options: Record<string, unknown>,
+): Record<string, HandlerSpecOverride> | undefined {
+  let specs: Record<string, HandlerSpecOverride> | undefined;
+  if (typeof options["overwrite-specs"] === "string") {
+    try {
+      specs = JSON.parse(options["overwrite-specs"]);
+    } catch {
+      throw new UsageError("Invalid --overwrite-specs: not JSON", "job create");
+    }
+    if (specs === null || typeof specs !== "object" || Array.isArray(specs)) {
+      throw new UsageError("Invalid --overwrite-specs: expected a JSON object", "job create");
+    }
+  }
+  for (const item of (options.replicas as string[] | undefined) ?? []) {
+    const m = /^(.+)=(\d+)$/.exec(item);
+    if (!m) {
+      throw new UsageError(
+        `Invalid --replicas ${JSON.stringify(item)}: expected HANDLER=N`,
+        "job create",
+      );
+    }
+    specs ??= {};
+    specs[m[1]] = { ...specs[m[1]], replicas: Number(m[2]) };
+  }
+  return specs;
+}

@@ -1,0 +1,235 @@
+/**
+ * `swcli job`: create, list, info, tables, rows, summary (the control commands are in
+ * `commands_job_control.ts`).
+ *
+ * @module
+ */
+
+import { JOB_STATUSES, type JobRecord, type JobStatus } from "../../sdk/instance.ts";
+import { type ParsedArgs, UsageError } from "../args.ts";
+import type { Command, Group } from "../command.ts";
+import {
+  jobListRows,
+  pageText,
+  PROJECT_OPTION,
+  RANGE_OPTIONS,
+  rangeOf,
+  rowTable,
+} from "./_common.ts";
+import { CliContext } from "../context.ts";
+import { JOB_CONTROL_COMMANDS, openJob } from "./job_control.ts";
+import { createJobOptions, JOB_CREATE_OPTIONS, waitForJob } from "./_job_create.ts";
+import { cellText, flatten, formatTime, renderPairs, renderTable } from "../output/table.ts";
+
+const create: Command = {
+  name: "create",
+  aliases: ["run"],
+  summary: "Run a handler of a model package on datasets",
+  description: "On the standalone instance the job runs here, to its end; on a server it is " +
+    "queued (add --wait to follow it). Exit code 1 when the job fails or is canceled.",
+  positionals: [{ name: "MODEL" }],
+  options: JOB_CREATE_OPTIONS,
+  examples: [
+    "swcli job create mnist --handler mnist.evaluator:MNISTInference.evaluate --dataset mnist",
+    "swcli job create mnist/version/v0 --handler 0 --dataset mnist --dataset-head 100",
+    "swcli job create cloud://srv/project/1/model/mnist --handler mnist.evaluator:MNISTInference.evaluate \\\n" +
+    "    --dataset mnist --runtime pytorch --resource-pool gpu --ttl 3600 --wait",
+  ],
+  async run(ctx, { options, positionals }) {
+    const { instance, uri } = await ctx.resource(
+      String(positionals.MODEL),
+      "model",
+      options.project as string | undefined,
+    );
+    const createOptions = createJobOptions(uri, options);
+    const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
+    let job: JobRecord;
+    try {
+      job = await instance.createJob(uri.project, createOptions);
+      if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
+    } finally {
+      progress.done();
+    }
+    if (ctx.json) await ctx.printJson(job);
+    else {
+      await ctx.print(renderPairs([
+        ["Job", job.id],
+        ["URI", `${uri.instance.url}/project/${uri.project}/job/${job.id}`],
+        ["Status", job.status],
+        ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
+      ]));
+    }
+    return job.status === "FAIL" || job.status === "CANCELED" ? 1 : 0;
+  },
+};
+
+const list: Command = {
+  name: "list",
+  aliases: ["ls"],
+  summary: "List the jobs of a project, newest first",
+  positionals: [],
+  options: [
+    PROJECT_OPTION,
+    { name: "page", type: "integer", value: "N", description: "Page number, from 1 (default 1)" },
+    { name: "size", type: "integer", value: "N", description: "Jobs per page (default 20)" },
+    {
+      name: "status",
+      type: "string",
+      value: "STATUS",
+      description: `Only jobs in this status (${JOB_STATUSES.join(", ")})`,
+    },
+    { name: "model", type: "string", value: "NAME", description: "Only jobs of this model" },
+    { name: "fullname", type: "boolean", description: "Show full versions (remote)" },
+  ],
+  examples: [
+    "swcli job list",
+    "swcli job list --status FAIL --page 2 --size 10",
+    "swcli -o json job list -p cloud://srv/project/1 | jq -r '.[].id'",
+  ],
+  async run(ctx, { options }) {
+    const { instance, target, project } = await ctx.project(options.project as string | undefined);
+    const status = options.status === undefined
+      ? undefined
+      : String(options.status).toUpperCase() as JobStatus;
+    if (status && !JOB_STATUSES.includes(status)) {
+      throw new UsageError(
+        `Invalid --status ${JSON.stringify(options.status)}: expected one of ${
+          JOB_STATUSES.join(", ")
+        }`,
+        "job list",
+      );
+    }
+    for (const k of ["page", "size"]) {
+      if (options[k] !== undefined && Number(options[k]) < 1) {
+        throw new UsageError(`Invalid --${k} ${options[k]}: expected an integer >= 1`, "job list");
+      }
+    }
+    const [jobs, page] = await instance.listJobs(project, {
+      pageIndex: options.page as number | undefined,
+      pageSize: options.size as number | undefined,
+      status,
+      model: options.model as string | undefined,
+    });
+    if (ctx.json) return (await ctx.printJson(jobs), 0);
+    const remote = !CliContext.isLocal(target);
+    const where = options.project === undefined
+      ? `⭐ ${target.alias || target.url} (${target.url}) 🐳`
+      : `${project} 🌽 @${target.alias || target.url}(${target.url})`;
+    const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true, remote });
+    await ctx.print(where);
+    await ctx.print(renderTable(columns, rows, { title: "Job List", width: ctx.io.columns }));
+    if (remote || page.page.has_next_page) await ctx.print(pageText(page));
+    return 0;
+  },
+};
+
+const info: Command = {
+  name: "info",
+  summary: "Show a job: its record, manifest and summary",
+  positionals: [{ name: "JOB" }],
+  options: [PROJECT_OPTION],
+  examples: ["swcli job info xm5wnup", "swcli -o json job info local/project/self/job/xm5wnup"],
+  async run(ctx, args) {
+    const { instance, ref } = await openJob(ctx, args);
+    const job = await instance.getJob(ref);
+    const details = await instance.jobInfo({ project: ref.project, id: job.id });
+    if (ctx.json) return (await ctx.printJson({ ...details, record: job }), 0);
+    await ctx.print(renderPairs([
+      ["ID", job.id],
+      ["Project", job.project],
+      ["Status", job.status],
+      ["Model", job.model ? `${job.model}/version/${job.modelVersion ?? "?"}` : "--"],
+      ["Datasets", job.datasets.join(", ") || "--"],
+      ["Handler", job.handler ?? "--"],
+      ["Created At", formatTime(job.createdAt)],
+      ["Finished At", formatTime(job.finishedAt)],
+      ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
+    ]));
+    const summary = (details.report as { summary?: Record<string, unknown> })?.summary ?? {};
+    const pairs = flatten(summary).filter(([k]) => k !== "id");
+    if (pairs.length) {
+      await ctx.print(`\nSummary\n${renderPairs(pairs.map(([k, v]) => [k, cellText(v)]))}`);
+    }
+    return job.status === "FAIL" ? 1 : 0;
+  },
+};
+
+const summary: Command = {
+  name: "summary",
+  summary: "Show what the job wrote to the summary table",
+  positionals: [{ name: "JOB" }],
+  options: [PROJECT_OPTION],
+  examples: ["swcli job summary xm5wnup", "swcli -o json job summary xm5wnup | jq .accuracy"],
+  async run(ctx, args) {
+    const { instance, ref } = await openJob(ctx, args);
+    const row = await instance.jobSummary(ref);
+    if (ctx.json) return (await ctx.printJson(row), 0);
+    const pairs = flatten(row).map(([k, v]) => [k, cellText(v)] as [string, string]);
+    await ctx.print(pairs.length ? renderPairs(pairs) : "(no summary)");
+    return 0;
+  },
+};
+
+const tables: Command = {
+  name: "tables",
+  summary: "List the tables the job wrote (the summary table excluded)",
+  positionals: [{ name: "JOB" }],
+  options: [PROJECT_OPTION],
+  examples: ["swcli job tables xm5wnup"],
+  async run(ctx, args) {
+    const { instance, ref } = await openJob(ctx, args);
+    const names = await instance.jobTables(ref);
+    if (ctx.json) await ctx.printJson(names);
+    else await ctx.print(names.length ? names.join("\n") : "(no tables)");
+    return 0;
+  },
+};
+
+const rows: Command = {
+  name: "rows",
+  summary: "Print the rows of one of the job's tables, in key order",
+  description: "JSON mode prints one JSON object per line, so `jq` can stream it.",
+  positionals: [{ name: "JOB" }, { name: "TABLE" }],
+  options: [PROJECT_OPTION, ...RANGE_OPTIONS],
+  examples: [
+    "swcli job rows xm5wnup results --limit 10",
+    "swcli job rows xm5wnup results --start 0 --end 100 --end-inclusive --keep-none",
+    "swcli -o json job rows xm5wnup results | jq -c '.output'",
+  ],
+  async run(ctx, args: ParsedArgs) {
+    const { instance, ref } = await openJob(ctx, args);
+    const range = rangeOf(args.options);
+    const stream = instance.scanJobTable(ref, String(args.positionals.TABLE), range);
+    return await printRows(ctx, stream);
+  },
+};
+
+/**
+ * Prints a row stream: JSON lines in JSON mode, else a table (after reading all rows).
+ *
+ * @param ctx The context.
+ * @param stream The rows.
+ * @returns 0.
+ */
+export async function printRows(
+  ctx: CliContext,
+  stream: AsyncIterable<Record<string, unknown>>,
+): Promise<number> {
+  if (ctx.json) {
+    for await (const row of stream) await ctx.printJsonLine(row);
+    return 0;
+  }
+  const all: Record<string, unknown>[] = [];
+  for await (const row of stream) all.push(row);
+  if (all.length === 0) return (await ctx.print("(no rows)"), 0);
+  const { columns, cells } = rowTable(all);
+  await ctx.print(renderTable(columns, cells, { width: ctx.io.columns }));
+  return 0;
+}
+
+/** The `job` group. */
+export const JOB_GROUP: Group = {
+  name: "job",
+  summary: "Job management: create/list/info/cancel/pause/resume/remove/recover, tables and rows",
+  commands: [create, list, info, summary, tables, rows, ...JOB_CONTROL_COMMANDS],
+};

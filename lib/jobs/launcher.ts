@@ -1,0 +1,323 @@
+/**
+ * `WorkerLauncher`: runs each job created through the server in its own module Worker, so jobs
+ * run asynchronously and isolated from the server and from each other, while the server's
+ * process keeps the only open datastore (its LOCK is process-exclusive). The Worker's datastore
+ * writes and scans arrive as messages and are served here (see `job_worker_calls.ts`).
+ *
+ * Status: CREATED -> READY (Worker starting) -> RUNNING -> SUCCESS/FAIL. `cancel` goes
+ * CANCELLING -> CANCELED once the Worker has stopped (it is terminated if it does not stop within
+ * `graceMs`); `pause` holds the job at its next row; `resume` lets it go on, or, for a job with no
+ * live Worker (failed, canceled, or interrupted by a restart), starts a new one that skips the
+ * dataset rows already in `results`. `ttl` cancels a job that runs too long. Every change is
+ * mirrored into the `sys/*` columns of the job's summary row.
+ *
+ * @module
+ */
+
+import type { Datastore, Key } from "../../datastore/mod.ts";
+import {
+  JobControl,
+  type Lease,
+  leaseDatastore,
+  runningJobs,
+} from "../standalone/datastore_pool.ts";
+import { JobStateError } from "../sdk/errors.ts";
+import type { CreateJobOptions, JobRecord, JobRef, JobStatus } from "../sdk/instance.ts";
+import { splitVersioned } from "./inputs.ts";
+import { prepareJob } from "./plan.ts";
+import type { FromWorker, ToWorker, WorkerPlan } from "./worker/messages.ts";
+import {
+  JobStore,
+  jobTableName,
+  type StoredJob,
+  summaryTableName,
+} from "../standalone/job_store.ts";
+import { createdColumns, statusColumns, SYS_SCHEMA } from "./sys_columns.ts";
+import { WorkerCalls } from "./worker/calls.ts";
+import { ModelStore } from "../standalone/model_store.ts";
+import { DatasetStore } from "../standalone/dataset_store.ts";
+import type { JobLauncher } from "../server/routes/jobs.ts";
+
+/** Options of {@link WorkerLauncher}. */
+export interface WorkerLauncherOptions {
+  /** How long a canceled job may take to stop before its Worker is terminated. @default 2000 */
+  graceMs?: number;
+}
+
+interface Running {
+  job: StoredJob;
+  worker: Worker;
+  control: JobControl;
+  calls: WorkerCalls;
+  stopping: "cancel" | "ttl" | undefined;
+  timers: ReturnType<typeof setTimeout>[];
+  ended: Promise<void>;
+  end: () => void;
+}
+
+/**
+ * Runs server jobs in Workers over a storage root.
+ *
+ * Needs `--allow-read` and `--allow-write` on the root (Workers inherit the permissions).
+ *
+ * @example Launch nothing, then close
+ * ```ts
+ * import { WorkerLauncher } from "./launcher.ts";
+ * const root = await Deno.makeTempDir();
+ * const launcher = new WorkerLauncher(root);
+ * await launcher.close();
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export class WorkerLauncher implements JobLauncher {
+  readonly #root: string;
+  readonly #graceMs: number;
+  #lease: Promise<Lease> | undefined;
+  readonly #running = new Map<string, Running>();
+  readonly #plans = new Map<string, WorkerPlan & { ttl: number }>();
+  readonly #saving = new Map<string, Promise<unknown>>();
+  #closed = false;
+
+  /**
+   * @param root The storage root whose standalone instance the server serves.
+   * @param options `graceMs`.
+   */
+  constructor(root: string, options: WorkerLauncherOptions = {}) {
+    if (typeof root !== "string" || root === "") {
+      throw new TypeError(`Invalid storage root ${JSON.stringify(root)}`);
+    }
+    this.#root = root;
+    this.#graceMs = options.graceMs ?? 2000;
+  }
+
+  async #ds(): Promise<Datastore> {
+    if (this.#closed) throw new TypeError("Cannot run jobs: the launcher is closed");
+    this.#lease ??= leaseDatastore(this.#root);
+    return (await this.#lease).ds;
+  }
+
+  #store(project: string, ds: Datastore): JobStore {
+    return new JobStore(this.#root, { project, ds });
+  }
+
+  /**
+   * Saves a status change (serialized per job) and mirrors it into the summary row; a function
+   * patch sees the current record and may return `undefined` to change nothing.
+   */
+  #save(
+    job: StoredJob,
+    patch: Partial<StoredJob> | ((current: StoredJob) => Partial<StoredJob> | undefined),
+  ): Promise<StoredJob> {
+    const next = (this.#saving.get(job.id) ?? Promise.resolve()).then(async () => {
+      const ds = await this.#ds();
+      const store = this.#store(job.project, ds);
+      const current = await store.get(job.id, { removed: false });
+      const change = typeof patch === "function" ? patch(current) : patch;
+      if (!change) return current;
+      const updated = { ...current, ...change };
+      await store.save(updated);
+      await ds.update(summaryTableName(job.project), [statusColumns(updated)]);
+      return updated;
+    });
+    this.#saving.set(job.id, next.catch(() => {}));
+    return next;
+  }
+
+  async launch(project: string, options: CreateJobOptions): Promise<JobRecord> {
+    const ds = await this.#ds();
+    const prepared = await prepareJob(this.#root, { project, ds }, options);
+    const { job } = prepared;
+    await ds.update(summaryTableName(project), [
+      createdColumns(job, {
+        steps: prepared.steps,
+        resourcePool: prepared.resourcePool,
+        datasetVersions: prepared.datasets.map((d) => `${d.ref.name}/version/${d.ref.version}`),
+      }),
+    ], { schema: SYS_SCHEMA });
+    this.#plans.set(job.id, {
+      project,
+      jobId: job.id,
+      srcDir: job.modelSrcDir,
+      steps: prepared.steps,
+      datasets: prepared.datasets,
+      datasetHead: prepared.datasetHead,
+      skip: [],
+      ttl: prepared.ttl,
+    });
+    return publicJob(await this.#start(job, []));
+  }
+
+  async #start(job: StoredJob, skip: Key[]): Promise<StoredJob> {
+    const plan = this.#plans.get(job.id) ?? await this.#rebuildPlan(job);
+    const ready = await this.#save(job, { status: "READY", finishedAt: null, errorMessage: null });
+    const worker = new Worker(new URL("./worker/main.ts", import.meta.url), { type: "module" });
+    let end!: () => void;
+    const ended = new Promise<void>((r) => end = r);
+    const run: Running = {
+      job,
+      worker,
+      control: new JobControl(),
+      calls: new WorkerCalls(this.#root, { ds: await this.#ds(), plan }),
+      stopping: undefined,
+      timers: [],
+      ended,
+      end,
+    };
+    this.#running.set(job.id, run);
+    runningJobs(this.#root).set(job.id, run.control);
+    run.control.signal.addEventListener("abort", () => void this.#stop(job.id, "cancel"));
+    const post = (m: ToWorker) => this.#running.get(job.id) === run && worker.postMessage(m);
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const m = event.data;
+      if (m.type === "call") void run.calls.answer(m).then(post);
+      else if (m.type === "started") {
+        const running = (cur: StoredJob) =>
+          cur.status === "READY" ? { status: "RUNNING" as const } : undefined;
+        void this.#save(job, running).catch(() => {});
+      } else if (m.type === "done") void this.#finish(job, run, m.outcome);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      void this.#finish(job, run, { status: "FAIL", error: event.message });
+    };
+    if (plan.ttl > 0) {
+      run.timers.push(setTimeout(() => {
+        void this.#stop(job.id, "ttl").catch(() => {});
+      }, plan.ttl * 1000));
+    }
+    worker.postMessage({ type: "start", plan: { ...plan, skip } } satisfies ToWorker);
+    return ready;
+  }
+
+  /** Ends a run: terminates the Worker and records the final status. */
+  async #finish(
+    job: StoredJob,
+    run: Running,
+    outcome: { status: JobStatus; error: string | null },
+  ): Promise<void> {
+    if (this.#running.get(job.id) !== run) return;
+    this.#running.delete(job.id);
+    if (runningJobs(this.#root).get(job.id) === run.control) runningJobs(this.#root).delete(job.id);
+    for (const t of run.timers) clearTimeout(t);
+    run.worker.terminate();
+    await run.calls.close();
+    let { status, error } = outcome;
+    if (run.stopping) {
+      status = "CANCELED";
+      error = run.stopping === "ttl"
+        ? `the job ran longer than its ttl of ${this.#plans.get(job.id)?.ttl} s`
+        : "the job was canceled";
+    }
+    await this.#save(job, { status, errorMessage: error, finishedAt: new Date().toISOString() })
+      .catch(() => {})
+      .finally(run.end);
+  }
+
+  async #job(ref: JobRef): Promise<StoredJob> {
+    return await this.#store(ref.project, await this.#ds()).get(ref.id);
+  }
+
+  async #stop(id: string, why: "cancel" | "ttl"): Promise<void> {
+    const run = this.#running.get(id);
+    if (!run) return;
+    if (run.stopping) return;
+    run.stopping = why;
+    const job = await this.#save(run.job, { status: "CANCELLING" });
+    if (this.#running.get(id) !== run) return; // it ended while the status was saved
+    run.worker.postMessage({ type: "cancel" } satisfies ToWorker);
+    run.timers.push(setTimeout(() => {
+      void this.#finish(job, run, { status: "CANCELED", error: null });
+    }, this.#graceMs));
+  }
+
+  async cancel(ref: JobRef): Promise<void> {
+    const job = await this.#job(ref);
+    const ok: JobStatus[] = ["READY", "RUNNING", "PAUSED"];
+    if (!ok.includes(job.status)) throw new JobStateError("cancel", job);
+    if (this.#running.has(job.id)) return await this.#stop(job.id, "cancel");
+    await this.#save(job, {
+      status: "CANCELED",
+      errorMessage: "the job was canceled",
+      finishedAt: new Date().toISOString(),
+    });
+  }
+
+  async pause(ref: JobRef): Promise<void> {
+    const job = await this.#job(ref);
+    const run = this.#running.get(job.id);
+    if (!run || run.stopping || (job.status !== "RUNNING" && job.status !== "READY")) {
+      throw new JobStateError("pause", job);
+    }
+    run.worker.postMessage({ type: "pause" } satisfies ToWorker);
+    await this.#save(job, { status: "PAUSED" });
+  }
+
+  async resume(ref: JobRef): Promise<void> {
+    const job = await this.#job(ref);
+    const run = this.#running.get(job.id);
+    if (run && job.status === "PAUSED") {
+      run.worker.postMessage({ type: "resume" } satisfies ToWorker);
+      await this.#save(job, { status: "RUNNING" });
+      return;
+    }
+    if (run || !(job.status === "PAUSED" || job.status === "FAIL" || job.status === "CANCELED")) {
+      throw new JobStateError("resume", job);
+    }
+    const skip: Key[] = [];
+    const ds = await this.#ds();
+    const results = jobTableName(job.project, job.id, "results");
+    if (ds.tables(results).includes(results)) {
+      for await (const row of ds.scan(results, { columns: ["id"] })) skip.push(row.id as Key);
+    }
+    await this.#start(job, skip);
+  }
+
+  /** Rebuilds what a job runs from its record (a job started before a restart). */
+  async #rebuildPlan(job: StoredJob): Promise<WorkerPlan & { ttl: number }> {
+    const ds = await this.#ds();
+    const model = await new ModelStore(this.#root, job.project).resolve({
+      project: job.project,
+      name: job.model ?? "",
+      version: job.modelVersion ?? "",
+    });
+    const datasets = [];
+    for (const uri of job.datasets) {
+      const found = await new DatasetStore(this.#root, { project: job.project, ds })
+        .get({ project: job.project, ...splitVersioned(uri) });
+      datasets.push({
+        uri,
+        ref: { project: job.project, name: found.name, version: found.version },
+      });
+    }
+    const plan = {
+      project: job.project,
+      jobId: job.id,
+      srcDir: model.srcDir,
+      steps: model.jobs[job.handler ?? ""] ?? [],
+      datasets,
+      datasetHead: 0,
+      skip: [],
+      ttl: 0,
+    };
+    this.#plans.set(job.id, plan);
+    return plan;
+  }
+
+  /** Terminates every running job (they end FAIL, resumable) and releases the datastore. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    for (const run of [...this.#running.values()]) {
+      await this.#finish(run.job, run, { status: "FAIL", error: "the server stopped" });
+    }
+    await Promise.all(this.#saving.values());
+    this.#closed = true;
+    const lease = this.#lease;
+    this.#lease = undefined;
+    if (lease) await (await lease.catch(() => undefined))?.release();
+  }
+}
+
+function publicJob(job: StoredJob): JobRecord {
+  const { removed: _, modelSrcDir: __, ...record } = job;
+  return record;
+}

@@ -1,0 +1,165 @@
+/**
+ * The HTTP client under `RemoteInstance`: `/api/v1` requests with the Bearer token, the
+ * `{code, message, data}` envelope, bounded retries with exponential backoff on network errors
+ * and 5xx, and `RemoteError` for everything else.
+ *
+ * @module
+ */
+import { RemoteError } from "../sdk/errors.ts";
+
+/** Options of {@link ApiClient}. */
+export interface ApiClientOptions {
+  /** Base URL `scheme://host[:port]`. */
+  url: string;
+  /** The token, with or without the `Bearer ` prefix. */
+  token: string;
+  /** The fetch to use (inject `app.fetch` to test without a socket). @default globalThis.fetch */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Attempts per request, the first included. @default 4 */
+  attempts?: number;
+  /** First backoff in ms, doubled per retry (with jitter), capped at 5 s. @default 200 */
+  backoffMs?: number;
+}
+
+/** One request. */
+export interface ApiRequest {
+  /** HTTP method. @default "GET" */
+  method?: string;
+  /** Query parameters (undefined values are left out). */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body. */
+  body?: unknown;
+  /** Safe to send again after a 500 (reads, upserts). @default method === "GET" */
+  idempotent?: boolean;
+  /** Aborts the request. */
+  signal?: AbortSignal;
+}
+
+const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
+
+/**
+ * A JSON client for the Starwhale REST API.
+ *
+ * @example Ask a server who is logged in
+ * ```ts ignore
+ * import { ApiClient } from "@starwhale/sdk/remote";
+ * const api = new ApiClient({ url: "http://127.0.0.1:8082", token: "secret" });
+ * const user = await api.request("/user/current") as { name: string };
+ * ```
+ */
+export class ApiClient {
+  readonly #url: string;
+  readonly #auth: string;
+  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #attempts: number;
+  readonly #backoff: number;
+
+  /** @param options Base URL, token, fetch and retry settings. */
+  constructor(options: ApiClientOptions) {
+    if (!/^https?:\/\/[^/]+$/.test(options.url)) {
+      throw new TypeError(
+        `Cannot use server URL ${JSON.stringify(options.url)}: expected scheme://host[:port]`,
+      );
+    }
+    if (typeof options.token !== "string" || options.token.trim() === "") {
+      throw new TypeError(`Cannot connect to ${options.url}: no token (log in first)`);
+    }
+    this.#url = options.url;
+    this.#auth = options.token.startsWith("Bearer ") ? options.token : `Bearer ${options.token}`;
+    this.#fetch = options.fetch ?? ((r) => fetch(r));
+    this.#attempts = Math.max(1, options.attempts ?? 4);
+    this.#backoff = options.backoffMs ?? 200;
+  }
+
+  /** The base URL. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /**
+   * Sends a request under `/api/v1` and returns the envelope's `data`.
+   *
+   * @param path The path after `/api/v1`, with segments already encoded.
+   * @param request Method, query, body, idempotency, signal.
+   * @returns `data` of a success envelope.
+   * @throws {RemoteError} On an HTTP error, a non-success envelope, or a network failure after
+   *   the last attempt (status 0).
+   */
+  async request(path: string, request: ApiRequest = {}): Promise<unknown> {
+    const method = request.method ?? "GET";
+    const url = new URL(`${this.#url}/api/v1${path}`);
+    for (const [k, v] of Object.entries(request.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const idempotent = request.idempotent ?? method === "GET";
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    for (let attempt = 1;; attempt++) {
+      const last = attempt >= this.#attempts;
+      let res: Response;
+      try {
+        res = await this.#fetch(
+          new Request(url, {
+            method,
+            body,
+            signal: request.signal,
+            headers: {
+              authorization: this.#auth,
+              accept: "application/json",
+              ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+            },
+          }),
+        );
+      } catch (cause) {
+        if (request.signal?.aborted || last) {
+          throw new RemoteError(`the request failed: ${(cause as Error)?.message ?? cause}`, {
+            status: 0,
+            url: url.href,
+            cause,
+          });
+        }
+        await this.#wait(attempt, request.signal);
+        continue;
+      }
+      const retry = RETRY_STATUS.has(res.status) || (res.status >= 500 && idempotent);
+      if (retry && !last) {
+        await res.body?.cancel();
+        await this.#wait(attempt, request.signal);
+        continue;
+      }
+      return await this.#unwrap(res, url.href);
+    }
+  }
+
+  async #unwrap(res: Response, url: string): Promise<unknown> {
+    const text = await res.text();
+    let json: { code?: unknown; message?: unknown; data?: unknown } | undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const code = typeof json?.code === "string" ? json.code : undefined;
+    if (res.ok && code === "success") return json!.data;
+    const message = typeof json?.message === "string"
+      ? json.message
+      : text.slice(0, 200) || res.statusText || "no answer body";
+    throw new RemoteError(message, { status: res.ok ? 500 : res.status, url, code });
+  }
+
+  #wait(attempt: number, signal?: AbortSignal): Promise<void> {
+    const base = Math.min(5000, this.#backoff * 2 ** (attempt - 1));
+    const ms = base / 2 + Math.random() * (base / 2);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        signal?.removeEventListener("abort", abort);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const abort = () => {
+        clearTimeout(timer);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener("abort", abort, { once: true });
+    });
+  }
+}

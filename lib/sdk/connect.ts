@@ -1,0 +1,49 @@
+/**
+ * From a URI to the instance that serves it: the standalone instance at the configured storage
+ * root, or a Starwhale server.
+ *
+ * @module
+ */
+
+import { Config } from "./config.ts";
+import type { Instance } from "./instance.ts";
+import { RemoteInstance } from "../remote/mod.ts";
+import { StandaloneInstance } from "../standalone/instance.ts";
+import type { InstanceTarget } from "./uri.ts";
+
+/** Options every SDK entry point takes: where the config comes from, or an explicit instance. */
+export interface ClientOptions {
+  /** The swcli config; default loaded from `SW_CLI_CONFIG` / `~/.config/starwhale/config.yaml`. */
+  config?: Config;
+  /** Use this instance instead of the one the URI names (URIs are still parsed for the names). */
+  instance?: Instance;
+}
+
+/** The config of the options, loaded when absent. */
+export function configOf(options: ClientOptions): Config {
+  if (options.config) return options.config;
+  if (options.instance) return Config.from({}, { root: "/" });
+  return Config.loadSync();
+}
+
+/**
+ * The instance a target names: the explicit one, the standalone instance at the config's root
+ * (leasing its datastore per operation), or a server.
+ *
+ * @throws {TypeError} For a server URL without a token (log in with swcli, or pass `instance`).
+ */
+export function instanceFor(
+  target: InstanceTarget,
+  options: ClientOptions & { config: Config },
+): Instance {
+  if (options.instance) return options.instance;
+  if (target.kind === "standalone") {
+    return new StandaloneInstance(options.config.root, { keepOpen: false });
+  }
+  if (!target.token) {
+    throw new TypeError(
+      `Cannot connect to ${target.url}: no token for it (log in with swcli, or pass an instance)`,
+    );
+  }
+  return new RemoteInstance({ url: target.url, token: target.token });
+}

@@ -1,0 +1,167 @@
+/**
+ * `Dataset`: build versioned datasets from arrays, async iterables, JSON Lines or CSV, and read
+ * them back.
+ *
+ * @module
+ */
+
+import type { Row } from "../../datastore/mod.ts";
+import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import { readCsv, readJsonl } from "./dataset_sources.ts";
+import type { DatasetRecord, DatasetRow, Instance } from "./instance.ts";
+import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
+
+/** Where rows come from: rows, or a JSON Lines / CSV file. */
+export type DatasetSource =
+  | Iterable<Row>
+  | AsyncIterable<Row>
+  | { jsonl: string }
+  | { csv: string };
+
+/** Options of {@link Dataset.build}. */
+export interface DatasetBuildOptions extends ClientOptions {
+  /** Project URI; default the selected project. */
+  project?: string;
+  /** Called after every stored batch with the rows so far. */
+  onProgress?: (rows: number) => void;
+}
+
+/**
+ * A stored dataset version. Rows are keyed by `id` (the row's own `id`, else its index).
+ *
+ * @example Build from an array and read the head
+ * ```ts
+ * import { Dataset, StandaloneInstance } from "@starwhale/sdk";
+ * const root = await Deno.makeTempDir();
+ * {
+ *   await using instance = new StandaloneInstance(root);
+ *   const ds = await Dataset.build("pairs", [{ x: 1, label: "a" }, { x: 2, label: "b" }], { instance });
+ *   const [first] = await ds.head(1);
+ *   console.assert(ds.rows === 2 && first.id === 0 && first.features.label === "a");
+ * }
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export class Dataset {
+  /** The instance holding it. */
+  readonly instance: Instance;
+  /** Its record: name, version, tags, rows, creation time. */
+  readonly record: DatasetRecord;
+
+  private constructor(instance: Instance, record: DatasetRecord) {
+    this.instance = instance;
+    this.record = record;
+  }
+
+  /**
+   * Builds a new version (tagged `latest` and `vN`). A failure leaves no version behind.
+   *
+   * @param name Dataset name.
+   * @param source Rows, an async iterable of rows, `{ jsonl: path }` or `{ csv: path }`.
+   * @param options Project, progress callback, config or instance.
+   * @returns The new version.
+   * @throws {TypeError} Invalid name or row. {SyntaxError} Unparsable file.
+   */
+  static async build(
+    name: string,
+    source: DatasetSource,
+    options: DatasetBuildOptions = {},
+  ): Promise<Dataset> {
+    const config = configOf(options);
+    const p = parseProjectUri(options.project ?? "", { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    const rows = source && typeof source === "object" && "jsonl" in source
+      ? readJsonl(source.jsonl)
+      : source && typeof source === "object" && "csv" in source
+      ? readCsv(source.csv)
+      : source;
+    const record = await instance.buildDataset(p.project, {
+      name,
+      rows,
+      onProgress: options.onProgress,
+    });
+    return new Dataset(instance, record);
+  }
+
+  /**
+   * Finds a dataset version by URI (`mnist`, `mnist/version/v0`, a prefix, a full URI).
+   *
+   * @throws {NotFoundError} Unknown dataset or version.
+   */
+  static async get(uri: string, options: ClientOptions = {}): Promise<Dataset> {
+    const config = configOf(options);
+    const r = parseResourceUri(uri, { type: "dataset", config });
+    const instance = instanceFor(r.instance, { ...options, config });
+    return new Dataset(
+      instance,
+      await instance.getDataset({ project: r.project, name: r.name, version: r.version }),
+    );
+  }
+
+  /** Dataset versions of a project, newest first. */
+  static async list(
+    project = "",
+    options: ClientOptions & { name?: string } = {},
+  ): Promise<Dataset[]> {
+    const config = configOf(options);
+    const p = parseProjectUri(project, { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    return (await instance.listDatasets(p.project, { name: options.name })).map((r) =>
+      new Dataset(instance, r)
+    );
+  }
+
+  /** Dataset name. */
+  get name(): string {
+    return this.record.name;
+  }
+
+  /** Full version. */
+  get version(): string {
+    return this.record.version;
+  }
+
+  /** Tags of this version. */
+  get tags(): string[] {
+    return this.record.tags;
+  }
+
+  /** Number of rows. */
+  get rows(): number {
+    return this.record.rows;
+  }
+
+  /** Full URI, e.g. `local/project/self/dataset/mnist/version/<v>`. */
+  get uri(): string {
+    return formatResourceUri({
+      instance: { alias: "", url: this.instance.url, kind: this.instance.kind },
+      project: this.record.project,
+      type: "dataset",
+      name: this.record.name,
+      version: this.record.version,
+    });
+  }
+
+  /** Streams the rows in key order; `head` keeps the first N. */
+  scan(options: { head?: number } = {}): AsyncIterable<DatasetRow> {
+    return this.instance.scanDataset(
+      { project: this.record.project, name: this.name, version: this.version },
+      options,
+    );
+  }
+
+  /** The first `n` rows. */
+  async head(n: number): Promise<DatasetRow[]> {
+    if (n === 0) return [];
+    return await Array.fromAsync(this.scan({ head: n }));
+  }
+
+  /** Removes this version. */
+  async remove(): Promise<void> {
+    await this.instance.removeDataset({
+      project: this.record.project,
+      name: this.name,
+      version: this.version,
+    });
+  }
+}

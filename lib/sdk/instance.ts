@@ -1,0 +1,306 @@
+/**
+ * The `Instance` seam: everything `Job`, `Model` and `Dataset` ask of a Starwhale instance.
+ *
+ * Two implementations: `StandaloneInstance` (local files plus the embedded datastore) and
+ * `RemoteInstance` (HTTP to a Starwhale server). Every method is async, takes at most two
+ * positional arguments plus an options object, and throws the classes of `lib/errors.ts`
+ * (`NotFoundError`, `AmbiguousError`, `JobStateError`, `RemoteError`, `UnsupportedError`) or
+ * `TypeError`/`RangeError` for bad input, the same on both backends.
+ *
+ * @module
+ */
+
+import type { ColumnSchema, Key, Row, ScanOptions } from "../../datastore/mod.ts";
+
+/** The job states of the seed API. */
+export type JobStatus =
+  | "CREATED"
+  | "READY"
+  | "PAUSED"
+  | "RUNNING"
+  | "CANCELLING"
+  | "CANCELED"
+  | "SUCCESS"
+  | "FAIL"
+  | "UNKNOWN";
+
+/** Every {@link JobStatus}, in lifecycle order. */
+export const JOB_STATUSES: readonly JobStatus[] = [
+  "CREATED",
+  "READY",
+  "PAUSED",
+  "RUNNING",
+  "CANCELLING",
+  "CANCELED",
+  "SUCCESS",
+  "FAIL",
+  "UNKNOWN",
+];
+
+/** Statuses after which a job never changes again. */
+export const FINAL_STATUSES: readonly JobStatus[] = ["SUCCESS", "FAIL", "CANCELED"];
+
+/** Names one job: the project (name, or numeric id on a server) and the job id. */
+export interface JobRef {
+  /** Project name (standalone) or name/id (server). */
+  project: string;
+  /** Full job id: 40-char id on standalone, the id or uuid on a server. */
+  id: string;
+}
+
+/** Names one model or dataset version; `version` may be a full version, a prefix or a tag. */
+export interface ArtifactRef {
+  /** Project name (standalone) or name/id (server). */
+  project: string;
+  /** The model or dataset name. */
+  name: string;
+  /** A version, a unique version prefix, or a tag (`latest`, `v0`, ...); default `latest`. */
+  version?: string;
+}
+
+/** What an instance knows about a job: the same fields on every backend. */
+export interface JobRecord {
+  /** The job id used in URIs (standalone: the 40-char id). */
+  id: string;
+  /** The project the job belongs to. */
+  project: string;
+  /** Current status. */
+  status: JobStatus;
+  /** Model name, or `null` if unknown. */
+  model: string | null;
+  /** Full model version, or `null` if unknown. */
+  modelVersion: string | null;
+  /** Dataset URIs, as given to `Job.create`. */
+  datasets: string[];
+  /** The resolved handler key, e.g. `mnist.evaluator:MNISTInference.evaluate`. */
+  handler: string | null;
+  /** Creation time, ISO 8601. */
+  createdAt: string;
+  /** End time, ISO 8601, or `null` while the job has not ended. */
+  finishedAt: string | null;
+  /** Why the job failed, or `null`. */
+  errorMessage: string | null;
+}
+
+/** Paging information, with upstream's keys (`Job.list` returns it next to the jobs). */
+export interface PageInfo {
+  /** Jobs matching the filters, over all pages. */
+  total: number;
+  /** Jobs on this page. */
+  current: number;
+  /** `total - current`. */
+  remain: number;
+  /** Position of this page. */
+  page: {
+    page_num: number;
+    page_size: number;
+    pages: number;
+    pre_page: number;
+    next_page: number;
+    has_pre_page: boolean;
+    has_next_page: boolean;
+  };
+}
+
+/** Options of {@link Instance.listJobs}. */
+export interface ListJobsOptions {
+  /** 1-based page number; default 1. */
+  pageIndex?: number;
+  /** Jobs per page; default 20. */
+  pageSize?: number;
+  /** Only jobs in this status. */
+  status?: JobStatus;
+  /** Only jobs of this model name. */
+  model?: string;
+}
+
+/** Per-handler overrides for `Job.create`: replicas and resources. */
+export interface HandlerSpecOverride {
+  /** Parallel tasks of the step. */
+  replicas?: number;
+  /** Resource requests, e.g. `{ memory: "1GiB", cpu: 2 }`. */
+  resources?: Record<string, unknown>;
+}
+
+/** What to run: the instance-level form of `Job.create`'s options. */
+export interface CreateJobOptions {
+  /** Model name with optional `/version/<v>`, or a model URI within the project. */
+  model: string;
+  /** `module.path:Qualname`, or an index into the sorted handler list. */
+  runHandler: string;
+  /** Dataset URIs or names. */
+  datasets?: string[];
+  /** Standalone: use only the first N rows of each dataset (0 = all). */
+  datasetHead?: number;
+  /** Server: runtime URI. */
+  runtime?: string;
+  /** Server: resource pool; default `default`. */
+  resourcePool?: string;
+  /** Server: time to live in seconds (0 or less = none). */
+  ttl?: number;
+  /** Server: debug mode. */
+  devMode?: boolean;
+  /** Server: debug mode password. */
+  devModePassword?: string;
+  /** Replicas/resources per handler key. */
+  overwriteSpecs?: Record<string, HandlerSpecOverride>;
+  /** Aborts a standalone run between rows and tasks; the job ends CANCELED. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of a table scan, with the datastore's semantics: `start` (inclusive unless
+ * `startInclusive: false`), `end` (exclusive unless `endInclusive: true`), `keepNone`, `limit`,
+ * and `columns` (name the key column too to get it).
+ */
+export type ScanTableOptions = Pick<
+  ScanOptions,
+  "start" | "end" | "startInclusive" | "endInclusive" | "keepNone" | "limit" | "columns"
+>;
+
+/** Options of {@link Instance.updateTable}. */
+export interface UpdateTableOptions {
+  /** Key column; default `id`. */
+  keyColumn?: string;
+  /** Explicit column types. */
+  schema?: ColumnSchema[];
+}
+
+/** A stored model version. */
+export interface ModelRecord {
+  /** Project name. */
+  project: string;
+  /** Model name. */
+  name: string;
+  /** Full version (40 chars). */
+  version: string;
+  /** Tags of this version (`latest`, `v0`, ...). */
+  tags: string[];
+  /** Creation time, ISO 8601. */
+  createdAt: string;
+  /** Total bytes of the package files. */
+  size: number;
+  /** Runnable handler keys, sorted. */
+  handlers: string[];
+}
+
+/** A stored dataset version. */
+export interface DatasetRecord {
+  /** Project name. */
+  project: string;
+  /** Dataset name. */
+  name: string;
+  /** Full version (40 chars). */
+  version: string;
+  /** Tags of this version. */
+  tags: string[];
+  /** Creation time, ISO 8601. */
+  createdAt: string;
+  /** Number of rows. */
+  rows: number;
+}
+
+/** A dataset row as handlers see it: the row key and its features. */
+export interface DatasetRow {
+  /** The row key (an integer index for built datasets unless given). */
+  id: Key;
+  /** Feature name -> value. */
+  features: Row;
+}
+
+/** Options of {@link Instance.buildModel}. */
+export interface BuildModelOptions {
+  /** The folder of `.ts`/`.js` modules. */
+  dir: string;
+  /** Model name; default `name` from `model.yaml`, else the folder name. */
+  name?: string;
+  /** Module paths to scan for handlers (`mnist.evaluator`); default `run.modules` of `model.yaml`. */
+  modules?: string[];
+}
+
+/** Options of {@link Instance.buildDataset}. */
+export interface BuildDatasetOptions {
+  /** Dataset name. */
+  name: string;
+  /** Rows: feature objects, optionally with an `id` key (default: the row index). */
+  rows: Iterable<Row> | AsyncIterable<Row>;
+  /** Called after every batch with the number of rows written so far. */
+  onProgress?: (rows: number) => void;
+}
+
+/**
+ * The seam between the SDK objects and a Starwhale instance.
+ *
+ * @example An instance is used through `Job`, `Model` and `Dataset`, or directly
+ * ```ts
+ * import { type Instance, StandaloneInstance } from "@starwhale/sdk";
+ * const root = await Deno.makeTempDir();
+ * await using sw: Instance = new StandaloneInstance(root);
+ * console.assert((await sw.listProjects()).includes("self"));
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export interface Instance extends AsyncDisposable {
+  /** `standalone` or `cloud` (a Starwhale Server/Cloud). */
+  readonly kind: "standalone" | "cloud";
+  /** `local` for standalone, the base URL (`https://host:port`) for a server. */
+  readonly url: string;
+
+  /** Project names. */
+  listProjects(): Promise<string[]>;
+
+  /** One page of jobs, newest first, after the filters. */
+  listJobs(project: string, options?: ListJobsOptions): Promise<[JobRecord[], PageInfo]>;
+  /** Resolves a full id or a unique prefix to the job. Throws NotFoundError/AmbiguousError. */
+  getJob(ref: JobRef): Promise<JobRecord>;
+  /** Creates a job; standalone runs it to its end first, a server returns at once. */
+  createJob(project: string, options: CreateJobOptions): Promise<JobRecord>;
+  /** Local: `{manifest, report}`; remote: `{job, tasks, report}`. */
+  jobInfo(ref: JobRef): Promise<Record<string, unknown>>;
+  /** The job's row of the project summary table (with `id`), or `{}`. */
+  jobSummary(ref: JobRef): Promise<Row>;
+  /** Short names of the job's tables (summary excluded). */
+  jobTables(ref: JobRef): Promise<string[]>;
+  /** Streams the rows of one of the job's tables, by its short name. Missing table: no rows. */
+  scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row>;
+  /** Cancels a running or paused job. Throws JobStateError when it has ended. */
+  cancelJob(ref: JobRef): Promise<void>;
+  /** Pauses a running job. */
+  pauseJob(ref: JobRef): Promise<void>;
+  /** Resumes a paused job. */
+  resumeJob(ref: JobRef): Promise<void>;
+  /** Removes a job (recoverable unless `force`). Throws JobStateError while it runs. */
+  removeJob(ref: JobRef, options?: { force?: boolean }): Promise<void>;
+  /** Brings a removed job back. */
+  recoverJob(ref: JobRef): Promise<void>;
+
+  /** Builds a model package from a folder into the project. */
+  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord>;
+  /** Model versions of the project, newest first (`name` filters). */
+  listModels(project: string, options?: { name?: string }): Promise<ModelRecord[]>;
+  /** Resolves a model name plus version/tag/prefix. */
+  getModel(ref: ArtifactRef): Promise<ModelRecord>;
+  /** Removes one model version (all versions when `ref.version` is absent). */
+  removeModel(ref: ArtifactRef): Promise<void>;
+
+  /** Builds a dataset version from rows. */
+  buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord>;
+  /** Dataset versions of the project, newest first (`name` filters). */
+  listDatasets(project: string, options?: { name?: string }): Promise<DatasetRecord[]>;
+  /** Resolves a dataset name plus version/tag/prefix. */
+  getDataset(ref: ArtifactRef): Promise<DatasetRecord>;
+  /** Removes one dataset version (all versions when `ref.version` is absent). */
+  removeDataset(ref: ArtifactRef): Promise<void>;
+  /** Streams a dataset version's rows in key order; `head` keeps the first N. */
+  scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
+
+  /** Datastore table names starting with `prefix`. */
+  listTables(prefix: string): Promise<string[]>;
+  /** Streams a datastore table by its full name. */
+  scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
+  /** Upserts rows into a datastore table by its full name; returns the revision. */
+  updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number>;
+
+  /** Releases what the instance holds (the datastore handle, sockets). Idempotent. */
+  close(): Promise<void>;
+}

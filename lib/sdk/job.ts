@@ -1,0 +1,321 @@
+/**
+ * `Job` and `job()`: the seed's Job SDK. A job is named by a URI (`xm5wnup`,
+ * `local/project/self/job/<id>`, `https://host/project/1/job/7`, `cloud://alias/project/p/job/id`)
+ * and read through the `Instance` that URI points at.
+ *
+ * @module
+ */
+
+import type { Key, Row } from "../../datastore/mod.ts";
+import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import type {
+  HandlerSpecOverride,
+  Instance,
+  JobRecord,
+  JobStatus,
+  ListJobsOptions,
+  PageInfo,
+} from "./instance.ts";
+import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";
+
+/** Options of {@link Job.create}, as the seed's `create` in camelCase. */
+export interface CreateOptions extends ClientOptions {
+  /** Project URI, e.g. `self` or `https://host/project/starwhale:public`. */
+  project: string;
+  /** Model URI, e.g. `mnist`, `mnist/version/v0`. */
+  model: string;
+  /** `module.path:Qualname` (e.g. `mnist.evaluator:MNISTInference.evaluate`) or an index. */
+  runHandler: string;
+  /** Dataset URIs. */
+  datasets?: string[];
+  /** Runtime URI (server only). */
+  runtime?: string;
+  /** Resource pool (server only); default `default`. */
+  resourcePool?: string;
+  /** Time to live in seconds (server only). */
+  ttl?: number;
+  /** Debug mode (server only). */
+  devMode?: boolean;
+  /** Debug mode password (server only). */
+  devModePassword?: string;
+  /** Use only the first N rows of each dataset (standalone only). */
+  datasetHead?: number;
+  /** Replicas/resources per handler key. */
+  overwriteSpecs?: Record<string, HandlerSpecOverride>;
+  /** Cancels a standalone run (the job ends CANCELED). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link Job.getTableRows}. */
+export interface TableRowsOptions {
+  /** First key (inclusive). */
+  start?: Key;
+  /** Last key (exclusive unless `endInclusive`). */
+  end?: Key;
+  /** Keep columns whose value is `null`. */
+  keepNone?: boolean;
+  /** Include the `end` row. */
+  endInclusive?: boolean;
+}
+
+/**
+ * A Starwhale job on a standalone or server instance.
+ *
+ * @example Open a job and read it (standalone)
+ * ```ts
+ * import { Job, job } from "@starwhale/sdk";
+ * const j = job("local/project/self/job/xm5wnup");
+ * console.assert(j.id === "xm5wnup" && j.uri === "local/project/self/job/xm5wnup");
+ * console.assert(Job.get("xm5wnup").project === "self");
+ * ```
+ */
+export class Job {
+  readonly #instance: Instance;
+  readonly #uri: ResourceUri;
+  #id: string;
+
+  private constructor(instance: Instance, uri: ResourceUri) {
+    this.#instance = instance;
+    this.#uri = uri;
+    this.#id = uri.name;
+  }
+
+  /**
+   * A job by URI; no I/O beyond reading the config. A short id is resolved on first use.
+   *
+   * Needs `--allow-env` and `--allow-read` (config) unless `options.config` is given.
+   *
+   * @param uri Job URI or id (prefix).
+   * @param options Config or explicit instance.
+   * @returns The job.
+   * @throws {TypeError} For a malformed URI.
+   * @example
+   * ```ts
+   * import { Job } from "@starwhale/sdk";
+   * console.assert(String(Job.get("local/project/self/job/xm5wnup")) === "Job[local/project/self/job/xm5wnup]");
+   * ```
+   */
+  static get(uri: string, options: ClientOptions = {}): Job {
+    const config = configOf(options);
+    const parsed = parseResourceUri(uri, { type: "job", config });
+    return new Job(instanceFor(parsed.instance, { ...options, config }), parsed);
+  }
+
+  /**
+   * One page of a project's jobs, newest first, optionally filtered by status and model.
+   *
+   * @param project Project URI; `""` is the selected project.
+   * @param options `pageIndex` (from 1), `pageSize` (default 20), `status`, `model`.
+   * @returns The jobs and upstream's pagination record.
+   * @throws {RangeError} Bad paging. {TypeError} Bad project or status.
+   * @example
+   * ```ts
+   * import { Job, StandaloneInstance } from "@starwhale/sdk";
+   * const root = await Deno.makeTempDir();
+   * await using instance = new StandaloneInstance(root);
+   * const [jobs, page] = await Job.list("self", { pageIndex: 1, pageSize: 10, instance });
+   * console.assert(jobs.length === 0 && page.total === 0);
+   * await Deno.remove(root, { recursive: true });
+   * ```
+   */
+  static async list(
+    project = "",
+    options: ListJobsOptions & ClientOptions = {},
+  ): Promise<[Job[], PageInfo]> {
+    const config = configOf(options);
+    const p = parseProjectUri(project, { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    const { pageIndex, pageSize, status, model } = options;
+    const [records, page] = await instance.listJobs(p.project, {
+      pageIndex,
+      pageSize,
+      status,
+      model,
+    });
+    return [
+      records.map((r) => Job.#of(instance, { ...p, type: "job", name: r.id, version: "" })),
+      page,
+    ];
+  }
+
+  /**
+   * Creates a job. Standalone: runs it to its end in this process (SUCCESS or FAIL; a failing
+   * handler gives a FAIL job with its error, not an exception). Server: submits it.
+   *
+   * Needs `--allow-read`/`--allow-write` on the storage root (standalone), `--allow-net` (server).
+   *
+   * @param options Project, model, runHandler, datasets and the seed's other options.
+   * @returns The job.
+   * @throws {NotFoundError} Unknown model, dataset or handler. {TypeError}/{RangeError} Bad
+   *   options. {UnsupportedError} An option the instance cannot honour. Nothing is written then.
+   * @example See the README and `examples/demo.ts`
+   * ```ts ignore
+   * import { Job } from "@starwhale/sdk";
+   * const done = await Job.create({
+   *   project: "self",
+   *   model: "mnist",
+   *   runHandler: "mnist.evaluator:MNISTInference.evaluate",
+   *   datasets: ["mnist"],
+   * });
+   * console.log(await done.status);
+   * ```
+   */
+  static async create(options: CreateOptions): Promise<Job> {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Job.create() needs an options object");
+    }
+    const config = configOf(options);
+    const p = parseProjectUri(options.project, { config });
+    const instance = instanceFor(p.instance, { ...options, config });
+    const local = (uri: string, type: "model" | "dataset") => {
+      const r = parseResourceUri(uri, { type, config, project: p.project });
+      if (r.instance.url !== p.instance.url || r.project !== p.project) {
+        throw new TypeError(
+          `Invalid ${type} ${
+            JSON.stringify(uri)
+          }: it must be in project '${p.project}' on ${p.instance.url}`,
+        );
+      }
+      if (!r.name) {
+        throw new TypeError(`Invalid ${type} ${JSON.stringify(uri)}: it names no ${type}`);
+      }
+      return r.version ? `${r.name}/version/${r.version}` : r.name;
+    };
+    const record = await instance.createJob(p.project, {
+      model: local(options.model, "model"),
+      runHandler: options.runHandler,
+      datasets: options.datasets?.map((d) => local(d, "dataset")),
+      datasetHead: options.datasetHead,
+      runtime: options.runtime,
+      resourcePool: options.resourcePool,
+      ttl: options.ttl,
+      devMode: options.devMode,
+      devModePassword: options.devModePassword,
+      overwriteSpecs: options.overwriteSpecs,
+      signal: options.signal,
+    });
+    return Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
+  }
+
+  static #of(instance: Instance, uri: ResourceUri): Job {
+    return new Job(instance, uri);
+  }
+
+  /** The job id (the full id once resolved by any call). */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** The project name (or id, on a server). */
+  get project(): string {
+    return this.#uri.project;
+  }
+
+  /** The full URI, e.g. `local/project/self/job/<id>`. */
+  get uri(): string {
+    return formatResourceUri({ ...this.#uri, name: this.#id });
+  }
+
+  /** The instance serving the job. */
+  get instance(): Instance {
+    return this.#instance;
+  }
+
+  get #ref() {
+    return { project: this.#uri.project, id: this.#id };
+  }
+
+  /** The job's record: status, model, datasets, times, error. Resolves a short id. */
+  async record(): Promise<JobRecord> {
+    const r = await this.#instance.getJob(this.#ref);
+    this.#id = r.id;
+    return r;
+  }
+
+  /** The current status. */
+  get status(): Promise<JobStatus> {
+    return this.record().then((r) => r.status);
+  }
+
+  /** The job's row of the project summary table (with `id`), `{}` if nothing was logged. */
+  get summary(): Promise<Row> {
+    return this.record().then(() => this.#instance.jobSummary(this.#ref));
+  }
+
+  /** Short names of the job's tables (the summary table excluded). */
+  get tables(): Promise<string[]> {
+    return this.record().then(() => this.#instance.jobTables(this.#ref));
+  }
+
+  /**
+   * Streams rows of one of the job's tables in key order.
+   *
+   * @param name A name from {@link Job.tables}, e.g. `results`.
+   * @param options `start` (inclusive), `end` (exclusive unless `endInclusive`), `keepNone`.
+   * @returns The rows, each with its `id`.
+   */
+  async *getTableRows(name: string, options: TableRowsOptions = {}): AsyncIterable<Row> {
+    await this.record();
+    yield* this.#instance.scanJobTable(this.#ref, name, {
+      start: options.start,
+      end: options.end,
+      keepNone: options.keepNone,
+      endInclusive: options.endInclusive,
+    });
+  }
+
+  /** Local: `{manifest, report: {summary, kind}}`; server: `{job, tasks, report}`. */
+  async info(): Promise<Record<string, unknown>> {
+    await this.record();
+    return await this.#instance.jobInfo(this.#ref);
+  }
+
+  /** Cancels the job (JobStateError once it has ended). */
+  async cancel(): Promise<void> {
+    await this.record();
+    await this.#instance.cancelJob(this.#ref);
+  }
+
+  /** Pauses the running job. */
+  async pause(): Promise<void> {
+    await this.record();
+    await this.#instance.pauseJob(this.#ref);
+  }
+
+  /** Resumes the paused job. */
+  async resume(): Promise<void> {
+    await this.record();
+    await this.#instance.resumeJob(this.#ref);
+  }
+
+  /** Removes the job; recoverable with {@link Job.recover} unless `force`. */
+  async remove(options: { force?: boolean } = {}): Promise<void> {
+    await this.#instance.removeJob(this.#ref, options);
+  }
+
+  /** Brings a removed job back. */
+  async recover(): Promise<void> {
+    await this.#instance.recoverJob(this.#ref);
+  }
+
+  /** `Job[<uri>]`, as upstream. */
+  toString(): string {
+    return `Job[${this.uri}]`;
+  }
+}
+
+/**
+ * Same as {@link Job.get}: the seed's `job(uri)`.
+ *
+ * @param uri Job URI or id (prefix).
+ * @param options Config or explicit instance.
+ * @returns The job.
+ * @example
+ * ```ts
+ * import { job } from "@starwhale/sdk";
+ * console.assert(job("xm5wnup").uri.endsWith("/job/xm5wnup"));
+ * ```
+ */
+export function job(uri: string, options: ClientOptions = {}): Job {
+  return Job.get(uri, options);
+}

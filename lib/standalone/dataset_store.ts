@@ -1,0 +1,195 @@
+/**
+ * Standalone datasets: each version's rows in the datastore table
+ * `project/<project>/dataset/<name>/<v[:2]>/<v>/meta` (key `id`, features as `features/<name>`
+ * columns, as upstream's `meta` rows), and its manifest at
+ * `<root>/<project>/dataset/<name>/<v[:2]>/<v>.swds/_manifest.yaml`. Rows are written first; the
+ * manifest and the tags last, so a failed build is never visible (and its rows are deleted).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Datastore, Key, Row } from "../../datastore/mod.ts";
+import { BundleStore } from "./_bundles.ts";
+import { NotFoundError } from "../sdk/errors.ts";
+import { formatManifestTime, newVersion, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import type {
+  ArtifactRef,
+  BuildDatasetOptions,
+  DatasetRecord,
+  DatasetRow,
+} from "../sdk/instance.ts";
+import { checkName } from "../sdk/uri.ts";
+
+const BATCH = 1000;
+
+/** The datasets of one standalone project. */
+export class DatasetStore {
+  readonly #project: string;
+  readonly #ds: Datastore;
+  readonly #bundles: BundleStore;
+
+  /**
+   * Creates it.
+   *
+   * @param root The storage root.
+   * @param where The project and the open datastore.
+   */
+  constructor(root: string, where: { project: string; ds: Datastore }) {
+    this.#project = where.project;
+    this.#ds = where.ds;
+    this.#bundles = new BundleStore(root, { project: where.project, type: "dataset" });
+  }
+
+  /** The table holding a version's rows. */
+  table(name: string, version: string): string {
+    return `project/${this.#project}/dataset/${name}/${version.slice(0, 2)}/${version}/meta`;
+  }
+
+  /** Builds a new version from rows. */
+  async build(options: BuildDatasetOptions): Promise<DatasetRecord> {
+    const name = checkName("dataset", options.name);
+    const rows = options.rows as Iterable<Row> | AsyncIterable<Row> | undefined;
+    if (
+      !rows ||
+      (typeof (rows as Iterable<Row>)[Symbol.iterator] !== "function" &&
+        typeof (rows as AsyncIterable<Row>)[Symbol.asyncIterator] !== "function")
+    ) {
+      throw new TypeError(
+        `Cannot build dataset '${name}': rows must be an iterable or async iterable`,
+      );
+    }
+    const version = newVersion();
+    const table = this.table(name, version);
+    const written: Key[] = [];
+    let batch: Row[] = [];
+    let count = 0;
+    let revision = 0;
+    const flush = async () => {
+      if (!batch.length) return;
+      revision = await this.#ds.update(table, batch);
+      for (const r of batch) written.push(r.id as Key);
+      batch = [];
+      options.onProgress?.(count);
+    };
+    try {
+      for await (const row of rows) {
+        batch.push(toStored(name, row, count));
+        count++;
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      const created = new Date();
+      await writeYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"), {
+        version,
+        name,
+        created_at: formatManifestTime(created),
+        created_time: created.getTime(),
+        message: "",
+        table,
+        dataset_summary: { rows: count, updated_rows: count, deleted_rows: 0, blobs_byte_size: 0 },
+        data_datastore_revision: String(revision),
+        info_datastore_revision: "",
+        build: { os: Deno.build.os, starwhale: "sdk-ts" },
+      });
+      await this.#bundles.addVersion(name, version);
+    } catch (e) {
+      for (let i = 0; i < written.length; i += BATCH) {
+        await this.#ds.delete(table, written.slice(i, i + BATCH)).catch(() => {});
+      }
+      await Deno.remove(this.#bundles.versionDir(name, version), { recursive: true }).catch(
+        () => {},
+      );
+      throw e;
+    }
+    return await this.get({ project: this.#project, name, version });
+  }
+
+  /** Resolves a name plus version/tag/prefix. */
+  async get(ref: ArtifactRef): Promise<DatasetRecord & { table: string }> {
+    const name = checkName("dataset", ref.name);
+    const { version, tags } = await this.#bundles.resolve(name, ref.version ?? "");
+    const m = await readYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"));
+    if (!m) {
+      throw new NotFoundError("dataset version", `${name}/version/${version}`, {
+        project: this.#project,
+        detail: "its manifest is missing",
+      });
+    }
+    const created = typeof m.created_time === "number"
+      ? m.created_time
+      : parseManifestTime(String(m.created_at));
+    const summary = (m.dataset_summary ?? {}) as Record<string, unknown>;
+    return {
+      project: this.#project,
+      name,
+      version,
+      tags,
+      createdAt: new Date(created).toISOString(),
+      rows: Number(summary.rows ?? 0),
+      table: typeof m.table === "string" ? m.table : this.table(name, version),
+    };
+  }
+
+  /** Dataset versions, newest first. */
+  async list(options: { name?: string } = {}): Promise<DatasetRecord[]> {
+    const names = options.name ? [checkName("dataset", options.name)] : await this.#bundles.names();
+    const out: DatasetRecord[] = [];
+    for (const name of names) {
+      for (const { version } of await this.#bundles.versions(name)) {
+        const { table: _, ...record } = await this.get({ project: this.#project, name, version });
+        out.push(record);
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Streams a version's rows in key order; `head` keeps the first N. */
+  async *scan(ref: ArtifactRef, options: { head?: number } = {}): AsyncIterable<DatasetRow> {
+    const head = options.head ?? 0;
+    if (!Number.isInteger(head) || head < 0) {
+      throw new RangeError(`Invalid dataset head ${head}: expected an integer >= 0`);
+    }
+    const { table } = await this.get(ref);
+    for await (const row of this.#ds.scan(table, head > 0 ? { limit: head } : {})) {
+      const features: Row = {};
+      for (const [k, v] of Object.entries(row)) {
+        if (k.startsWith("features/")) features[k.slice(9)] = v;
+      }
+      yield { id: row.id as Key, features };
+    }
+  }
+
+  /** Removes one version, or all versions of a name (rows stay until forced removal). */
+  async remove(ref: ArtifactRef): Promise<void> {
+    await this.#bundles.remove(checkName("dataset", ref.name), ref.version);
+  }
+}
+
+function toStored(name: string, row: Row, index: number): Row {
+  if (row === null || typeof row !== "object" || Array.isArray(row)) {
+    throw new TypeError(
+      `Cannot build dataset '${name}': row ${index} is ${
+        Array.isArray(row) ? "an array" : String(row)
+      }, expected an object of features`,
+    );
+  }
+  const { id = index, ...features } = row;
+  if (!(typeof id === "string" || typeof id === "bigint" || Number.isInteger(id))) {
+    throw new TypeError(
+      `Cannot build dataset '${name}': row ${index} has id ${
+        JSON.stringify(String(id))
+      }, expected a string or an integer`,
+    );
+  }
+  const out: Row = { id };
+  for (const [k, v] of Object.entries(features)) {
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") {
+      throw new TypeError(
+        `Cannot build dataset '${name}': row ${index} feature '${k}' is ${typeof v}`,
+      );
+    }
+    out[`features/${k}`] = v;
+  }
+  return out;
+}

@@ -1,0 +1,472 @@
+/**
+ * `StandaloneInstance`: the embedded instance. Files in the swcli layout under the storage root
+ * plus the SDK's datastore (`<root>/.sdk-datastore`), shared per root within the process. Jobs run
+ * synchronously in-process on that same datastore handle.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import type { Datastore, Row } from "../../datastore/mod.ts";
+import { serialized } from "./_bundles.ts";
+import {
+  type Durability,
+  JobControl,
+  type Lease,
+  leaseDatastore,
+  nextCreatedTime,
+  runningJobs,
+} from "./datastore_pool.ts";
+import { DatasetStore } from "./dataset_store.ts";
+import { JobStateError, NotFoundError, UnsupportedError } from "../sdk/errors.ts";
+import { listDir, newVersion, readYaml } from "./files.ts";
+import type {
+  ArtifactRef,
+  BuildDatasetOptions,
+  BuildModelOptions,
+  CreateJobOptions,
+  DatasetRecord,
+  DatasetRow,
+  Instance,
+  JobRecord,
+  JobRef,
+  ListJobsOptions,
+  ModelRecord,
+  PageInfo,
+  ScanTableOptions,
+  UpdateTableOptions,
+} from "../sdk/instance.ts";
+import { resolveJobInputs } from "../jobs/inputs.ts";
+import { isFinal, JobStore, jobTableName, type StoredJob, summaryTableName } from "./job_store.ts";
+import { ModelStore } from "./model_store.ts";
+import { runJob } from "../jobs/runner.ts";
+import { checkName } from "../sdk/uri.ts";
+
+/** Options of {@link StandaloneInstance}. */
+export interface StandaloneOptions {
+  /** Datastore durability when this instance opens it; default the datastore's (`fsync`). */
+  durability?: Durability;
+  /**
+   * Keep the datastore open from first use until `close()` (default `true`). With `false`, every
+   * operation leases it and the last lease closes it, so nothing stays open between calls.
+   */
+  keepOpen?: boolean;
+}
+
+/**
+ * The standalone instance at a storage root.
+ *
+ * Needs `--allow-read` and `--allow-write` on the root.
+ *
+ * @example Build a dataset and list the projects
+ * ```ts
+ * import { StandaloneInstance } from "@starwhale/sdk";
+ * const root = await Deno.makeTempDir();
+ * {
+ *   await using sw = new StandaloneInstance(root);
+ *   const ds = await sw.buildDataset("self", { name: "digits", rows: [{ x: 1 }, { x: 2 }] });
+ *   console.assert(ds.rows === 2 && ds.tags.includes("v0"));
+ * }
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export class StandaloneInstance implements Instance {
+  /** Always `standalone`. */
+  readonly kind = "standalone" as const;
+  /** Always `local`. */
+  readonly url = "local";
+  /** The storage root. */
+  readonly root: string;
+  readonly #options: StandaloneOptions;
+  #held: Promise<Lease> | undefined;
+  #open: Datastore | undefined;
+
+  /**
+   * Creates it.
+   *
+   * @param root The storage root (e.g. `~/.starwhale`).
+   * @param options Durability and whether to keep the datastore open.
+   */
+  constructor(root: string, options: StandaloneOptions = {}) {
+    if (typeof root !== "string" || root === "") {
+      throw new TypeError(`Invalid storage root ${JSON.stringify(root)}`);
+    }
+    this.root = resolve(root);
+    this.#options = options;
+  }
+
+  async #acquire(): Promise<Lease> {
+    if (this.#options.keepOpen === false) return await leaseDatastore(this.root, this.#options);
+    this.#held ??= leaseDatastore(this.root, this.#options);
+    try {
+      const lease = await this.#held;
+      this.#open = lease.ds;
+      return lease;
+    } catch (e) {
+      this.#held = undefined;
+      throw e;
+    }
+  }
+
+  async #with<T>(fn: (ds: Datastore) => Promise<T>): Promise<T> {
+    const lease = await this.#acquire();
+    try {
+      return await fn(lease.ds);
+    } finally {
+      if (this.#options.keepOpen === false) await lease.release();
+    }
+  }
+
+  async *#stream<T>(fn: (ds: Datastore) => AsyncIterable<T>): AsyncIterable<T> {
+    const lease = await this.#acquire();
+    try {
+      yield* fn(lease.ds);
+    } finally {
+      if (this.#options.keepOpen === false) await lease.release();
+    }
+  }
+
+  #jobs(project: string, ds: Datastore): JobStore {
+    return new JobStore(this.root, { project: checkName("project", project), ds });
+  }
+
+  async listProjects(): Promise<string[]> {
+    const names = (await listDir(this.root))
+      .filter((e) => e.isDirectory && /^[A-Za-z_][A-Za-z0-9_.-]{0,79}$/.test(e.name))
+      .map((e) => e.name);
+    return [...new Set(["self", ...names])].sort();
+  }
+
+  listJobs(project: string, options: ListJobsOptions = {}): Promise<[JobRecord[], PageInfo]> {
+    return this.#with(async (ds) => {
+      const [jobs, page] = await this.#jobs(project, ds).list(options);
+      return [jobs.map(publicJob), page];
+    });
+  }
+
+  getJob(ref: JobRef): Promise<JobRecord> {
+    return this.#with(async (ds) => publicJob(await this.#jobs(ref.project, ds).get(ref.id)));
+  }
+
+  createJob(project: string, options: CreateJobOptions): Promise<JobRecord> {
+    return this.#with((ds) =>
+      this.#createJob(ds, { project: checkName("project", project), options })
+    );
+  }
+
+  async #createJob(
+    ds: Datastore,
+    what: { project: string; options: CreateJobOptions },
+  ): Promise<JobRecord> {
+    const { project, options } = what;
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Job.create() needs an options object");
+    }
+    if (options.runtime) {
+      throw new UnsupportedError(
+        "runtime",
+        "a standalone instance (jobs run in this Deno process)",
+      );
+    }
+    const { model, handler, steps, datasets, datasetHead: head } = await resolveJobInputs(
+      this.root,
+      { project, ds },
+      options,
+    );
+    const datasetStore = new DatasetStore(this.root, { project, ds });
+    const store = this.#jobs(project, ds);
+    const control = new JobControl();
+    let job: StoredJob = {
+      id: newVersion(),
+      project,
+      status: "CREATED",
+      model: model.name,
+      modelVersion: model.version,
+      datasets: options.datasets ?? [],
+      handler,
+      createdAt: new Date(nextCreatedTime(this.root)).toISOString(),
+      finishedAt: null,
+      errorMessage: null,
+      removed: false,
+      modelSrcDir: model.srcDir,
+    };
+    const save = (patch: Partial<StoredJob>) =>
+      serialized(`job:${job.id}`, async () => {
+        job = { ...job, ...patch };
+        control.status = job.status;
+        await store.save(job);
+      });
+    const running = runningJobs(this.root);
+    await save({});
+    running.set(job.id, control);
+    const onAbort = () => control.cancel();
+    options.signal?.addEventListener("abort", onAbort);
+    try {
+      if (options.signal?.aborted) control.cancel();
+      await save({ status: "RUNNING" });
+      const outcome = await runJob({
+        project,
+        jobId: job.id,
+        srcDir: model.srcDir,
+        steps,
+        datasets,
+        datasetHead: head,
+        control,
+        write: async (table, rows) => {
+          if (table === "summary") {
+            await ds.update(summaryTableName(project), rows.map((r) => ({ ...r, id: job.id })));
+          } else await ds.update(jobTableName(project, job.id, table), rows);
+        },
+        scan: (table, scanOptions) =>
+          scanExisting(ds, jobTableName(project, job.id, table), scanOptions),
+        scanDataset: (ref, scanOptions) => datasetStore.scan(ref, scanOptions),
+      });
+      await save({
+        status: outcome.status,
+        errorMessage: outcome.error,
+        finishedAt: new Date().toISOString(),
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await save({ status: "FAIL", errorMessage: message, finishedAt: new Date().toISOString() })
+        .catch(() => {});
+      throw e;
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      running.delete(job.id);
+    }
+    return publicJob(job);
+  }
+
+  jobInfo(ref: JobRef): Promise<Record<string, unknown>> {
+    return this.#with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const job = await store.get(ref.id);
+      const manifest = (await readYaml(join(store.jobDir(job.id), "_manifest.yaml"))) ?? {};
+      const summary = (await ds.get(summaryTableName(ref.project), job.id)) ?? {};
+      return {
+        manifest,
+        report: { summary, kind: typeof summary.kind === "string" ? summary.kind : "" },
+      };
+    });
+  }
+
+  jobSummary(ref: JobRef): Promise<Row> {
+    return this.#with(async (ds) => {
+      const job = await this.#jobs(ref.project, ds).get(ref.id);
+      return (await ds.get(summaryTableName(ref.project), job.id)) ?? {};
+    });
+  }
+
+  jobTables(ref: JobRef): Promise<string[]> {
+    return this.#with(async (ds) => {
+      const job = await this.#jobs(ref.project, ds).get(ref.id);
+      const prefix = jobTableName(ref.project, job.id, "");
+      return ds.tables(prefix).map((t) => t.slice(prefix.length));
+    });
+  }
+
+  scanJobTable(ref: JobRef, table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
+    return this.#stream(async function* (this: StandaloneInstance, ds: Datastore) {
+      const job = await this.#jobs(ref.project, ds).get(ref.id);
+      yield* scanExisting(ds, jobTableName(ref.project, job.id, table), options);
+    }.bind(this));
+  }
+
+  cancelJob(ref: JobRef): Promise<void> {
+    return this.#control(ref, "cancel", async (job, control, store) => {
+      if (control) {
+        control.cancel();
+        await serialized(`job:${job.id}`, () => store.save({ ...job, status: "CANCELLING" }));
+      } else {
+        // Not running in this process while it holds the datastore: its run was interrupted.
+        await store.save({
+          ...job,
+          status: "CANCELED",
+          finishedAt: new Date().toISOString(),
+          errorMessage: "interrupted",
+        });
+      }
+    });
+  }
+
+  pauseJob(ref: JobRef): Promise<void> {
+    return this.#control(ref, "pause", async (job, control, store) => {
+      if (!control || job.status !== "RUNNING") {
+        throw new JobStateError("pause", { id: job.id, status: job.status });
+      }
+      control.pause();
+      await serialized(`job:${job.id}`, () => store.save({ ...job, status: "PAUSED" }));
+    });
+  }
+
+  resumeJob(ref: JobRef): Promise<void> {
+    return this.#control(ref, "resume", async (job, control, store) => {
+      if (!control || job.status !== "PAUSED") {
+        throw new JobStateError("resume", { id: job.id, status: job.status });
+      }
+      control.resume();
+      await serialized(`job:${job.id}`, () => store.save({ ...job, status: "RUNNING" }));
+    });
+  }
+
+  #control(
+    ref: JobRef,
+    operation: string,
+    fn: (job: StoredJob, control: JobControl | undefined, store: JobStore) => Promise<void>,
+  ): Promise<void> {
+    return this.#with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const job = await store.get(ref.id);
+      if (isFinal(job.status)) {
+        throw new JobStateError(operation, { id: job.id, status: job.status });
+      }
+      await fn(job, runningJobs(this.root).get(job.id), store);
+    });
+  }
+
+  removeJob(ref: JobRef, options: { force?: boolean } = {}): Promise<void> {
+    return this.#with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const job = await store.get(ref.id, { removed: false }).catch(async (e) => {
+        if (options.force && e instanceof NotFoundError) {
+          return await store.get(ref.id, { removed: true });
+        }
+        throw e;
+      });
+      await store.remove(job, {
+        force: options.force,
+        running: runningJobs(this.root).has(job.id),
+      });
+    });
+  }
+
+  recoverJob(ref: JobRef): Promise<void> {
+    return this.#with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      await store.recover(await store.get(ref.id, { removed: true }));
+    });
+  }
+
+  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord> {
+    return new ModelStore(this.root, checkName("project", project)).build(options);
+  }
+
+  listModels(project: string, options: { name?: string } = {}): Promise<ModelRecord[]> {
+    return new ModelStore(this.root, checkName("project", project)).list(options);
+  }
+
+  getModel(ref: ArtifactRef): Promise<ModelRecord> {
+    return new ModelStore(this.root, checkName("project", ref.project)).get(ref);
+  }
+
+  removeModel(ref: ArtifactRef): Promise<void> {
+    return new ModelStore(this.root, checkName("project", ref.project)).remove(ref);
+  }
+
+  buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord> {
+    return this.#with(async (ds) => {
+      const { table: _, ...record } = await new DatasetStore(this.root, {
+        project: checkName("project", project),
+        ds,
+      })
+        .build(options) as DatasetRecord & { table: string };
+      return record;
+    });
+  }
+
+  listDatasets(project: string, options: { name?: string } = {}): Promise<DatasetRecord[]> {
+    return this.#with((ds) =>
+      new DatasetStore(this.root, { project: checkName("project", project), ds }).list(options)
+    );
+  }
+
+  getDataset(ref: ArtifactRef): Promise<DatasetRecord> {
+    return this.#with(async (ds) => {
+      const { table: _, ...record } = await new DatasetStore(this.root, {
+        project: checkName("project", ref.project),
+        ds,
+      })
+        .get(ref);
+      return record;
+    });
+  }
+
+  removeDataset(ref: ArtifactRef): Promise<void> {
+    return this.#with((ds) =>
+      new DatasetStore(this.root, { project: checkName("project", ref.project), ds }).remove(ref)
+    );
+  }
+
+  scanDataset(ref: ArtifactRef, options: { head?: number } = {}): AsyncIterable<DatasetRow> {
+    return this.#stream((ds) =>
+      new DatasetStore(this.root, { project: checkName("project", ref.project), ds }).scan(
+        ref,
+        options,
+      )
+    );
+  }
+
+  listTables(prefix: string): Promise<string[]> {
+    return this.#with((ds) => Promise.resolve(ds.tables(prefix)));
+  }
+
+  scanTable(table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
+    return this.#stream((ds) => scanExisting(ds, table, options));
+  }
+
+  updateTable(table: string, rows: Row[], options: UpdateTableOptions = {}): Promise<number> {
+    return this.#with((ds) => ds.update(table, rows, options));
+  }
+
+  /**
+   * Opens the shared datastore of the root (if needed) and holds it until {@link close}, e.g.
+   * for a server that needs the handle synchronously afterwards ({@link datastore}).
+   *
+   * @returns The open datastore.
+   * @throws {DatastoreLockedError} When another process holds the root's datastore.
+   */
+  async open(): Promise<Datastore> {
+    this.#held ??= leaseDatastore(this.root, this.#options);
+    try {
+      const lease = await this.#held;
+      this.#open = lease.ds;
+      return lease.ds;
+    } catch (e) {
+      this.#held = undefined;
+      throw e;
+    }
+  }
+
+  /** The datastore this instance holds open (after {@link open} or any call), else `undefined`. */
+  get datastore(): Datastore | undefined {
+    return this.#open;
+  }
+
+  /** Releases the datastore lease this instance holds (the last one closes it). */
+  async close(): Promise<void> {
+    const held = this.#held;
+    this.#held = undefined;
+    this.#open = undefined;
+    if (held) await (await held.catch(() => undefined))?.release();
+  }
+
+  /** Same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function publicJob(job: StoredJob): JobRecord {
+  const { removed: _, modelSrcDir: __, ...record } = job;
+  return record;
+}
+
+async function* scanExisting(
+  ds: Datastore,
+  table: string,
+  options: ScanTableOptions = {},
+): AsyncIterable<Row> {
+  if (!ds.tables(table).includes(table)) return;
+  yield* ds.scan(table, options);
+}

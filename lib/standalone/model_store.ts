@@ -1,0 +1,165 @@
+/**
+ * Standalone model packages: `<root>/<project>/model/<name>/<v[:2]>/<v>.swmp/` with
+ * `_manifest.yaml`, `src/` (the copied folder) and `src/.starwhale/jobs.yaml`. A build is staged
+ * under `<root>/.tmp/` and moved into place only once its handlers were found, so a failed build
+ * leaves nothing behind.
+ *
+ * @module
+ */
+
+import { basename, join, resolve } from "node:path";
+import { BundleStore } from "./_bundles.ts";
+import { NotFoundError } from "../sdk/errors.ts";
+import {
+  copyTree,
+  formatManifestTime,
+  newVersion,
+  parseManifestTime,
+  readYaml,
+  writeYaml,
+} from "./files.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
+import type { ArtifactRef, BuildModelOptions, ModelRecord } from "../sdk/instance.ts";
+import { discoverSteps, expandJobs, findModules, readModelConfig } from "./model_package.ts";
+import { checkName } from "../sdk/uri.ts";
+
+/** A resolved model version, ready to run. */
+export interface ResolvedModel extends ModelRecord {
+  /** The package sources. */
+  srcDir: string;
+  /** `jobs.yaml`: handler key -> expanded steps. */
+  jobs: Record<string, StepSpec[]>;
+}
+
+/** The model packages of one standalone project. */
+export class ModelStore {
+  readonly #root: string;
+  readonly #project: string;
+  readonly #bundles: BundleStore;
+
+  /**
+   * Creates it.
+   *
+   * @param root The storage root.
+   * @param project The project.
+   */
+  constructor(root: string, project: string) {
+    this.#root = root;
+    this.#project = project;
+    this.#bundles = new BundleStore(root, { project, type: "model" });
+  }
+
+  /** Builds a new version from a folder. */
+  async build(options: BuildModelOptions): Promise<ModelRecord> {
+    const dir = resolve(options.dir);
+    let stat: Deno.FileInfo;
+    try {
+      stat = await Deno.stat(dir);
+    } catch (e) {
+      throw new NotFoundError("model folder", options.dir, { cause: e });
+    }
+    if (!stat.isDirectory) {
+      throw new TypeError(`Cannot build model from '${options.dir}': not a folder`);
+    }
+    const config = await readModelConfig(dir);
+    const name = checkName("model", options.name ?? config.name ?? basename(dir));
+    const version = newVersion();
+    const staging = join(this.#root, ".tmp", `model-${version}`);
+    try {
+      const src = join(staging, "src");
+      const copied = await copyTree(dir, src);
+      const modules = options.modules ??
+        (config.modules.length ? config.modules : await findModules(src));
+      const steps = await discoverSteps(src, modules);
+      const jobs = expandJobs(steps);
+      await writeYaml(join(src, ".starwhale", "jobs.yaml"), jobs);
+      await writeYaml(join(src, ".starwhale", "model.yaml"), {
+        name,
+        run: { modules },
+        version: "1.0",
+      });
+      const created = new Date();
+      await writeYaml(join(staging, "_manifest.yaml"), {
+        version,
+        name,
+        created_at: formatManifestTime(created),
+        created_time: created.getTime(),
+        size: copied.size,
+        modules,
+        handlers: Object.keys(jobs).sort(),
+        resources: copied.files.map((f) => ({
+          name: basename(f.path),
+          path: `src/${f.path}`,
+          size: f.size,
+          desc: f.size > 10240 ? "MODEL" : "SRC",
+          duplicate_check: f.size > 10240,
+        })),
+        build: { os: Deno.build.os, sw_version: "sdk-ts" },
+      });
+      const target = this.#bundles.versionDir(name, version);
+      await Deno.mkdir(join(target, ".."), { recursive: true });
+      await Deno.rename(staging, target);
+      try {
+        await this.#bundles.addVersion(name, version);
+      } catch (e) {
+        await Deno.remove(target, { recursive: true }).catch(() => {});
+        throw e;
+      }
+    } finally {
+      await Deno.remove(staging, { recursive: true }).catch(() => {});
+    }
+    return await this.get({ project: this.#project, name, version });
+  }
+
+  /** Resolves a name plus version/tag/prefix. */
+  async get(ref: ArtifactRef): Promise<ModelRecord> {
+    const { srcDir: _, jobs: __, ...record } = await this.resolve(ref);
+    return record;
+  }
+
+  /** Resolves a model and loads what running it needs. */
+  async resolve(ref: ArtifactRef): Promise<ResolvedModel> {
+    const name = checkName("model", ref.name);
+    const { version, tags } = await this.#bundles.resolve(name, ref.version ?? "");
+    const dir = this.#bundles.versionDir(name, version);
+    const m = await readYaml(join(dir, "_manifest.yaml"));
+    const jobs = await readYaml(join(dir, "src", ".starwhale", "jobs.yaml"));
+    if (!m || !jobs) {
+      throw new NotFoundError("model version", `${name}/version/${version}`, {
+        project: this.#project,
+        detail: "its package files are missing",
+      });
+    }
+    const created = typeof m.created_time === "number"
+      ? m.created_time
+      : parseManifestTime(String(m.created_at));
+    return {
+      project: this.#project,
+      name,
+      version,
+      tags,
+      createdAt: new Date(created).toISOString(),
+      size: Number(m.size ?? 0),
+      handlers: Object.keys(jobs).sort(),
+      srcDir: join(dir, "src"),
+      jobs: jobs as Record<string, StepSpec[]>,
+    };
+  }
+
+  /** Model versions, newest first. */
+  async list(options: { name?: string } = {}): Promise<ModelRecord[]> {
+    const names = options.name ? [checkName("model", options.name)] : await this.#bundles.names();
+    const out: ModelRecord[] = [];
+    for (const name of names) {
+      for (const { version } of await this.#bundles.versions(name)) {
+        out.push(await this.get({ project: this.#project, name, version }));
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Removes one version, or all versions of a name. */
+  async remove(ref: ArtifactRef): Promise<void> {
+    await this.#bundles.remove(checkName("model", ref.name), ref.version);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Test helpers: a temporary storage root with its config and instance, and model packages
+ * written from source text.
+ */
+
+import { join } from "node:path";
+import { Config } from "../../lib/sdk/config.ts";
+import { StandaloneInstance } from "../../lib/standalone/instance.ts";
+
+/** A temporary storage root; `await using` removes it. */
+export interface TempRoot extends AsyncDisposable {
+  root: string;
+  config: Config;
+  instance: StandaloneInstance;
+}
+
+/** Makes a temporary root with a config pointing at it and an open standalone instance. */
+export async function tempRoot(
+  options: { durability?: "fsync" | "flush" | "none" } = {},
+): Promise<TempRoot> {
+  const dir = await Deno.makeTempDir({ prefix: "sw-test-" });
+  const root = join(dir, "root");
+  const config = Config.from({}, { path: join(dir, "config.yaml"), root });
+  const instance = new StandaloneInstance(root, { durability: options.durability ?? "none" });
+  return {
+    root,
+    config,
+    instance,
+    async [Symbol.asyncDispose]() {
+      await instance.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Writes files (path -> text) into a new temporary folder; `await using` removes it. */
+export async function tempPackage(
+  files: Record<string, string>,
+): Promise<{ dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "sw-pkg-" });
+  for (const [path, text] of Object.entries(files)) {
+    await Deno.mkdir(join(dir, path, ".."), { recursive: true });
+    await Deno.writeTextFile(join(dir, path), text);
+  }
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Names of the job directories under a project. */
+export async function jobDirs(root: string, project = "self"): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const prefix of Deno.readDir(join(root, project, "job"))) {
+      if (prefix.name.startsWith(".")) continue;
+      for await (const e of Deno.readDir(join(root, project, "job", prefix.name))) out.push(e.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out;
+}
+
+/** A model package with plain handlers (ordering, replicas, failure) and a pipeline. */
+export const STEPS_PACKAGE: Record<string, string> = {
+  "model.yaml": "name: steps\nrun:\n  modules: [flow.steps]\n",
+  "flow/steps.ts": `
+import { handler, log, logSummary, PipelineHandler } from "@starwhale/sdk";
+let seq = 0;
+let arrived = 0;
+let release: () => void = () => {};
+const all = new Promise<void>((r) => release = r);
+
+export const prepare = handler(async (ctx) => {
+  arrived++;
+  if (arrived === ctx.total) release();
+  let timer = 0;
+  const together = await Promise.race([
+    all.then(() => true),
+    new Promise<boolean>((r) => timer = setTimeout(() => r(false), 5000)),
+  ]);
+  clearTimeout(timer);
+  ctx.log("order", { id: "prepare-" + ctx.index, seq: seq++, together, total: ctx.total });
+  ctx.logSummary({ Prepared: { Count: ctx.total } });
+}, { replicas: 3, resources: { memory: "1GiB", cpu: 1 } });
+
+export const report = handler(() => {
+  log("order", { id: "report", seq: seq++ });
+  logSummary({ acc: 0.5, id: "ignored" });
+}, { needs: [prepare] });
+
+export const boom = handler(() => {
+  throw new Error("boom!");
+});
+
+export const after = handler(() => log("order", { id: "after", seq: seq++ }), { needs: [boom] });
+
+export class Doubler extends PipelineHandler {
+  override predict(data: Record<string, unknown>) {
+    return { y: (data.x as number) * 2 };
+  }
+  override async evaluate(results: AsyncIterable<{ output: unknown }>, ctx: { logSummary(m: Record<string, unknown>): void }) {
+    let n = 0;
+    let sum = 0;
+    for await (const r of results) {
+      n++;
+      sum += (r.output as { y: number }).y;
+    }
+    ctx.logSummary({ n, sum });
+  }
+}
+`,
+};

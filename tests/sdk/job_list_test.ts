@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { Job, type JobStatus, Model } from "../../mod.ts";
+import { tempPackage, tempRoot } from "./_helpers.ts";
+
+const PACKAGE = {
+  "jobs.ts": `
+import { handler } from "@starwhale/sdk";
+export const ok = handler((ctx) => ctx.logSummary({ done: 1 }));
+export const bad = handler(() => { throw new Error("nope"); });
+`,
+};
+
+Deno.test("Job.list() pages newest first with status and model filters over hundreds of jobs", async (t) => {
+  await using root = await tempRoot();
+  await using pkg = await tempPackage(PACKAGE);
+  const instance = root.instance;
+  await Model.build(pkg.dir, { name: "alpha", instance });
+  await Model.build(pkg.dir, { name: "beta", instance });
+  const created: { id: string; status: JobStatus; model: string }[] = [];
+  for (let i = 0; i < 300; i++) {
+    const model = i % 3 === 0 ? "beta" : "alpha";
+    const handler = i % 4 === 0 ? "jobs:bad" : "jobs:ok";
+    const j = await Job.create({ project: "self", model, runHandler: handler, instance });
+    created.push({ id: j.id, status: i % 4 === 0 ? "FAIL" : "SUCCESS", model });
+  }
+  const newest = created.map((c) => c.id).reverse();
+
+  await t.step("default page: 20 newest, upstream pagination keys", async () => {
+    const [jobs, page] = await Job.list("self", { instance });
+    assert.deepEqual(jobs.map((j) => j.id), newest.slice(0, 20));
+    assert.deepEqual(page, {
+      total: 300,
+      current: 20,
+      remain: 280,
+      page: {
+        page_num: 1,
+        page_size: 20,
+        pages: 15,
+        pre_page: 0,
+        next_page: 2,
+        has_pre_page: false,
+        has_next_page: true,
+      },
+    });
+  });
+
+  await t.step("walking every page of 7 gives every job once, in order", async () => {
+    const seen: string[] = [];
+    for (let p = 1;; p++) {
+      const [jobs, page] = await Job.list("local/project/self", {
+        pageIndex: p,
+        pageSize: 7,
+        instance,
+      });
+      seen.push(...jobs.map((j) => j.id));
+      assert.equal(page.page.pages, 43);
+      if (!page.page.has_next_page) {
+        assert.equal(page.page.next_page, 0);
+        assert.equal(jobs.length, 300 - 42 * 7);
+        break;
+      }
+    }
+    assert.deepEqual(seen, newest);
+  });
+
+  await t.step("past the last page: empty", async () => {
+    const [jobs, page] = await Job.list("self", { pageIndex: 16, instance });
+    assert.equal(jobs.length, 0);
+    assert.equal(page.total, 300);
+    assert.equal(page.page.has_next_page, false);
+  });
+
+  await t.step("status and model filters, combined with paging", async () => {
+    const want = (f: (c: typeof created[0]) => boolean) =>
+      created.filter(f).map((c) => c.id).reverse();
+    const [failed, fp] = await Job.list("self", { status: "FAIL", pageSize: 100, instance });
+    assert.equal(fp.total, 75);
+    assert.deepEqual(failed.map((j) => j.id), want((c) => c.status === "FAIL"));
+    const [beta, bp] = await Job.list("self", {
+      model: "beta",
+      pageIndex: 2,
+      pageSize: 50,
+      instance,
+    });
+    assert.equal(bp.total, 100);
+    assert.deepEqual(beta.map((j) => j.id), want((c) => c.model === "beta").slice(50, 100));
+    const [both, p] = await Job.list("self", {
+      model: "beta",
+      status: "SUCCESS",
+      pageSize: 500,
+      instance,
+    });
+    assert.deepEqual(
+      both.map((j) => j.id),
+      want((c) => c.model === "beta" && c.status === "SUCCESS"),
+    );
+    assert.equal(p.total, 75);
+    assert.equal((await Job.list("self", { model: "nosuch", instance }))[1].total, 0);
+  });
+
+  await t.step("jobs of another project are separate", async () => {
+    assert.equal((await Job.list("other", { instance }))[1].total, 0);
+  });
+
+  await t.step("bad paging and filters are errors naming the value", async () => {
+    await assert.rejects(() => Job.list("self", { pageIndex: 0, instance }), /pageIndex 0/);
+    await assert.rejects(() => Job.list("self", { pageSize: 1.5, instance }), RangeError);
+    await assert.rejects(
+      () => Job.list("self", { status: "DONE" as JobStatus, instance }),
+      /status filter "DONE"/,
+    );
+    await assert.rejects(
+      () => Job.list("bad project!", { instance }),
+      /project name "bad project!"/,
+    );
+  });
+});
