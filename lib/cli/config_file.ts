@@ -8,7 +8,7 @@
  */
 
 import { dirname } from "node:path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { parseYaml, stringifyYaml } from "../_deps.ts";
 import { CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "../sdk/config.ts";
 import { formatManifestTime } from "../standalone/files.ts";
 

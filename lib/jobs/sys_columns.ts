@@ -7,7 +7,7 @@
  * @module
  */
 
-import { stringify as toYaml } from "yaml";
+import { stringifyYaml as toYaml } from "../_deps.ts";
 import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { JobRecord } from "../sdk/instance.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { stringify as toYaml } from "yaml";
+import { stringifyYaml as toYaml } from "../_deps.ts";
 import type {
   ArtifactRef,
   CreateJobOptions,

@@ -7,7 +7,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../_deps.ts";
 
 /** The version a config file must have. */
 export const CONFIG_VERSION = "2.0";

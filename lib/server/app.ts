@@ -4,8 +4,7 @@
  * @module
  */
 import { ApiError } from "./http.ts";
-import { Hono } from "hono";
-import type { Context } from "hono";
+import { type Context, Hono } from "../_deps.ts";
 import type { Instance } from "../sdk/instance.ts";
 import type { ServerStore } from "./store.ts";
 import {

@@ -6,7 +6,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { parseYaml, stringifyYaml } from "../_deps.ts";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../../_deps.ts";
 import type {
   CreateJobOptions,
   HandlerSpecOverride,
