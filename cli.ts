@@ -16,7 +16,7 @@
  * @module
  */
 
-import { parseArgs, UsageError } from "./lib/cli/args.ts";
+import { parseArgs, UsageError } from "./lib/cli/mod.ts";
 import {
   commandHelp,
   findCommand,
@@ -24,13 +24,13 @@ import {
   type Group,
   groupHelp,
   mainHelp,
-} from "./lib/cli/command.ts";
-import { GROUPS } from "./lib/cli/commands/mod.ts";
-import { CliContext, type GlobalOptions } from "./lib/cli/context.ts";
-import { describeError } from "./lib/cli/errors.ts";
-import { type CliIo, resolveIo } from "./lib/cli/io.ts";
+} from "./lib/cli/mod.ts";
+import { GROUPS } from "./lib/cli/mod.ts";
+import { CliContext, type GlobalOptions } from "./lib/cli/mod.ts";
+import { describeError } from "./lib/cli/mod.ts";
+import { type CliIo, resolveIo } from "./lib/cli/mod.ts";
 
-export type { CliIo, TextWriter } from "./lib/cli/io.ts";
+export type { CliIo, TextWriter } from "./lib/cli/mod.ts";
 
 /**
  * Runs one swcli command line.

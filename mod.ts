@@ -13,26 +13,21 @@
  *
  * @module
  */
-export { Job, job } from "./lib/sdk/job.ts";
-export type { CreateOptions, TableRowsOptions } from "./lib/sdk/job.ts";
-export { Model } from "./lib/sdk/model.ts";
-export type { ModelBuildOptions } from "./lib/sdk/model.ts";
-export { Dataset } from "./lib/sdk/dataset.ts";
-export type { DatasetBuildOptions, DatasetSource } from "./lib/sdk/dataset.ts";
-export { readCsv, readJsonl } from "./lib/sdk/dataset_sources.ts";
-export { handler, parseResources, PipelineHandler } from "./lib/sdk/handlers.ts";
-export type {
-  HandlerFunction,
-  HandlerOptions,
-  ResourceValue,
-  StepSpec,
-} from "./lib/sdk/handlers.ts";
-export { currentContext, flattenRow, log, logSummary, scan } from "./lib/sdk/evaluation.ts";
-export type { PredictContext, ResultRow, TaskContext } from "./lib/sdk/evaluation.ts";
-export { StandaloneInstance } from "./lib/standalone/instance.ts";
-export type { StandaloneOptions } from "./lib/standalone/instance.ts";
-export type { Durability } from "./lib/standalone/datastore_pool.ts";
-export { FINAL_STATUSES, JOB_STATUSES } from "./lib/sdk/instance.ts";
+export { Job, job } from "./lib/sdk/mod.ts";
+export type { CreateOptions, TableRowsOptions } from "./lib/sdk/mod.ts";
+export { Model } from "./lib/sdk/mod.ts";
+export type { ModelBuildOptions } from "./lib/sdk/mod.ts";
+export { Dataset } from "./lib/sdk/mod.ts";
+export type { DatasetBuildOptions, DatasetSource } from "./lib/sdk/mod.ts";
+export { readCsv, readJsonl } from "./lib/sdk/mod.ts";
+export { handler, parseResources, PipelineHandler } from "./lib/sdk/mod.ts";
+export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./lib/sdk/mod.ts";
+export { currentContext, flattenRow, log, logSummary, scan } from "./lib/sdk/mod.ts";
+export type { PredictContext, ResultRow, TaskContext } from "./lib/sdk/mod.ts";
+export { StandaloneInstance } from "./lib/standalone/mod.ts";
+export type { StandaloneOptions } from "./lib/standalone/mod.ts";
+export type { Durability } from "./lib/standalone/mod.ts";
+export { FINAL_STATUSES, JOB_STATUSES } from "./lib/sdk/mod.ts";
 export type {
   ArtifactRef,
   BuildDatasetOptions,
@@ -50,19 +45,19 @@ export type {
   PageInfo,
   ScanTableOptions,
   UpdateTableOptions,
-} from "./lib/sdk/instance.ts";
-export type { ClientOptions } from "./lib/sdk/connect.ts";
-export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./lib/sdk/config.ts";
-export type { ConfigOptions, InstanceConfig } from "./lib/sdk/config.ts";
-export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/uri.ts";
+} from "./lib/sdk/mod.ts";
+export type { ClientOptions } from "./lib/sdk/mod.ts";
+export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./lib/sdk/mod.ts";
+export type { ConfigOptions, InstanceConfig } from "./lib/sdk/mod.ts";
+export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/mod.ts";
 export type {
   InstanceTarget,
   ParseUriOptions,
   ProjectUri,
   ResourceType,
   ResourceUri,
-} from "./lib/sdk/uri.ts";
-export { formatManifestTime, newVersion } from "./lib/standalone/files.ts";
+} from "./lib/sdk/mod.ts";
+export { formatManifestTime, newVersion } from "./lib/standalone/mod.ts";
 export {
   AmbiguousError,
   HandlerError,
@@ -70,7 +65,7 @@ export {
   NotFoundError,
   RemoteError,
   UnsupportedError,
-} from "./lib/sdk/errors.ts";
+} from "./lib/sdk/mod.ts";
 export {
   CorruptionError,
   Datastore,

@@ -9,8 +9,8 @@
 
 import { dirname } from "node:path";
 import { parseYaml, stringifyYaml } from "../_deps.ts";
-import { CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "../sdk/config.ts";
-import { formatManifestTime } from "../standalone/files.ts";
+import { CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "../sdk/mod.ts";
+import { formatManifestTime } from "../standalone/mod.ts";
 
 /** The config file as read: its path, its parsed mapping, and whether it existed. */
 export interface ConfigFile {

@@ -6,17 +6,17 @@
  */
 
 import { join } from "node:path";
-import { Config, LOCAL_ALIAS } from "../sdk/config.ts";
-import type { Instance } from "../sdk/instance.ts";
+import { Config, LOCAL_ALIAS } from "../sdk/mod.ts";
+import type { Instance } from "../sdk/mod.ts";
 import { RemoteInstance } from "../remote/mod.ts";
-import { StandaloneInstance } from "../standalone/instance.ts";
+import { StandaloneInstance } from "../standalone/mod.ts";
 import {
   type InstanceTarget,
   parseProjectUri,
   parseResourceUri,
   type ResourceType,
   type ResourceUri,
-} from "../sdk/uri.ts";
+} from "../sdk/mod.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
 import type { ResolvedIo } from "./io.ts";
 import { jsonLine, jsonText } from "./output/json.ts";

@@ -6,7 +6,7 @@
  */
 
 import { DatastoreLockedError } from "../../datastore/mod.ts";
-import { RemoteError } from "../sdk/errors.ts";
+import { RemoteError } from "../sdk/mod.ts";
 import { UsageError } from "./args.ts";
 
 /** A described error: the message line(s) and the exit code. */

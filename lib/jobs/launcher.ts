@@ -36,7 +36,20 @@ import { createdColumns, statusColumns, SYS_SCHEMA } from "./sys_columns.ts";
 import { WorkerCalls } from "./worker/calls.ts";
 import { ModelStore } from "../standalone/model_store.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";
-import type { JobLauncher } from "../server/routes/jobs.ts";
+
+/** Runs jobs created through the API; `launch` returns as soon as the job exists. */
+export interface JobLauncher {
+  /** Starts a job; resolves with its record once it exists (CREATED or later). */
+  launch(project: string, options: CreateJobOptions): Promise<JobRecord>;
+  /** Cancels a job: CANCELLING, then CANCELED once the work has stopped. */
+  cancel(ref: JobRef): Promise<void>;
+  /** Pauses a running job. */
+  pause(ref: JobRef): Promise<void>;
+  /** Resumes a paused, failed or canceled job. */
+  resume(ref: JobRef): Promise<void>;
+  /** Stops every running job. */
+  close(): Promise<void>;
+}
 
 /** Options of {@link WorkerLauncher}. */
 export interface WorkerLauncherOptions {

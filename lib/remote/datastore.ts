@@ -8,7 +8,7 @@ import type { ColumnSchema, Key, Row, Value } from "../../datastore/mod.ts";
 import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
 import { decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
-import { schemaKey, type WireSchema } from "../wire/schema.ts";
+import { schemaKey, type WireSchema } from "../wire/mod.ts";
 
 /** Records per request, the server's cap. */
 export const PAGE = 1000;

@@ -8,7 +8,7 @@
 import { Config } from "./config.ts";
 import type { Instance } from "./instance.ts";
 import { RemoteInstance } from "../remote/mod.ts";
-import { StandaloneInstance } from "../standalone/instance.ts";
+import { StandaloneInstance } from "../standalone/mod.ts";
 import type { InstanceTarget } from "./uri.ts";
 
 /** Options every SDK entry point takes: where the config comes from, or an explicit instance. */

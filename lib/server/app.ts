@@ -5,7 +5,7 @@
  */
 import { ApiError } from "./http.ts";
 import { type Context, Hono } from "../_deps.ts";
-import type { Instance } from "../sdk/instance.ts";
+import type { Instance } from "../sdk/mod.ts";
 import type { ServerStore } from "./store.ts";
 import {
   checkAuth,
@@ -16,8 +16,9 @@ import {
   success,
 } from "./http.ts";
 import { listTables, queryTable, scanTable, updateTable } from "./routes/datastore.ts";
-import { type JobLauncher, JobService } from "./routes/jobs.ts";
-import { projectVo, USER_VO } from "../wire/views.ts";
+import { JobService } from "./routes/jobs.ts";
+import type { JobLauncher } from "../jobs/mod.ts";
+import { projectVo, USER_VO } from "../wire/mod.ts";
 import { defaultLauncher, servedStore } from "./served_store.ts";
 
 /** Options of {@link createApp}. */

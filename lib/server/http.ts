@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AmbiguousError, JobStateError, NotFoundError, UnsupportedError } from "../sdk/errors.ts";
+import { AmbiguousError, JobStateError, NotFoundError, UnsupportedError } from "../sdk/mod.ts";
 import { DatastoreClosedError, DatastoreLockedError } from "../../datastore/mod.ts";
 
 /** Upstream's code for datastore request errors. */

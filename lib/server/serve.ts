@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { leaseDatastore } from "../standalone/datastore_pool.ts";
-import type { Instance } from "../sdk/instance.ts";
+import { leaseDatastore } from "../standalone/mod.ts";
+import type { Instance } from "../sdk/mod.ts";
 import { createApp } from "./app.ts";
-import type { JobLauncher } from "./routes/jobs.ts";
-import { StandaloneInstance } from "../standalone/instance.ts";
+import type { JobLauncher } from "../jobs/mod.ts";
+import { StandaloneInstance } from "../standalone/mod.ts";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {

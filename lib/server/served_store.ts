@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { Instance } from "../sdk/instance.ts";
-import type { JobLauncher } from "./routes/jobs.ts";
+import type { Instance } from "../sdk/mod.ts";
+import type { JobLauncher } from "../jobs/mod.ts";
 import type { ServerStore } from "./store.ts";
-import { WorkerLauncher } from "../jobs/launcher.ts";
+import { WorkerLauncher } from "../jobs/mod.ts";
 
 /** An instance that can hand over its datastore (as `StandaloneInstance` does). */
 interface StoreHolder {

@@ -36,10 +36,10 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
-import { resolveJobInputs } from "../jobs/inputs.ts";
+import { resolveJobInputs } from "../jobs/mod.ts";
 import { isFinal, JobStore, jobTableName, type StoredJob, summaryTableName } from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
-import { runJob } from "../jobs/runner.ts";
+import { runJob } from "../jobs/mod.ts";
 import { checkName } from "../sdk/uri.ts";
 
 /** Options of {@link StandaloneInstance}. */

@@ -28,3 +28,6 @@ export type { WirePairSchema, WireSchema } from "./schema.ts";
 export { decodeScalar, encodeScalar, rawScalar } from "./_scalar.ts";
 export type { ColumnSchema, ColumnType, ScalarType, Value } from "../../datastore/mod.ts";
 export { SwObject } from "../../datastore/mod.ts";
+export { isScalarType } from "./_scalar.ts";
+export { schemaKey } from "./schema.ts";
+export { jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./views.ts";

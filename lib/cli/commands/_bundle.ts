@@ -4,12 +4,12 @@
  * @module
  */
 
-import { UnsupportedError } from "../../sdk/errors.ts";
-import type { DatasetRecord, ModelRecord } from "../../sdk/instance.ts";
+import { UnsupportedError } from "../../sdk/mod.ts";
+import type { DatasetRecord, ModelRecord } from "../../sdk/mod.ts";
 import type { Command } from "../command.ts";
 import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
 import { CliContext } from "../context.ts";
-import { recoverBundle, tagBundle } from "../../standalone/bundle_admin.ts";
+import { recoverBundle, tagBundle } from "../../standalone/mod.ts";
 import { formatBytes, formatTime, renderPairs, renderTable } from "../output/table.ts";
 
 type Kind = "model" | "dataset";

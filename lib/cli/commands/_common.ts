@@ -6,7 +6,7 @@
  */
 
 import type { Key } from "../../../datastore/mod.ts";
-import type { JobRecord, PageInfo } from "../../sdk/instance.ts";
+import type { JobRecord, PageInfo } from "../../sdk/mod.ts";
 import { type OptionSpec, UsageError } from "../args.ts";
 import { cellText, formatTime } from "../output/table.ts";
 

@@ -7,8 +7,8 @@
 
 import { basename, extname, join } from "node:path";
 import type { Row } from "../../../datastore/mod.ts";
-import { readCsv, readJsonl } from "../../sdk/dataset_sources.ts";
-import { listDir } from "../../standalone/files.ts";
+import { readCsv, readJsonl } from "../../sdk/mod.ts";
+import { listDir } from "../../standalone/mod.ts";
 import { UsageError } from "../args.ts";
 
 /** Formats `dataset build` reads. */

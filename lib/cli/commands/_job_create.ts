@@ -11,8 +11,8 @@ import {
   type HandlerSpecOverride,
   type Instance,
   type JobRecord,
-} from "../../sdk/instance.ts";
-import type { ResourceUri } from "../../sdk/uri.ts";
+} from "../../sdk/mod.ts";
+import type { ResourceUri } from "../../sdk/mod.ts";
 import { type OptionSpec, UsageError } from "../args.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { LOCAL_ALIAS } from "../../sdk/config.ts";
-import { ApiClient } from "../../remote/http.ts";
+import { LOCAL_ALIAS } from "../../sdk/mod.ts";
+import { ApiClient } from "../../remote/mod.ts";
 import type { Command, Group } from "../command.ts";
 import {
   type ConfigFile,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { JOB_STATUSES, type JobRecord, type JobStatus } from "../../sdk/instance.ts";
+import { JOB_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
 import { type ParsedArgs, UsageError } from "../args.ts";
 import type { Command, Group } from "../command.ts";
 import {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Instance, JobRef } from "../../sdk/instance.ts";
+import type { Instance, JobRef } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { UnsupportedError } from "../../sdk/errors.ts";
+import { UnsupportedError } from "../../sdk/mod.ts";
 import type { Command, Group } from "../command.ts";
 import { FORCE_OPTION } from "./_common.ts";
 import { recordSelectProject, writeConfigFile } from "../config_file.ts";
 import { CliContext, type ProjectTarget } from "../context.ts";
-import { createProject, recoverProject, removeProject } from "../../standalone/project_admin.ts";
+import { createProject, recoverProject, removeProject } from "../../standalone/mod.ts";
 import { renderPairs, renderTable } from "../output/table.ts";
 
 function localOnly(what: string, target: ProjectTarget): void {

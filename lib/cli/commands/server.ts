@@ -5,8 +5,8 @@
  * @module
  */
 
-import { serve } from "../../server/serve.ts";
-import { StandaloneInstance } from "../../standalone/instance.ts";
+import { serve } from "../../server/mod.ts";
+import { StandaloneInstance } from "../../standalone/mod.ts";
 import { UsageError } from "../args.ts";
 import type { Command, Group } from "../command.ts";
 

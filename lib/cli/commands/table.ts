@@ -7,9 +7,9 @@
  */
 
 import type { Key, Row } from "../../../datastore/mod.ts";
-import { readJsonl } from "../../sdk/dataset_sources.ts";
-import { UnsupportedError } from "../../sdk/errors.ts";
-import { leaseDatastore } from "../../standalone/datastore_pool.ts";
+import { readJsonl } from "../../sdk/mod.ts";
+import { UnsupportedError } from "../../sdk/mod.ts";
+import { leaseDatastore } from "../../standalone/mod.ts";
 import { type ParsedArgs, UsageError } from "../args.ts";
 import type { Command, Group } from "../command.ts";
 import { parseKey, RANGE_OPTIONS, rangeOf } from "./_common.ts";

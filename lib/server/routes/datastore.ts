@@ -14,8 +14,8 @@ import {
   encodeTyped,
   parseSchema,
 } from "../../wire/mod.ts";
-import type { WireSchema } from "../../wire/schema.ts";
-import { isScalarType } from "../../wire/_scalar.ts";
+import type { WireSchema } from "../../wire/mod.ts";
+import { isScalarType } from "../../wire/mod.ts";
 import { ApiError, DATASTORE_SUBJECT as S } from "../http.ts";
 import { BodyReader, checkColumnName, checkTableName, parseRevision, show } from "../_body.ts";
 import type { ScanTableDesc, ServerStore, StoreTableSchema } from "../store.ts";

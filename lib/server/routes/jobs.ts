@@ -12,27 +12,14 @@ import type {
   Instance,
   JobRecord,
   JobRef,
-} from "../../sdk/instance.ts";
-import { JOB_STATUSES, type JobStatus } from "../../sdk/instance.ts";
-import { NotFoundError } from "../../sdk/errors.ts";
+} from "../../sdk/mod.ts";
+import { JOB_STATUSES, type JobStatus } from "../../sdk/mod.ts";
+import { NotFoundError } from "../../sdk/mod.ts";
 import { ApiError } from "../http.ts";
 import { BodyReader, show } from "../_body.ts";
 import type { ServerStore } from "../store.ts";
-import { jobVo, pageInfo, taskVo } from "../../wire/views.ts";
-
-/** Runs jobs created through the API; `launch` returns as soon as the job exists. */
-export interface JobLauncher {
-  /** Starts a job; resolves with its record once it exists (CREATED or later). */
-  launch(project: string, options: CreateJobOptions): Promise<JobRecord>;
-  /** Cancels a job: CANCELLING, then CANCELED once the work has stopped. */
-  cancel(ref: JobRef): Promise<void>;
-  /** Pauses a running job. */
-  pause(ref: JobRef): Promise<void>;
-  /** Resumes a paused, failed or canceled job. */
-  resume(ref: JobRef): Promise<void>;
-  /** Stops every running job. */
-  close(): Promise<void>;
-}
+import { jobVo, pageInfo, taskVo } from "../../wire/mod.ts";
+import type { JobLauncher } from "../../jobs/mod.ts";
 
 const ID_TABLE = "sys/server/job_ids";
 const J = "JOB";

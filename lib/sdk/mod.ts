@@ -1,0 +1,55 @@
+/**
+ * The SDK's concepts: jobs, models, datasets, URIs, config, errors, the `Instance` seam,
+ * the evaluation logging API and handler declarations.
+ *
+ * @module
+ */
+export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./config.ts";
+export type { ConfigOptions, InstanceConfig } from "./config.ts";
+export type { ClientOptions } from "./connect.ts";
+export { Dataset } from "./dataset.ts";
+export type { DatasetBuildOptions, DatasetSource } from "./dataset.ts";
+export { readCsv, readJsonl } from "./dataset_sources.ts";
+export {
+  AmbiguousError,
+  HandlerError,
+  JobStateError,
+  NotFoundError,
+  RemoteError,
+  UnsupportedError,
+} from "./errors.ts";
+export { currentContext, flattenRow, log, logSummary, scan } from "./evaluation.ts";
+export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
+export { handler, parseResources, PipelineHandler } from "./handlers.ts";
+export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
+export { FINAL_STATUSES, JOB_STATUSES } from "./instance.ts";
+export type {
+  ArtifactRef,
+  BuildDatasetOptions,
+  BuildModelOptions,
+  CreateJobOptions,
+  DatasetRecord,
+  DatasetRow,
+  HandlerSpecOverride,
+  Instance,
+  JobRecord,
+  JobRef,
+  JobStatus,
+  ListJobsOptions,
+  ModelRecord,
+  PageInfo,
+  ScanTableOptions,
+  UpdateTableOptions,
+} from "./instance.ts";
+export { Job, job } from "./job.ts";
+export type { CreateOptions, TableRowsOptions } from "./job.ts";
+export { Model } from "./model.ts";
+export type { ModelBuildOptions } from "./model.ts";
+export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
+export type {
+  InstanceTarget,
+  ParseUriOptions,
+  ProjectUri,
+  ResourceType,
+  ResourceUri,
+} from "./uri.ts";

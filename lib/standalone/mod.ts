@@ -1,0 +1,13 @@
+/**
+ * The embedded standalone instance: its stores on disk (jobs, models, datasets), bundles,
+ * files and the shared datastore of a storage root.
+ *
+ * @module
+ */
+export { recoverBundle, tagBundle } from "./bundle_admin.ts";
+export { leaseDatastore } from "./datastore_pool.ts";
+export type { Durability } from "./datastore_pool.ts";
+export { formatManifestTime, listDir, newVersion } from "./files.ts";
+export { StandaloneInstance } from "./instance.ts";
+export type { StandaloneOptions } from "./instance.ts";
+export { createProject, recoverProject, removeProject } from "./project_admin.ts";
