@@ -4,7 +4,7 @@
  *
  * @module
  */
-export type { ColumnSchema, ColumnType, Key, Row, ScalarType, Value } from "./value.ts";
+export type { ColumnSchema, ColumnType, Key, Row, ScalarType, Value } from "./_value.ts";
 export {
   describeValue,
   INT64_MAX,
@@ -13,9 +13,9 @@ export {
   SCALAR_TYPES,
   SwObject,
   tuple,
-} from "./value.ts";
-export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./errors.ts";
-export { Datastore, RowIterator } from "./datastore.ts";
+} from "./_value.ts";
+export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+export { Datastore, RowIterator } from "./_datastore.ts";
 export type {
   DatastoreOptions,
   Durability,
@@ -24,7 +24,7 @@ export type {
   TableSchema,
   TableStats,
   UpdateOptions,
-} from "./datastore.ts";
-export type { FileLock, ReadableFile, Storage, WritableFile } from "./storage.ts";
-export type { SegmentInfo } from "./segment_writer.ts";
-export { denoStorage } from "./storage.ts";
+} from "./_datastore.ts";
+export type { FileLock, ReadableFile, Storage, WritableFile } from "./_storage.ts";
+export type { SegmentInfo } from "./_segment_writer.ts";
+export { denoStorage } from "./_storage.ts";

@@ -1,4 +1,4 @@
-import { checksum } from "../../datastore/checksum.ts";
+import { checksum } from "../../datastore/_checksum.ts";
 import { assertEquals } from "./_helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);

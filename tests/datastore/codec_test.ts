@@ -1,6 +1,6 @@
-import { ByteReader, ByteWriter } from "../../datastore/bytes.ts";
-import { decodeValue, encodeValue, skipValue, TAG } from "../../datastore/codec.ts";
-import { float16ToNumber, numberToFloat16 } from "../../datastore/float16.ts";
+import { ByteReader, ByteWriter } from "../../datastore/_bytes.ts";
+import { decodeValue, encodeValue, skipValue, TAG } from "../../datastore/_codec.ts";
+import { float16ToNumber, numberToFloat16 } from "../../datastore/_float16.ts";
 import {
   type ColumnSchema,
   INT64_MAX,

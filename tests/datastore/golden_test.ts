@@ -1,11 +1,11 @@
-import { BlockCache } from "../../datastore/block_cache.ts";
-import { decodeManifest, MANIFEST_VERSION } from "../../datastore/manifest.ts";
-import { foldRow } from "../../datastore/row.ts";
-import { SegmentReader } from "../../datastore/segment_reader.ts";
-import { SEGMENT_VERSION } from "../../datastore/segment_writer.ts";
+import { BlockCache } from "../../datastore/_block_cache.ts";
+import { decodeManifest, MANIFEST_VERSION } from "../../datastore/_manifest.ts";
+import { foldRow } from "../../datastore/_row.ts";
+import { SegmentReader } from "../../datastore/_segment_reader.ts";
+import { SEGMENT_VERSION } from "../../datastore/_segment_writer.ts";
 import { denoStorage, type Key } from "../../datastore/mod.ts";
-import { readWal } from "../../datastore/wal.ts";
-import { OP_DELETE, OP_UPDATE, parseRecord } from "../../datastore/wal_record.ts";
+import { readWal } from "../../datastore/_wal.ts";
+import { OP_DELETE, OP_UPDATE, parseRecord } from "../../datastore/_wal_record.ts";
 import { GOLDEN_FILES, goldenWorkload } from "../testdata/make_golden.ts";
 import { assertEquals, tempDir } from "./_helpers.ts";
 

@@ -4,8 +4,8 @@ import {
   type Manifest,
   readManifest,
   writeManifest,
-} from "../../datastore/manifest.ts";
-import { checksum } from "../../datastore/checksum.ts";
+} from "../../datastore/_manifest.ts";
+import { checksum } from "../../datastore/_checksum.ts";
 import { CorruptionError, denoStorage } from "../../datastore/mod.ts";
 import { assertEquals, assertThrows, tempDir } from "./_helpers.ts";
 

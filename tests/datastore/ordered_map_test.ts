@@ -1,18 +1,18 @@
-import { BlockCache } from "../../datastore/block_cache.ts";
-import { ByteWriter } from "../../datastore/bytes.ts";
-import type { KeyKind } from "../../datastore/key.ts";
-import { Memtable } from "../../datastore/memtable.ts";
-import { encodeColumns } from "../../datastore/row.ts";
+import { BlockCache } from "../../datastore/_block_cache.ts";
+import { ByteWriter } from "../../datastore/_bytes.ts";
+import type { KeyKind } from "../../datastore/_key.ts";
+import { Memtable } from "../../datastore/_memtable.ts";
+import { encodeColumns } from "../../datastore/_row.ts";
 import {
   Merger,
   rowOf,
   type RowStreamOptions,
   versionsOf,
   type View,
-} from "../../datastore/scan.ts";
-import { SegmentReader } from "../../datastore/segment_reader.ts";
-import { SegmentWriter, type VersionBytes } from "../../datastore/segment_writer.ts";
-import { Table } from "../../datastore/table.ts";
+} from "../../datastore/_scan.ts";
+import { SegmentReader } from "../../datastore/_segment_reader.ts";
+import { SegmentWriter, type VersionBytes } from "../../datastore/_segment_writer.ts";
+import { Table } from "../../datastore/_table.ts";
 import { Datastore, denoStorage, type Key } from "../../datastore/mod.ts";
 import { collect, tempDir } from "./_helpers.ts";
 import { type OrderedMap, orderedMapContract, type RangeOptions } from "./ordered_map_contract.ts";

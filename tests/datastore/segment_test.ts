@@ -1,9 +1,9 @@
-import { BlockCache } from "../../datastore/block_cache.ts";
-import { bloomMayContain, buildBloom } from "../../datastore/bloom.ts";
-import { ByteWriter } from "../../datastore/bytes.ts";
-import { encodeColumns } from "../../datastore/row.ts";
-import { SegmentReader } from "../../datastore/segment_reader.ts";
-import { FOOTER_SIZE, SegmentWriter } from "../../datastore/segment_writer.ts";
+import { BlockCache } from "../../datastore/_block_cache.ts";
+import { bloomMayContain, buildBloom } from "../../datastore/_bloom.ts";
+import { ByteWriter } from "../../datastore/_bytes.ts";
+import { encodeColumns } from "../../datastore/_row.ts";
+import { SegmentReader } from "../../datastore/_segment_reader.ts";
+import { FOOTER_SIZE, SegmentWriter } from "../../datastore/_segment_writer.ts";
 import { CorruptionError, denoStorage, type Key } from "../../datastore/mod.ts";
 import { assert, assertEquals, assertThrows, tempDir } from "./_helpers.ts";
 

@@ -1,6 +1,6 @@
-import { checksum } from "../../datastore/checksum.ts";
+import { checksum } from "../../datastore/_checksum.ts";
 import { CorruptionError, denoStorage, type Storage } from "../../datastore/mod.ts";
-import { FRAME_HEADER, readWal, WalWriter } from "../../datastore/wal.ts";
+import { FRAME_HEADER, readWal, WalWriter } from "../../datastore/_wal.ts";
 import { assert, assertEquals, assertRejects, assertThrows, tempDir } from "./_helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -10,10 +10,10 @@
  * @module
  */
 
-import { ByteReader, type ByteWriter } from "./bytes.ts";
-import { decodeValue, encodeValue } from "./codec.ts";
-import type { KeyKind } from "./key.ts";
-import type { ColumnSchema, Key } from "./value.ts";
+import { ByteReader, type ByteWriter } from "./_bytes.ts";
+import { decodeValue, encodeValue } from "./_codec.ts";
+import type { KeyKind } from "./_key.ts";
+import type { ColumnSchema, Key } from "./_value.ts";
 
 /** Record op codes. */
 export const OP_UPDATE = 1;

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { buildBloom } from "./bloom.ts";
-import { ByteWriter } from "./bytes.ts";
-import { encodeValue } from "./codec.ts";
-import { checksum } from "./checksum.ts";
-import type { KeyKind } from "./key.ts";
-import type { Storage, WritableFile } from "./storage.ts";
-import type { Key } from "./value.ts";
+import { buildBloom } from "./_bloom.ts";
+import { ByteWriter } from "./_bytes.ts";
+import { encodeValue } from "./_codec.ts";
+import { checksum } from "./_checksum.ts";
+import type { KeyKind } from "./_key.ts";
+import type { Storage, WritableFile } from "./_storage.ts";
+import type { Key } from "./_value.ts";
 
 /** Segment file magic ("SWSG"). */
 export const SEGMENT_MAGIC = 0x47535753;

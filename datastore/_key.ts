@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeValue, INT64_MAX, INT64_MIN, type Key } from "./value.ts";
+import { describeValue, INT64_MAX, INT64_MIN, type Key } from "./_value.ts";
 
 /** The kind of key a table holds. */
 export type KeyKind = "int" | "string";

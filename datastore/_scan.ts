@@ -5,12 +5,12 @@
  * @module
  */
 
-import { compareKeys } from "./key.ts";
-import { lowerBound, type Memtable, type Version } from "./memtable.ts";
-import { foldRow, visibleVersions } from "./row.ts";
-import type { Cursor, CursorOptions, SegmentReader } from "./segment_reader.ts";
-import type { Table } from "./table.ts";
-import type { Key, Row } from "./value.ts";
+import { compareKeys } from "./_key.ts";
+import { lowerBound, type Memtable, type Version } from "./_memtable.ts";
+import { foldRow, visibleVersions } from "./_row.ts";
+import type { Cursor, CursorOptions, SegmentReader } from "./_segment_reader.ts";
+import type { Table } from "./_table.ts";
+import type { Key, Row } from "./_value.ts";
 
 /** A consistent view of a table at one revision; holds references on its segments. */
 export interface View {

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { TAG_TYPE } from "./codec.ts";
-import type { KeyKind } from "./key.ts";
-import type { TableManifest } from "./manifest.ts";
-import { Memtable } from "./memtable.ts";
-import type { SegmentReader } from "./segment_reader.ts";
-import type { ColumnSchema } from "./value.ts";
+import { TAG_TYPE } from "./_codec.ts";
+import type { KeyKind } from "./_key.ts";
+import type { TableManifest } from "./_manifest.ts";
+import { Memtable } from "./_memtable.ts";
+import type { SegmentReader } from "./_segment_reader.ts";
+import type { ColumnSchema } from "./_value.ts";
 
 /** One table's state. */
 export class Table {

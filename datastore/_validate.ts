@@ -4,7 +4,7 @@
  * @module
  */
 
-import { describeValue } from "./value.ts";
+import { describeValue } from "./_value.ts";
 
 const NAME_REGEXP = /^[A-Za-z0-9\-_/: ]+$/;
 const MAX_NAME = 1024;

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { ByteReader, ByteWriter } from "./bytes.ts";
-import { float16ToNumber, numberToFloat16 } from "./float16.ts";
+import type { ByteReader, ByteWriter } from "./_bytes.ts";
+import { float16ToNumber, numberToFloat16 } from "./_float16.ts";
 import {
   type ColumnSchema,
   type ColumnType,
@@ -17,7 +17,7 @@ import {
   SwObject,
   tuple,
   type Value,
-} from "./value.ts";
+} from "./_value.ts";
 
 /** Value tags (one byte). Stable across versions: FORMAT.md lists them. */
 export const TAG = {

@@ -7,13 +7,13 @@
  */
 
 import { resolve } from "node:path";
-import { BlockCache } from "./block_cache.ts";
-import { ByteWriter } from "./bytes.ts";
-import { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./errors.ts";
-import { keyKindOf, normalizeKey } from "./key.ts";
-import { type Manifest, MANIFEST_VERSION, readManifest, writeManifest } from "./manifest.ts";
-import { Memtable } from "./memtable.ts";
-import { encodeColumns, mergeColumnBytes, visibleVersions } from "./row.ts";
+import { BlockCache } from "./_block_cache.ts";
+import { ByteWriter } from "./_bytes.ts";
+import { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+import { keyKindOf, normalizeKey } from "./_key.ts";
+import { type Manifest, MANIFEST_VERSION, readManifest, writeManifest } from "./_manifest.ts";
+import { Memtable } from "./_memtable.ts";
+import { encodeColumns, mergeColumnBytes, visibleVersions } from "./_row.ts";
 import {
   closeView,
   Merger,
@@ -22,13 +22,13 @@ import {
   type RowStreamOptions,
   versionsOf,
   type View,
-} from "./scan.ts";
-import { SegmentReader } from "./segment_reader.ts";
-import { type SegmentInfo, SegmentWriter, type VersionBytes } from "./segment_writer.ts";
-import { denoStorage, type FileLock, type Storage } from "./storage.ts";
-import { Table } from "./table.ts";
-import { checkColumnName, checkTableName } from "./validate.ts";
-import { type Durability, readWal, WalWriter } from "./wal.ts";
+} from "./_scan.ts";
+import { SegmentReader } from "./_segment_reader.ts";
+import { type SegmentInfo, SegmentWriter, type VersionBytes } from "./_segment_writer.ts";
+import { denoStorage, type FileLock, type Storage } from "./_storage.ts";
+import { Table } from "./_table.ts";
+import { checkColumnName, checkTableName } from "./_validate.ts";
+import { type Durability, readWal, WalWriter } from "./_wal.ts";
 import {
   finishRecord,
   OP_DELETE,
@@ -36,10 +36,10 @@ import {
   parseRecord,
   startRecord,
   writeEntryKey,
-} from "./wal_record.ts";
-import { type ColumnSchema, describeValue, type Key, type Row } from "./value.ts";
+} from "./_wal_record.ts";
+import { type ColumnSchema, describeValue, type Key, type Row } from "./_value.ts";
 
-export type { Durability } from "./wal.ts";
+export type { Durability } from "./_wal.ts";
 
 /** Options of {@link Datastore.open}. */
 export interface DatastoreOptions {

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { checksum } from "./checksum.ts";
-import { CorruptionError } from "./errors.ts";
-import type { Storage, WritableFile } from "./storage.ts";
+import { checksum } from "./_checksum.ts";
+import { CorruptionError } from "./_errors.ts";
+import type { Storage, WritableFile } from "./_storage.ts";
 
 /** How durable an acknowledged write is. */
 export type Durability = "fsync" | "flush" | "none";

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { ByteReader, ByteWriter } from "./bytes.ts";
-import { decodeValue, encodeValue, skipValue } from "./codec.ts";
-import type { Version } from "./memtable.ts";
-import type { ColumnSchema, Row, Value } from "./value.ts";
+import { ByteReader, ByteWriter } from "./_bytes.ts";
+import { decodeValue, encodeValue, skipValue } from "./_codec.ts";
+import type { Version } from "./_memtable.ts";
+import type { ColumnSchema, Row, Value } from "./_value.ts";
 
 /** Encodes a row's columns (all but `keyColumn`); returns the tags of the written values. */
 export function encodeColumns(

@@ -6,12 +6,12 @@
  * @module
  */
 
-import { checksum } from "./checksum.ts";
-import { CorruptionError } from "./errors.ts";
-import type { KeyKind } from "./key.ts";
-import type { SegmentInfo } from "./segment_writer.ts";
-import type { Storage } from "./storage.ts";
-import type { ColumnSchema } from "./value.ts";
+import { checksum } from "./_checksum.ts";
+import { CorruptionError } from "./_errors.ts";
+import type { KeyKind } from "./_key.ts";
+import type { SegmentInfo } from "./_segment_writer.ts";
+import type { Storage } from "./_storage.ts";
+import type { ColumnSchema } from "./_value.ts";
 
 /** Manifest format version. */
 export const MANIFEST_VERSION = 1;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Key } from "./value.ts";
+import type { Key } from "./_value.ts";
 
 const BITS_PER_KEY = 10;
 const PROBES = 7;

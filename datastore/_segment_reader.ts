@@ -5,17 +5,17 @@
  * @module
  */
 
-import type { BlockCache } from "./block_cache.ts";
-import { bloomMayContain } from "./bloom.ts";
-import { ByteReader } from "./bytes.ts";
-import { decodeValue } from "./codec.ts";
-import { checksum } from "./checksum.ts";
-import { CorruptionError } from "./errors.ts";
-import { compareKeys, type KeyKind } from "./key.ts";
-import type { Version } from "./memtable.ts";
-import { FOOTER_SIZE, SEGMENT_MAGIC, SEGMENT_VERSION, type SegmentInfo } from "./segment_writer.ts";
-import type { ReadableFile, Storage } from "./storage.ts";
-import type { Key } from "./value.ts";
+import type { BlockCache } from "./_block_cache.ts";
+import { bloomMayContain } from "./_bloom.ts";
+import { ByteReader } from "./_bytes.ts";
+import { decodeValue } from "./_codec.ts";
+import { checksum } from "./_checksum.ts";
+import { CorruptionError } from "./_errors.ts";
+import { compareKeys, type KeyKind } from "./_key.ts";
+import type { Version } from "./_memtable.ts";
+import { FOOTER_SIZE, SEGMENT_MAGIC, SEGMENT_VERSION, type SegmentInfo } from "./_segment_writer.ts";
+import type { ReadableFile, Storage } from "./_storage.ts";
+import type { Key } from "./_value.ts";
 
 interface Meta {
   kind: KeyKind;

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { compareKeys, sortKeys } from "./key.ts";
-import type { VersionBytes } from "./segment_writer.ts";
-import type { Key } from "./value.ts";
+import { compareKeys, sortKeys } from "./_key.ts";
+import type { VersionBytes } from "./_segment_writer.ts";
+import type { Key } from "./_value.ts";
 
 /**
  * One write of one key: the encoded columns (`buf[off, off + len)`), or a deletion when `buf`
