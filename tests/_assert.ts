@@ -61,3 +61,8 @@ function check(
   }
   return caught;
 }
+
+/** Fails unless `actual` matches the regular expression `expected`. */
+export function assertMatch(actual: string, expected: RegExp, message?: string): void {
+  assertStrict.match(actual, expected, message);
+}

@@ -6,21 +6,7 @@
  * @module
  */
 
-/** A wrong command line: unknown command or option, missing or malformed value. Exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-  /** The command whose help to point at, e.g. `job rows`. */
-  readonly command: string;
-
-  /**
-   * @param message What is wrong, with the offending text.
-   * @param command The command whose `--help` explains the usage.
-   */
-  constructor(message: string, command = "") {
-    super(message);
-    this.command = command;
-  }
-}
+import { UsageError } from "./errors.ts";
 
 /** How an option takes its value. */
 export type OptionType = "string" | "integer" | "boolean" | "count" | "strings";
@@ -67,6 +53,7 @@ export interface ParsedArgs {
  *   positionals.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseArgs } from "./args.ts";
  * const p = parseArgs(["x", "--size=5", "-f"], {
  *   command: "job list",
@@ -75,7 +62,7 @@ export interface ParsedArgs {
  *   }],
  *   positionals: [{ name: "JOB" }],
  * });
- * console.assert(p.options.size === 5 && p.options.force === true && p.positionals.JOB === "x");
+ * assert.deepEqual(p, { options: { size: 5, force: true }, positionals: { JOB: "x" } });
  * ```
  */
 export function parseArgs(

@@ -1,5 +1,6 @@
 /**
- * Turns any error into the one line a person reads, and the exit code: 2 for usage errors, 1 for
+ * The command line's own errors ({@link UsageError}, {@link CommandFailed}) and how any error is
+ * reported: the one line a person reads, and the exit code — 2 for usage errors, 1 for
  * everything else. Missing Deno permissions name the flag to add; unreachable servers say so.
  *
  * @module
@@ -7,7 +8,33 @@
 
 import { DatastoreLockedError } from "../../datastore/mod.ts";
 import { RemoteError } from "../sdk/mod.ts";
-import { UsageError } from "./args.ts";
+
+/**
+ * A wrong command line: unknown command or option, missing or malformed value. Exit code 2.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeError, UsageError } from "./errors.ts";
+ * const r = describeError(new UsageError("Missing argument JOB", "job info"));
+ * assert.equal(r.exitCode, 2);
+ * assert.equal(r.text, "error: Missing argument JOB\n(see 'swcli job info --help')");
+ * ```
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+  /** The command whose help to point at, e.g. `job rows`. */
+  readonly command: string;
+
+  /**
+   * @param message What is wrong, with the offending text.
+   * @param command The command whose `--help` explains the usage.
+   */
+  constructor(message: string, command = "") {
+    super(message);
+    this.command = command;
+  }
+}
 
 /** A described error: the message line(s) and the exit code. */
 export interface ErrorReport {
@@ -17,7 +44,17 @@ export interface ErrorReport {
   exitCode: number;
 }
 
-/** A failure the command already reported (e.g. a failed job); only the exit code matters. */
+/**
+ * A failure the command already reported or that needs no more than its message (a failed job,
+ * a question answered "no"). Exit code 1 unless told.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CommandFailed, describeError } from "./errors.ts";
+ * assert.deepEqual(describeError(new CommandFailed("Aborted")), { text: "error: Aborted", exitCode: 1 });
+ * ```
+ */
 export class CommandFailed extends Error {
   override name = "CommandFailed";
   /** The exit code. */
@@ -52,13 +89,21 @@ const FLAGS: Record<string, string> = {
  * @returns The text and the exit code.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeError } from "./errors.ts";
- * const r = describeError(new Deno.errors.NotCapable('Requires net access to "h:1", run again with the --allow-net flag'));
- * console.assert(r.exitCode === 1 && r.text.includes("--allow-net"));
+ * const r = describeError(
+ *   new Deno.errors.NotCapable('Requires net access to "h:1", run again with the --allow-net flag'),
+ * );
+ * assert.equal(r.exitCode, 1);
+ * assert.match(r.text, /--allow-net/);
  * ```
  */
 export function describeError(error: unknown, options: { verbose?: boolean } = {}): ErrorReport {
-  const exitCode = error instanceof UsageError ? 2 : (error as CommandFailed)?.exitCode ?? 1;
+  const exitCode = error instanceof UsageError
+    ? 2
+    : error instanceof CommandFailed
+    ? error.exitCode
+    : 1;
   let text = `error: ${headline(error)}`;
   if (error instanceof UsageError) {
     text += `\n(see 'swcli ${error.command ? `${error.command} ` : ""}--help')`;

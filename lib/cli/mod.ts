@@ -1,14 +1,9 @@
 /**
- * `swcli`: argument parsing, the command groups, output and error reporting.
+ * `swcli`, the door `cli.ts` uses: run a command line, with injectable I/O, and the command
+ * line's own errors.
  *
  * @module
  */
-export { parseArgs, UsageError } from "./args.ts";
-export { commandHelp, findCommand, GLOBAL_OPTIONS, groupHelp, mainHelp } from "./command.ts";
-export type { Group } from "./command.ts";
-export { GROUPS } from "./commands/mod.ts";
-export { CliContext } from "./context.ts";
-export type { GlobalOptions } from "./context.ts";
-export { describeError } from "./errors.ts";
-export { resolveIo } from "./io.ts";
+export { runCommandLine } from "./dispatch.ts";
+export { CommandFailed, UsageError } from "./errors.ts";
 export type { CliIo, TextWriter } from "./io.ts";

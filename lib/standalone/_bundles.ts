@@ -69,6 +69,31 @@ export class BundleStore {
     return join(this.typeDir, name, version.slice(0, 2), `${version}${SUFFIX[this.#type]}`);
   }
 
+  /** Where a removed version waits: `<type>/.recover/<name>/<v[:2]>/<v><suffix>`. */
+  removedDir(name: string, version: string): string {
+    const dir = `${version}${SUFFIX[this.#type]}`;
+    return join(this.typeDir, ".recover", name, version.slice(0, 2), dir);
+  }
+
+  /** The removed versions of a name, in name order. */
+  async removedVersions(name: string): Promise<string[]> {
+    const bin = join(this.typeDir, ".recover", name);
+    const suffix = SUFFIX[this.#type];
+    const out: string[] = [];
+    for (const prefix of await listDir(bin)) {
+      for (const e of await listDir(join(bin, prefix.name))) {
+        if (e.name.endsWith(suffix)) out.push(e.name.slice(0, -suffix.length));
+      }
+    }
+    return out;
+  }
+
+  /** Writes the tag manifest of a name (inside `serialized(join(typeDir, name), ...)`). */
+  async saveTags(name: string, m: TagManifest): Promise<void> {
+    m.updated_at = formatManifestTime(new Date());
+    await writeYaml(join(this.typeDir, name, "_manifest.yaml"), { ...m });
+  }
+
   /** Reads the tag manifest of a name, or `undefined`. */
   async tags(name: string): Promise<TagManifest | undefined> {
     return await readYaml(join(this.typeDir, name, "_manifest.yaml")) as TagManifest | undefined;
@@ -158,13 +183,7 @@ export class BundleStore {
       for (const v of targets) {
         const dir = this.versionDir(name, v);
         if (await exists(dir)) {
-          const dest = join(
-            this.typeDir,
-            ".recover",
-            name,
-            v.slice(0, 2),
-            `${v}${SUFFIX[this.#type]}`,
-          );
+          const dest = this.removedDir(name, v);
           await Deno.mkdir(join(dest, ".."), { recursive: true });
           await Deno.rename(dir, dest);
         }

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { cliHome, seed } from "./_helpers.ts";
 
 const EVAL = "flow.steps:Doubler.evaluate";
@@ -10,10 +10,10 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
 
   await t.step("create runs the job to its end and prints it", async () => {
     const r = await home.run(["job", "create", "dbl", "--handler", EVAL, "-d", "nums"]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Status:\s+SUCCESS/);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stdout, /Status:\s+SUCCESS/);
     id = /Job:\s+(\S+)/.exec(r.stdout)![1];
-    assert.equal(id.length, 40);
+    assertEquals(id.length, 40);
   });
 
   await t.step("--dataset-head limits the rows", async () => {
@@ -28,43 +28,43 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
       "--dataset-head",
       "2",
     ]);
-    assert.equal(job.status, "SUCCESS");
+    assertEquals(job.status, "SUCCESS");
     const summary = await home.json<Record<string, unknown>>(["job", "summary", job.id]);
-    assert.equal(summary.n, 2);
+    assertEquals(summary.n, 2);
   });
 
   await t.step("a failing handler exits 1 with the job's error", async () => {
     const r = await home.run(["job", "create", "dbl", "--handler", "flow.steps:boom"]);
-    assert.equal(r.code, 1);
-    assert.match(r.stdout, /Status:\s+FAIL/);
-    assert.match(r.stdout, /boom!/);
+    assertEquals(r.code, 1);
+    assertMatch(r.stdout, /Status:\s+FAIL/);
+    assertMatch(r.stdout, /boom!/);
   });
 
   await t.step("list pages and filters, human and JSON", async () => {
     const all = await home.json<{ id: string; status: string }[]>(["job", "list"]);
-    assert.equal(all.length, 3);
-    assert.equal(all[2].id, id, "newest first");
+    assertEquals(all.length, 3);
+    assertEquals(all[2].id, id, "newest first");
     const page2 = await home.json<unknown[]>(["job", "list", "--page", "2", "--size", "2"]);
-    assert.equal(page2.length, 1);
+    assertEquals(page2.length, 1);
     const failed = await home.json<{ status: string }[]>(["job", "list", "--status", "fail"]);
-    assert.deepEqual(failed.map((j) => j.status), ["FAIL"]);
+    assertEquals(failed.map((j) => j.status), ["FAIL"]);
     const none = await home.json<unknown[]>(["job", "list", "--model", "other"]);
-    assert.equal(none.length, 0);
+    assertEquals(none.length, 0);
     const human = await home.run(["job", "list", "--size", "2"]);
-    assert.match(human.stdout, /Job List\nID\s+Model\s+Datasets/);
-    assert.match(human.stdout, /😨fail/);
-    assert.match(human.stdout, /--page 2/);
+    assertMatch(human.stdout, /Job List\nID\s+Model\s+Datasets/);
+    assertMatch(human.stdout, /😨fail/);
+    assertMatch(human.stdout, /--page 2/);
   });
 
   await t.step("info, tables, summary by id prefix", async () => {
     const info = await home.run(["job", "info", id.slice(0, 8)]);
-    assert.equal(info.code, 0, info.stderr);
-    assert.match(info.stdout, new RegExp(`ID:\\s+${id}`));
-    assert.match(info.stdout, /nested\/ok:\s+true/);
+    assertEquals(info.code, 0, info.stderr);
+    assertMatch(info.stdout, new RegExp(`ID:\\s+${id}`));
+    assertMatch(info.stdout, /nested\/ok:\s+true/);
     const tables = await home.json<string[]>(["job", "tables", id.slice(0, 8)]);
-    assert.deepEqual(tables, ["results"]);
+    assertEquals(tables, ["results"]);
     const summary = await home.json<Record<string, unknown>>(["job", "summary", id]);
-    assert.equal(summary.sum, 30);
+    assertEquals(summary.sum, 30);
   });
 
   await t.step("rows with --start --end --end-inclusive --keep-none --limit", async () => {
@@ -81,8 +81,8 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
       "3",
     ]);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(rows.map((x) => x.id), [1, 2]);
-    assert.ok(!("output/note" in rows[0]), "null columns dropped by default");
+    assertEquals(rows.map((x) => x.id), [1, 2]);
+    assert(!("output/note" in rows[0]), "null columns dropped by default");
     const incl = await home.run([
       "-o",
       "json",
@@ -98,33 +98,33 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
       "--keep-none",
     ]);
     const rows2 = incl.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(rows2.map((x) => x.id), [1, 2, 3]);
-    assert.equal(rows2[0]["output/note"], null);
+    assertEquals(rows2.map((x) => x.id), [1, 2, 3]);
+    assertEquals(rows2[0]["output/note"], null);
     const limited = await home.run(["-o", "json", "job", "rows", id, "results", "--limit", "2"]);
-    assert.equal(limited.stdout.trim().split("\n").length, 2);
+    assertEquals(limited.stdout.trim().split("\n").length, 2);
     const human = await home.run(["job", "rows", id, "results", "--limit", "1"]);
-    assert.match(human.stdout, /^id\s+/);
+    assertMatch(human.stdout, /^id\s+/);
   });
 
   await t.step("cancel or pause a finished job fails with exit 1", async () => {
     const r = await home.run(["job", "cancel", id]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: Cannot cancel job .*SUCCESS/);
-    assert.ok(!r.stderr.includes("    at "), "no stack trace");
+    assertEquals(r.code, 1);
+    assertMatch(r.stderr, /^error: Cannot cancel job .*SUCCESS/);
+    assert(!r.stderr.includes("    at "), "no stack trace");
     const p = await home.run(["job", "pause", id, "-v"]);
-    assert.equal(p.code, 1);
-    assert.match(p.stderr, / {4}at /, "--verbose shows the stack");
+    assertEquals(p.code, 1);
+    assertMatch(p.stderr, / {4}at /, "--verbose shows the stack");
   });
 
   await t.step("remove hides the job, recover brings it back", async () => {
-    assert.equal((await home.run(["job", "remove", id.slice(0, 10)])).code, 0);
+    assertEquals((await home.run(["job", "remove", id.slice(0, 10)])).code, 0);
     const after = await home.json<{ id: string }[]>(["job", "list"]);
-    assert.ok(!after.some((j) => j.id === id));
+    assert(!after.some((j) => j.id === id));
     const info = await home.run(["job", "info", id]);
-    assert.equal(info.code, 1);
-    assert.match(info.stderr, /removed/);
-    assert.equal((await home.run(["job", "recover", id])).code, 0);
-    assert.ok((await home.json<{ id: string }[]>(["job", "list"])).some((j) => j.id === id));
+    assertEquals(info.code, 1);
+    assertMatch(info.stderr, /removed/);
+    assertEquals((await home.run(["job", "recover", id])).code, 0);
+    assert((await home.json<{ id: string }[]>(["job", "list"])).some((j) => j.id === id));
   });
 });
 
@@ -147,28 +147,28 @@ Deno.test("swcli job: usage errors exit 2, missing things exit 1", async () => {
   ];
   for (const [args, code, message] of cases) {
     const r = await home.run(args);
-    assert.equal(r.code, code, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, message, args.join(" "));
-    assert.equal(r.stderr.trim().split("\n")[0].startsWith("error: "), true);
+    assertEquals(r.code, code, `${args.join(" ")}: ${r.stderr}`);
+    assertMatch(r.stderr, message, args.join(" "));
+    assertEquals(r.stderr.trim().split("\n")[0].startsWith("error: "), true);
   }
 });
 
 Deno.test("swcli --help works on every group and command, with examples", async () => {
   await using home = await cliHome();
   const top = await home.run(["--help"]);
-  assert.equal(top.code, 0);
+  assertEquals(top.code, 0);
   for (const group of ["instance", "project", "model", "dataset", "job", "table", "server"]) {
-    assert.match(top.stdout, new RegExp(`\\n  ${group} `));
+    assertMatch(top.stdout, new RegExp(`\\n  ${group} `));
     const g = await home.run([group, "--help"]);
-    assert.equal(g.code, 0);
+    assertEquals(g.code, 0);
     const commands = [...g.stdout.matchAll(/^ {2}(\S+)\s{2,}/gm)].map((m) => m[1]);
-    assert.ok(commands.length > 0, group);
+    assert(commands.length > 0, group);
     for (const c of commands) {
       const h = await home.run([group, c, "--help"]);
-      assert.equal(h.code, 0, `${group} ${c}`);
-      assert.match(h.stdout, new RegExp(`^Usage: swcli ${group} ${c}`));
-      assert.match(h.stdout, /Examples:\n {2}swcli /);
+      assertEquals(h.code, 0, `${group} ${c}`);
+      assertMatch(h.stdout, new RegExp(`^Usage: swcli ${group} ${c}`));
+      assertMatch(h.stdout, /Examples:\n {2}swcli /);
     }
   }
-  assert.equal((await home.run([])).code, 2, "no arguments is a usage error");
+  assertEquals((await home.run([])).code, 2, "no arguments is a usage error");
 });

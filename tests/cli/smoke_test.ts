@@ -1,5 +1,5 @@
 /** The main flows as a new user types them, in subprocesses: `deno run -A cli.ts ...`. */
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { join } from "node:path";
 import { cliHome, MODEL_FILES, writeFiles } from "./_helpers.ts";
 
@@ -32,8 +32,8 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
   await Deno.writeTextFile(data, '{"x":1}\n{"x":2}\n{"x":3}\n');
   let id = "";
   await t.step("dataset build, model build, job create", async () => {
-    assert.equal((await swcli(env, ["dataset", "build", data, "--name", "nums"])).code, 0);
-    assert.equal((await swcli(env, ["model", "build", pkg])).code, 0);
+    assertEquals((await swcli(env, ["dataset", "build", data, "--name", "nums"])).code, 0);
+    assertEquals((await swcli(env, ["model", "build", pkg])).code, 0);
     const r = await swcli(env, [
       "job",
       "create",
@@ -43,16 +43,16 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
       "--dataset",
       "nums",
     ]);
-    assert.equal(r.code, 0, r.stderr);
+    assertEquals(r.code, 0, r.stderr);
     id = /Job:\s+(\S+)/.exec(r.stdout)![1];
   });
   await t.step("job list, rows, summary", async () => {
     const list = await swcli(env, ["-o", "json", "job", "list"]);
-    assert.equal(JSON.parse(list.stdout)[0].id, id);
+    assertEquals(JSON.parse(list.stdout)[0].id, id);
     const rows = await swcli(env, ["job", "rows", id.slice(0, 7), "results", "-o", "json"]);
-    assert.equal(rows.stdout.trim().split("\n").length, 3);
+    assertEquals(rows.stdout.trim().split("\n").length, 3);
     const summary = await swcli(env, ["job", "summary", id.slice(0, 7)]);
-    assert.match(summary.stdout, /sum:\s+12/);
+    assertMatch(summary.stdout, /sum:\s+12/);
   });
   await t.step("server start, login and a remote job list", async () => {
     const child = new Deno.Command(Deno.execPath(), {
@@ -73,12 +73,12 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
         url = /at (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(text)?.[1];
       }
       reader.releaseLock();
-      assert.ok(url, `server did not start: ${text}`);
+      assert(url, `server did not start: ${text}`);
       let healthy = false;
       for (let i = 0; i < 50 && !healthy; i++) {
         healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
       }
-      assert.ok(healthy);
+      assert(healthy);
       const login = await swcli(env, [
         "instance",
         "login",
@@ -88,7 +88,7 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
         "--alias",
         "dev",
       ]);
-      assert.equal(login.code, 0, login.stderr);
+      assertEquals(login.code, 0, login.stderr);
       const remote = await swcli(env, [
         "-o",
         "json",
@@ -97,12 +97,12 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
         "-p",
         "cloud://dev/project/self",
       ]);
-      assert.equal(remote.code, 0, remote.stderr);
-      assert.equal(JSON.parse(remote.stdout)[0].id, id);
+      assertEquals(remote.code, 0, remote.stderr);
+      assertEquals(JSON.parse(remote.stdout)[0].id, id);
     } finally {
       child.kill("SIGTERM");
       await child.stdout.cancel().catch(() => {});
-      assert.equal((await child.status).code, 0);
+      assertEquals((await child.status).code, 0);
     }
   });
 });
@@ -110,15 +110,15 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
 Deno.test("swcli subprocess: a missing permission names the Deno flag", async () => {
   await using home = await cliHome();
   const noEnv = await swcli(home.env, ["job", "list"], ["--allow-read"]);
-  assert.equal(noEnv.code, 1);
-  assert.match(noEnv.stderr, /^error: Missing Deno permission: .*--allow-env/m);
+  assertEquals(noEnv.code, 1);
+  assertMatch(noEnv.stderr, /^error: Missing Deno permission: .*--allow-env/m);
   const noWrite = await swcli(home.env, ["project", "create", "p"], [
     "--allow-read",
     "--allow-env",
   ]);
-  assert.equal(noWrite.code, 1);
-  assert.match(noWrite.stderr, /--allow-write/);
-  assert.ok(!noWrite.stderr.includes(" at "), "no stack trace");
+  assertEquals(noWrite.code, 1);
+  assertMatch(noWrite.stderr, /--allow-write/);
+  assert(!noWrite.stderr.includes(" at "), "no stack trace");
 });
 
 Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clean", async () => {
@@ -131,8 +131,8 @@ Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clea
     Array.from({ length: 3000 }, (_, i) => `{"id":${i},"x":${i}}`).join("\n"),
   );
   const piped = await swcli(home.env, ["table", "put", "t", data]);
-  assert.equal(piped.code, 0);
-  assert.ok(!piped.stderr.includes("\r"), "no progress without a terminal");
+  assertEquals(piped.code, 0);
+  assert(!piped.stderr.includes("\r"), "no progress without a terminal");
   if (!script) return;
   const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
   const command = [Deno.execPath(), "run", "-A", CLI, "table", "put", "t2", data].map(q).join(" ");
@@ -144,7 +144,7 @@ Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clea
     stderr: "piped",
   }).output();
   const text = new TextDecoder().decode(out.stdout);
-  assert.equal(out.code, 0, text);
-  assert.match(text, /Writing t2 \[[█░]+\] 100% 3000\/3000 rows/);
-  assert.match(text, /wrote 3000 rows/);
+  assertEquals(out.code, 0, text);
+  assertMatch(text, /Writing t2 \[[█░]+\] 100% 3000\/3000 rows/);
+  assertMatch(text, /wrote 3000 rows/);
 });

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { join } from "node:path";
 import { cliHome } from "./_helpers.ts";
 
@@ -13,13 +13,13 @@ Deno.test("swcli table: put, list, scan, get, delete, compact, stats", async (t)
       Array.from({ length: 25 }, (_, i) => JSON.stringify({ id: i, v: `r${i}` })).join("\n"),
     );
     const r = await home.json<{ rows: number }>(["table", "put", "demo/t", file]);
-    assert.equal(r.rows, 25);
+    assertEquals(r.rows, 25);
     const s = await home.run(["table", "put", "demo/s", "-"], { stdin: '{"id":"a","n":1}\n' });
-    assert.equal(s.code, 0, s.stderr);
-    assert.match(s.stdout, /wrote 1 rows to demo\/s/);
+    assertEquals(s.code, 0, s.stderr);
+    assertMatch(s.stdout, /wrote 1 rows to demo\/s/);
   });
   await t.step("list with a prefix", async () => {
-    assert.deepEqual(await home.json(["table", "list", "demo/"]), ["demo/s", "demo/t"]);
+    assertEquals(await home.json(["table", "list", "demo/"]), ["demo/s", "demo/t"]);
   });
   await t.step("scan ranges as JSON lines", async () => {
     const r = await home.run([
@@ -33,7 +33,7 @@ Deno.test("swcli table: put, list, scan, get, delete, compact, stats", async (t)
       "--end",
       "8",
     ]);
-    assert.deepEqual(lines(r.stdout).map((x) => x.id), [5, 6, 7]);
+    assertEquals(lines(r.stdout).map((x) => x.id), [5, 6, 7]);
     const c = await home.run([
       "-o",
       "json",
@@ -45,36 +45,36 @@ Deno.test("swcli table: put, list, scan, get, delete, compact, stats", async (t)
       "--limit",
       "1",
     ]);
-    assert.deepEqual(lines(c.stdout), [{ v: "r0" }]);
+    assertEquals(lines(c.stdout), [{ v: "r0" }]);
   });
   await t.step("get finds a row by key, string or int", async () => {
-    assert.deepEqual(await home.json(["table", "get", "demo/t", "7"]), { id: 7, v: "r7" });
-    assert.deepEqual(await home.json(["table", "get", "demo/s", "a"]), { id: "a", n: 1 });
+    assertEquals(await home.json(["table", "get", "demo/t", "7"]), { id: 7, v: "r7" });
+    assertEquals(await home.json(["table", "get", "demo/s", "a"]), { id: "a", n: 1 });
     const missing = await home.run(["table", "get", "demo/t", "99"]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /Cannot find key "99"/);
+    assertEquals(missing.code, 1);
+    assertMatch(missing.stderr, /Cannot find key "99"/);
   });
   await t.step("delete keys", async () => {
     const r = await home.json<{ deleted: number }>(["table", "delete", "demo/t", "0", "1", "2"]);
-    assert.equal(r.deleted, 3);
-    assert.equal((await home.run(["table", "get", "demo/t", "1"])).code, 1);
+    assertEquals(r.deleted, 3);
+    assertEquals((await home.run(["table", "get", "demo/t", "1"])).code, 1);
   });
   await t.step("compact and stats", async () => {
-    assert.equal((await home.run(["table", "compact", "demo/t"])).code, 0);
+    assertEquals((await home.run(["table", "compact", "demo/t"])).code, 0);
     const stats = await home.json<{ table: string; rows: number; segments: number }[]>([
       "table",
       "stats",
       "demo/",
     ]);
     const t1 = stats.find((s) => s.table === "demo/t")!;
-    assert.equal(t1.rows, 22);
-    assert.ok(t1.segments >= 1);
+    assertEquals(t1.rows, 22);
+    assert(t1.segments >= 1);
     const human = await home.run(["table", "stats"]);
-    assert.match(human.stdout, /^Table\s+Rows\s+Segments/);
+    assertMatch(human.stdout, /^Table\s+Rows\s+Segments/);
   });
   await t.step("bad JSON lines are refused", async () => {
     const r = await home.run(["table", "put", "demo/t", "-"], { stdin: "[1,2]\n" });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /line 1 is not a JSON object/);
+    assertEquals(r.code, 1);
+    assertMatch(r.stderr, /line 1 is not a JSON object/);
   });
 });

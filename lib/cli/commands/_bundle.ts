@@ -10,7 +10,8 @@ import type { Command } from "../command.ts";
 import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
 import { CliContext } from "../context.ts";
 import { recoverBundle, tagBundle } from "../../standalone/mod.ts";
-import { formatBytes, formatTime, renderPairs, renderTable } from "../output/table.ts";
+import { formatBytes, formatTime } from "../output/cells.ts";
+import { renderGrid, renderPairs } from "../output/grid.ts";
 
 type Kind = "model" | "dataset";
 type BundleRecord = ModelRecord | DatasetRecord;
@@ -61,7 +62,7 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
         : await instance.listDatasets(project, { name });
       if (ctx.json) return (await ctx.printJson(items), 0);
       const extra = kind === "model" ? "Size" : "Rows";
-      await ctx.print(renderTable(
+      await ctx.print(renderGrid(
         ["Name", "Version", "Tags", extra, "Created At"],
         items.map((r) => [
           r.name,

@@ -1,14 +1,13 @@
 /**
- * Small pieces shared by the command groups: the `--project` option, key parsing for row ranges,
- * status marks and the job list table.
+ * Options the command groups share (`--project`, `--force`, `--yes`, key ranges) and reading
+ * keys given on the command line.
  *
  * @module
  */
 
 import type { Key } from "../../../datastore/mod.ts";
-import type { JobRecord, PageInfo } from "../../sdk/mod.ts";
-import { type OptionSpec, UsageError } from "../args.ts";
-import { cellText, formatTime } from "../output/table.ts";
+import type { OptionSpec } from "../args.ts";
+import { UsageError } from "../errors.ts";
 
 /** `-p/--project URI`. */
 export const PROJECT_OPTION: OptionSpec = {
@@ -92,60 +91,4 @@ export function rangeOf(options: Record<string, unknown>): {
     limit,
     columns: options.columns as string[] | undefined,
   };
-}
-
-/** The status as swcli shows it: a mark and the lower-case status. */
-export function statusText(status: string): string {
-  const mark = status === "SUCCESS" ? "👏" : status === "FAIL" ? "😨" : "🚜";
-  return `${mark}${status.toLowerCase()}`;
-}
-
-/**
- * The columns and cells of a job list, as `swcli job list`.
- *
- * @param jobs The jobs.
- * @param options `fullname` keeps full versions on remote rows.
- * @returns The header and the rows.
- */
-export function jobListRows(
-  jobs: readonly JobRecord[],
-  options: { fullname?: boolean; remote?: boolean } = {},
-): { columns: string[]; rows: string[][] } {
-  const short = (v: string | null) =>
-    v === null ? "" : options.fullname || !options.remote ? v : v.slice(0, 12);
-  const columns = ["ID", "Model", "Datasets", "Runtime", "Status", "Resource", "Created At"];
-  columns.push("Finished At");
-  const rows = jobs.map((j) => [
-    j.id,
-    j.model
-      ? (options.remote && j.modelVersion ? `${j.model}/${short(j.modelVersion)}` : j.model)
-      : "--",
-    j.datasets.length ? j.datasets.join(", ") : "--",
-    "--",
-    statusText(j.status),
-    "--",
-    formatTime(j.createdAt),
-    formatTime(j.finishedAt),
-  ]);
-  return { columns, rows };
-}
-
-/** The `Count Details` lines of a remote list. */
-export function pageText(page: PageInfo): string {
-  const p = page.page;
-  return `🐑 Counts: ${page.current}/${page.total}, ${page.remain} items does not show.\n` +
-    `🦋 Pages: page_num[${p.page_num}], page_size[${p.page_size}], total_pages[${p.pages}]` +
-    `${p.has_next_page ? `, next: --page ${p.next_page}` : ""}\n`;
-}
-
-/** The columns of a set of rows (union of keys, in first-seen order) and their cells. */
-export function rowTable(
-  rows: readonly Record<string, unknown>[],
-): { columns: string[]; cells: string[][] } {
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const r of rows) {
-    for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
-  }
-  return { columns, cells: rows.map((r) => columns.map((c) => c in r ? cellText(r[c]) : "")) };
 }

@@ -9,7 +9,7 @@ import { basename, extname, join } from "node:path";
 import type { Row } from "../../../datastore/mod.ts";
 import { readCsv, readJsonl } from "../../sdk/mod.ts";
 import { listDir } from "../../standalone/mod.ts";
-import { UsageError } from "../args.ts";
+import { UsageError } from "../errors.ts";
 
 /** Formats `dataset build` reads. */
 export type DatasetFormat = "jsonl" | "csv" | "folder";

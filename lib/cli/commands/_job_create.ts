@@ -13,7 +13,8 @@ import {
   type JobRecord,
 } from "../../sdk/mod.ts";
 import type { ResourceUri } from "../../sdk/mod.ts";
-import { type OptionSpec, UsageError } from "../args.ts";
+import type { OptionSpec } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 
 /** The options of `job create`. */

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { UsageError } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import { bundleCommands } from "./_bundle.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 import { openDatasetInput } from "./_dataset_input.ts";
-import { printRows } from "./job.ts";
-import { renderPairs } from "../output/table.ts";
+import { printRows } from "./_rows.ts";
+import { renderPairs } from "../output/grid.ts";
 
 const build: Command = {
   name: "build",

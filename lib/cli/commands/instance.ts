@@ -16,7 +16,7 @@ import {
   writeConfigFile,
 } from "../config_file.ts";
 import type { CliContext } from "../context.ts";
-import { renderPairs, renderTable } from "../output/table.ts";
+import { renderGrid, renderPairs } from "../output/grid.ts";
 
 async function save(ctx: CliContext, file: ConfigFile): Promise<void> {
   await writeConfigFile(file, {
@@ -124,7 +124,7 @@ const list: Command = {
       current: i.alias === config.currentAlias,
     }));
     if (ctx.json) return (await ctx.printJson(items), 0);
-    await ctx.print(renderTable(
+    await ctx.print(renderGrid(
       ["", "Alias", "URI", "Type", "User", "Current Project"],
       items.map((i) => [i.current ? "*" : "", i.alias, i.uri, i.type, i.user, i.current_project]),
       { width: ctx.io.columns },

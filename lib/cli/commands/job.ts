@@ -1,25 +1,22 @@
 /**
- * `swcli job`: create, list, info, tables, rows, summary (the control commands are in
- * `commands_job_control.ts`).
+ * `swcli job`: create, list, info, tables, rows, summary, and the control commands of
+ * `_job_control.ts`.
  *
  * @module
  */
 
 import { JOB_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
-import { type ParsedArgs, UsageError } from "../args.ts";
+import type { ParsedArgs } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
-import {
-  jobListRows,
-  pageText,
-  PROJECT_OPTION,
-  RANGE_OPTIONS,
-  rangeOf,
-  rowTable,
-} from "./_common.ts";
+import { PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_common.ts";
+import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
-import { JOB_CONTROL_COMMANDS, openJob } from "./job_control.ts";
+import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
 import { createJobOptions, JOB_CREATE_OPTIONS, waitForJob } from "./_job_create.ts";
-import { cellText, flatten, formatTime, renderPairs, renderTable } from "../output/table.ts";
+import { cellText, flatten, formatTime } from "../output/cells.ts";
+import { renderGrid, renderPairs } from "../output/grid.ts";
+import { jobListRows, pageText } from "../output/job_list.ts";
 
 const create: Command = {
   name: "create",
@@ -117,7 +114,7 @@ const list: Command = {
       : `${project} 🌽 @${target.alias || target.url}(${target.url})`;
     const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true, remote });
     await ctx.print(where);
-    await ctx.print(renderTable(columns, rows, { title: "Job List", width: ctx.io.columns }));
+    await ctx.print(renderGrid(columns, rows, { title: "Job List", width: ctx.io.columns }));
     if (remote || page.page.has_next_page) await ctx.print(pageText(page));
     return 0;
   },
@@ -203,29 +200,6 @@ const rows: Command = {
     return await printRows(ctx, stream);
   },
 };
-
-/**
- * Prints a row stream: JSON lines in JSON mode, else a table (after reading all rows).
- *
- * @param ctx The context.
- * @param stream The rows.
- * @returns 0.
- */
-export async function printRows(
-  ctx: CliContext,
-  stream: AsyncIterable<Record<string, unknown>>,
-): Promise<number> {
-  if (ctx.json) {
-    for await (const row of stream) await ctx.printJsonLine(row);
-    return 0;
-  }
-  const all: Record<string, unknown>[] = [];
-  for await (const row of stream) all.push(row);
-  if (all.length === 0) return (await ctx.print("(no rows)"), 0);
-  const { columns, cells } = rowTable(all);
-  await ctx.print(renderTable(columns, cells, { width: ctx.io.columns }));
-  return 0;
-}
 
 /** The `job` group. */
 export const JOB_GROUP: Group = {

@@ -7,7 +7,8 @@
 import { bundleCommands } from "./_bundle.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
-import { formatBytes, renderPairs } from "../output/table.ts";
+import { formatBytes } from "../output/cells.ts";
+import { renderPairs } from "../output/grid.ts";
 
 const build: Command = {
   name: "build",

@@ -10,7 +10,7 @@ import { FORCE_OPTION } from "./_common.ts";
 import { recordSelectProject, writeConfigFile } from "../config_file.ts";
 import { CliContext, type ProjectTarget } from "../context.ts";
 import { createProject, recoverProject, removeProject } from "../../standalone/mod.ts";
-import { renderPairs, renderTable } from "../output/table.ts";
+import { renderGrid, renderPairs } from "../output/grid.ts";
 
 function localOnly(what: string, target: ProjectTarget): void {
   if (!CliContext.isLocal(target.target)) {
@@ -29,7 +29,7 @@ const list: Command = {
     const target = await ctx.current();
     const names = await target.instance.listProjects();
     if (ctx.json) return (await ctx.printJson(names), 0);
-    await ctx.print(renderTable(
+    await ctx.print(renderGrid(
       ["", "Project", "Instance"],
       names.map((
         n,

@@ -7,7 +7,7 @@
 
 import { serve } from "../../server/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
-import { UsageError } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
 
 const start: Command = {

@@ -10,14 +10,16 @@ import type { Key, Row } from "../../../datastore/mod.ts";
 import { readJsonl } from "../../sdk/mod.ts";
 import { UnsupportedError } from "../../sdk/mod.ts";
 import { leaseDatastore } from "../../standalone/mod.ts";
-import { type ParsedArgs, UsageError } from "../args.ts";
+import type { ParsedArgs } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
 import { parseKey, RANGE_OPTIONS, rangeOf } from "./_common.ts";
-import { printRows } from "./job.ts";
+import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { readAllText } from "../io.ts";
-import { formatBytes, renderTable } from "../output/table.ts";
-import { tableStats } from "../output/table_stats.ts";
+import { formatBytes } from "../output/cells.ts";
+import { renderGrid } from "../output/grid.ts";
+import { tableStats } from "./_table_stats.ts";
 
 const BATCH = 1000;
 
@@ -216,7 +218,7 @@ const stats: Command = {
       (ds) => tableStats(ds, String(positionals.PREFIX ?? "")),
     );
     if (ctx.json) return (await ctx.printJson(items), 0);
-    await ctx.print(renderTable(
+    await ctx.print(renderGrid(
       ["Table", "Rows", "Segments", "Segment Bytes", "Memtable Versions", "Horizon"],
       items.map((
         s,

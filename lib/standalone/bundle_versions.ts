@@ -1,7 +1,7 @@
 /**
- * Standalone model and dataset administration the SDK's stores leave to the command line:
- * recovering a removed version and adding or removing tags, in the same tag manifest
- * (`<root>/<project>/<type>/<name>/_manifest.yaml`) the stores and the Python swcli use.
+ * What a standalone model or dataset version can have done to it besides build, list and
+ * remove: recovering a removed version, and adding or removing tags. Both edit the tag manifest
+ * the stores and the Python swcli use, through {@link BundleStore}.
  *
  * @module
  */
@@ -9,7 +9,6 @@
 import { join } from "node:path";
 import { BundleStore, serialized, type TagManifest } from "./_bundles.ts";
 import { AmbiguousError, NotFoundError } from "../sdk/errors.ts";
-import { formatManifestTime, listDir, writeYaml } from "./files.ts";
 import { checkName } from "../sdk/uri.ts";
 
 /** A model or dataset version in a standalone project. */
@@ -26,30 +25,32 @@ export interface BundleRef {
   version: string;
 }
 
-const SUFFIX = { model: ".swmp", dataset: ".swds" } as const;
 const BUILTIN_TAG = /^(latest|v\d+)$/;
 
 /**
- * Moves a removed version back from `<type>/.recover/` and lists it again (untagged, or `latest`
+ * Moves a removed version back from the recycle bin and lists it again (untagged, or `latest`
  * when the name has no other version).
+ *
+ * Needs read and write permission on the storage root.
  *
  * @param ref The removed version (a full version or a unique prefix).
  * @returns The full version recovered.
  * @throws {NotFoundError} Nothing removed matches. {AmbiguousError} The prefix matches several.
+ * @example Nothing removed yet
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recoverBundle } from "./bundle_versions.ts";
+ * import { NotFoundError } from "../sdk/errors.ts";
+ * const root = await Deno.makeTempDir();
+ * const ref = { root, project: "self", type: "model", name: "mnist", version: "" } as const;
+ * await assert.rejects(recoverBundle(ref), NotFoundError);
+ * await Deno.remove(root, { recursive: true });
+ * ```
  */
 export async function recoverBundle(ref: BundleRef): Promise<string> {
   const name = checkName(ref.type, ref.name);
   const store = new BundleStore(ref.root, { project: ref.project, type: ref.type });
-  const bin = join(store.typeDir, ".recover", name);
-  const removed: string[] = [];
-  for (const prefix of await listDir(bin)) {
-    for (const e of await listDir(join(bin, prefix.name))) {
-      if (e.name.endsWith(SUFFIX[ref.type])) {
-        removed.push(e.name.slice(0, -SUFFIX[ref.type].length));
-      }
-    }
-  }
-  const matches = removed.filter((v) => v.startsWith(ref.version));
+  const matches = (await store.removedVersions(name)).filter((v) => v.startsWith(ref.version));
   if (matches.length === 0) {
     throw new NotFoundError(`removed ${ref.type}`, `${name}/version/${ref.version || "*"}`, {
       project: ref.project,
@@ -60,7 +61,7 @@ export async function recoverBundle(ref: BundleRef): Promise<string> {
   return await serialized(join(store.typeDir, name), async () => {
     const target = store.versionDir(name, version);
     await Deno.mkdir(join(target, ".."), { recursive: true });
-    await Deno.rename(join(bin, version.slice(0, 2), `${version}${SUFFIX[ref.type]}`), target);
+    await Deno.rename(store.removedDir(name, version), target);
     const m: TagManifest = (await store.tags(name)) ??
       { fast_tag_seq: -1, name, typ: ref.type, updated_at: "", tags: {}, versions: {} };
     m.versions[version] ??= {};
@@ -68,8 +69,7 @@ export async function recoverBundle(ref: BundleRef): Promise<string> {
       m.tags.latest = version;
       m.versions[version].latest = true;
     }
-    m.updated_at = formatManifestTime(new Date());
-    await writeYaml(join(store.typeDir, name, "_manifest.yaml"), { ...m });
+    await store.saveTags(name, m);
     return version;
   });
 }
@@ -77,10 +77,23 @@ export async function recoverBundle(ref: BundleRef): Promise<string> {
 /**
  * Adds tags to a version, or removes them. `latest` and `vN` are managed by builds and refused.
  *
+ * Needs read and write permission on the storage root.
+ *
  * @param ref The version.
  * @param change The tags, `remove` to drop them, `force` to move a tag held by another version.
  * @returns The version and its tags afterwards.
  * @throws {TypeError} A builtin or invalid tag, or (without force) a tag held by another version.
+ *   {NotFoundError} No such version, or (with `remove`) a tag the version does not have.
+ * @example A model that was never built has nothing to tag
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tagBundle } from "./bundle_versions.ts";
+ * import { NotFoundError } from "../sdk/errors.ts";
+ * const root = await Deno.makeTempDir();
+ * const ref = { root, project: "self", type: "model", name: "mnist", version: "" } as const;
+ * await assert.rejects(tagBundle(ref, { tags: ["stable"] }), NotFoundError);
+ * await Deno.remove(root, { recursive: true });
+ * ```
  */
 export async function tagBundle(
   ref: BundleRef,
@@ -120,8 +133,7 @@ export async function tagBundle(
       m.tags[tag] = version;
       m.versions[version][tag] = true;
     }
-    m.updated_at = formatManifestTime(new Date());
-    await writeYaml(join(store.typeDir, name, "_manifest.yaml"), { ...m });
+    await store.saveTags(name, m);
     return { version, tags: Object.keys(m.versions[version]).sort() };
   });
 }

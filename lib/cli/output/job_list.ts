@@ -1,0 +1,77 @@
+/**
+ * The job list as swcli prints it: status marks, the columns of `swcli job list`, and the count
+ * and page lines of a remote list.
+ *
+ * @module
+ */
+
+import type { JobRecord, PageInfo } from "../../sdk/mod.ts";
+import { formatTime } from "./cells.ts";
+
+/**
+ * The status as swcli shows it: a mark and the lower-case status.
+ *
+ * @param status A job status.
+ * @returns e.g. `👏success`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statusText } from "./job_list.ts";
+ * assert.equal(statusText("FAIL"), "😨fail");
+ * ```
+ */
+export function statusText(status: string): string {
+  const mark = status === "SUCCESS" ? "👏" : status === "FAIL" ? "😨" : "🚜";
+  return `${mark}${status.toLowerCase()}`;
+}
+
+/**
+ * The columns and cells of a job list, as `swcli job list`.
+ *
+ * @param jobs The jobs.
+ * @param options `remote` shortens versions to 12 characters unless `fullname`.
+ * @returns The header and the rows.
+ */
+export function jobListRows(
+  jobs: readonly JobRecord[],
+  options: { fullname?: boolean; remote?: boolean } = {},
+): { columns: string[]; rows: string[][] } {
+  const short = (v: string | null) =>
+    v === null ? "" : options.fullname || !options.remote ? v : v.slice(0, 12);
+  const columns = [
+    "ID",
+    "Model",
+    "Datasets",
+    "Runtime",
+    "Status",
+    "Resource",
+    "Created At",
+    "Finished At",
+  ];
+  const rows = jobs.map((j) => [
+    j.id,
+    j.model
+      ? (options.remote && j.modelVersion ? `${j.model}/${short(j.modelVersion)}` : j.model)
+      : "--",
+    j.datasets.length ? j.datasets.join(", ") : "--",
+    "--",
+    statusText(j.status),
+    "--",
+    formatTime(j.createdAt),
+    formatTime(j.finishedAt),
+  ]);
+  return { columns, rows };
+}
+
+/**
+ * The count and page lines under a remote list.
+ *
+ * @param page The page information of the list.
+ * @returns Two lines.
+ */
+export function pageText(page: PageInfo): string {
+  const p = page.page;
+  return `🐑 Counts: ${page.current}/${page.total}, ${page.remain} items does not show.\n` +
+    `🦋 Pages: page_num[${p.page_num}], page_size[${p.page_size}], total_pages[${p.pages}]` +
+    `${p.has_next_page ? `, next: --page ${p.next_page}` : ""}\n`;
+}
