@@ -8,133 +8,33 @@
 
 import { resolve } from "node:path";
 import { BlockCache } from "./_block_cache.ts";
-import { ByteWriter } from "./_bytes.ts";
 import { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
-import { keyKindOf, normalizeKey } from "./_key.ts";
-import { type Manifest, MANIFEST_VERSION, readManifest, writeManifest } from "./_manifest.ts";
+import { segmentName, walName } from "./_file_names.ts";
+import { writeCompacted, writeMemtable } from "./_flush.ts";
+import { normalizeKey } from "./_key.ts";
+import { type Manifest, MANIFEST_VERSION, writeManifest } from "./_manifest.ts";
 import { Memtable } from "./_memtable.ts";
-import { encodeColumns, mergeColumnBytes, visibleVersions } from "./_row.ts";
-import {
-  closeView,
-  Merger,
-  openView,
-  rowOf,
-  type RowStreamOptions,
-  versionsOf,
-  type View,
-} from "./_scan.ts";
+import type {
+  DatastoreOptions,
+  Durability,
+  ScanOptions,
+  TableDesc,
+  TableSchema,
+  TableStats,
+  UpdateOptions,
+} from "./_options.ts";
+import { recover } from "./_recovery.ts";
+import { RowIterator, scanRows } from "./_row_iterator.ts";
+import { openView, rowOf, versionsOf } from "./_scan.ts";
+import type { SegmentInfo } from "./_segment_format.ts";
 import { SegmentReader } from "./_segment_reader.ts";
-import { type SegmentInfo, SegmentWriter, type VersionBytes } from "./_segment_writer.ts";
 import { denoStorage, type FileLock, type Storage } from "./_storage.ts";
-import { Table } from "./_table.ts";
-import { checkColumnName, checkTableName } from "./_validate.ts";
-import { type Durability, readWal, WalWriter } from "./_wal.ts";
-import {
-  finishRecord,
-  OP_DELETE,
-  OP_UPDATE,
-  parseRecord,
-  startRecord,
-  writeEntryKey,
-} from "./_wal_record.ts";
-import { type ColumnSchema, describeValue, type Key, type Row } from "./_value.ts";
-
-export type { Durability } from "./_wal.ts";
-
-/** Options of {@link Datastore.open}. */
-export interface DatastoreOptions {
-  /**
-   * When an `update`/`delete` resolves: `fsync` once synced to disk, `flush` once handed to
-   * the OS (synced at `flush()`/`close()`), `none` at once (written in the background).
-   * @default {"fsync"}
-   */
-  durability?: Durability;
-  /** The file system; tests inject faults through it. @default {denoStorage} */
-  storage?: Storage;
-  /** Memtable bytes (all tables) that trigger a flush to segments. @default {33554432} */
-  memtableBytes?: number;
-  /** Bytes of data blocks kept in the block cache. @default {33554432} */
-  blockCacheBytes?: number;
-  /** Segments of one table that trigger a compaction after a flush. @default {8} */
-  compactionTrigger?: number;
-}
-
-/** Options of {@link Datastore.update}. */
-export interface UpdateOptions {
-  /** The key column. @default {"id"} (or the table's existing key column) */
-  keyColumn?: string;
-  /** Column types that override the inferred ones (e.g. `INT8`, `FLOAT32`). */
-  schema?: ColumnSchema[];
-}
-
-/** A table in a multi-table scan. */
-export interface TableDesc {
-  /** The table's name. */
-  tableName: string;
-  /** Columns to return: names, or a map of name to alias. The key only if listed. */
-  columns?: string[] | Record<string, string>;
-  /** Keep null-valued columns of this table. */
-  keepNone?: boolean;
-  /** Read the table as of this revision. */
-  revision?: number;
-}
-
-/** Options of {@link Datastore.scan}. */
-export interface ScanOptions {
-  /** First key. */
-  start?: Key;
-  /** Last key (exclusive unless `endInclusive`). */
-  end?: Key;
-  /** Whether `start` itself is included. @default {true} */
-  startInclusive?: boolean;
-  /** Whether `end` itself is included. @default {false} */
-  endInclusive?: boolean;
-  /** Keep null-valued columns. @default {false} */
-  keepNone?: boolean;
-  /** Most rows to return. */
-  limit?: number;
-  /** Columns to return (the key only if listed). */
-  columns?: string[];
-  /** Read as of this revision. */
-  revision?: number;
-  /** Descending key order. @default {false} */
-  reverse?: boolean;
-}
-
-/** A table's key and column types. */
-export interface TableSchema {
-  /** The key column. */
-  keyColumn: string;
-  /** The key type. */
-  keyType: "INT64" | "STRING";
-  /** Column types as last written. */
-  columns: ColumnSchema[];
-}
-
-/** Statistics of one table, for tools. */
-export interface TableStats {
-  /** The table. */
-  name: string;
-  /** Its segment files, newest first. */
-  segments: SegmentInfo[];
-  /** Versions held in memtables, not yet in segments. */
-  memtableVersions: number;
-  /** Revisions at or below this were folded by compaction. */
-  horizon: number;
-}
+import type { Table } from "./_table.ts";
+import { WalWriter } from "./_wal_writer.ts";
+import { applyWrite, encodeDelete, type EncodedWrite, encodeUpdate } from "./_write_batch.ts";
+import { describeValue, type Key, type Row } from "./_value.ts";
 
 const OPEN_DIRS = new Set<string>();
-const WAL_RE = /^wal-(\d{6,})\.log$/;
-const SEG_RE = /^(\d{6,})\.seg$/;
-
-function fileName(n: number, ext: string): string {
-  return `${String(n).padStart(6, "0")}.${ext}`;
-}
-
-function walName(n: number): string {
-  return `wal-${fileName(n, "log")}`;
-}
-
 /**
  * A datastore directory, open for reading and writing by this process only.
  *
@@ -142,13 +42,14 @@ function walName(n: number): string {
  *
  * @example Write, merge and scan
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Datastore } from "@starwhale/sdk/datastore";
  * const dir = await Deno.makeTempDir();
  * await using ds = await Datastore.open(dir);
  * await ds.update("results", [{ id: 1, label: 3, pred: 5 }, { id: 2, label: 1, pred: 1 }]);
  * await ds.update("results", [{ id: 1, pred: 3 }]); // merges into the row
  * const rows = await Array.fromAsync(ds.scan("results"));
- * console.assert(rows[0].pred === 3 && rows[0].label === 3 && rows.length === 2);
+ * assert(rows[0].pred === 3 && rows[0].label === 3 && rows.length === 2);
  * ```
  */
 export class Datastore {
@@ -161,8 +62,10 @@ export class Datastore {
   #cache: BlockCache;
   /** The WAL new writes go to, opened on the first write after open or a flush. */
   #wal: Promise<WalWriter> | undefined;
-  /** The error that broke a WAL, after which writes are refused. */
-  #walError: unknown;
+  /** Where and why a WAL write failed, after which writes are refused. */
+  #walError: { cause: unknown; file: string; offset: number } | undefined;
+  /** The error of a background compaction, thrown by the next flush, compact or close. */
+  #backgroundError: unknown;
   /** WAL files whose records are not yet in segments, oldest first. */
   #walFiles: number[] = [];
   /** Whether anything changed since the manifest was last written. */
@@ -223,66 +126,19 @@ export class Datastore {
   }
 
   async #recover(): Promise<void> {
-    const storage = this.#storage;
-    const manifest = await readManifest(storage, this.dir);
-    if (manifest !== undefined) {
-      this.#nextFile = manifest.nextFile;
-      this.#lastRevision = manifest.lastRevision;
-      this.#manifestWal = manifest.wal;
-      for (const tm of manifest.tables) {
-        const t = Table.fromManifest(tm);
-        t.segments = tm.segments.map((s) => this.#reader(s));
-        this.#tables.set(t.name, t);
-      }
-    }
-    const names = await storage.list(this.dir);
-    const wals = names.map((n) => WAL_RE.exec(n)).filter((m) => m !== null)
-      .map((m) => Number(m![1])).sort((a, b) => a - b);
-    const live = new Set(manifest?.tables.flatMap((t) => t.segments.map((s) => s.file)) ?? []);
-    for (const n of names) {
-      const stale = (SEG_RE.test(n) && !live.has(n)) || n === "MANIFEST.tmp";
-      if (stale) await storage.remove(`${this.dir}/${n}`);
-    }
-    for (const [i, n] of wals.entries()) {
-      const path = `${this.dir}/${walName(n)}`;
-      if (n < this.#manifestWal) {
-        await storage.remove(path);
-        continue;
-      }
-      const contents = readWal(await storage.readFile(path), path);
-      for (const payload of contents.records) this.#replay(payload);
-      if (contents.torn && i === wals.length - 1) {
-        await storage.truncate(path, contents.validLength);
-      } else if (contents.torn) {
-        throw new CorruptionError("WAL ends early", {
-          file: path,
-          offset: contents.validLength,
-        });
-      }
-      this.#walFiles.push(n);
-      this.#nextFile = Math.max(this.#nextFile, n + 1);
-    }
+    const state = await recover(this.#storage, this.dir, (info) => this.#reader(info));
+    this.#tables = state.tables;
+    this.#walFiles = state.walFiles;
+    this.#nextFile = state.nextFile;
+    this.#lastRevision = state.lastRevision;
+    this.#manifestWal = state.manifestWal;
     this.#visibleRevision = this.#lastRevision;
     this.#dirty = this.#walFiles.length > 0;
   }
 
-  #replay(payload: Uint8Array): void {
-    const rec = parseRecord(payload);
-    let t = this.#tables.get(rec.table);
-    if (t === undefined) {
-      t = new Table(rec.table, rec.keyColumn);
-      this.#tables.set(rec.table, t);
-    }
-    t.kind ??= rec.kind;
-    t.visible = true;
-    for (const [id, name] of rec.added) t.addColumn(name, id);
-    for (const s of rec.schema) t.schema.set(s.name!, s);
-    for (let i = 0; i < rec.keys.length; i++) {
-      if (rec.op === OP_UPDATE) {
-        t.memtable.put(rec.keys[i], rec.rev, payload, rec.offsets[i], rec.lengths[i]);
-      } else t.memtable.put(rec.keys[i], rec.rev, null, 0, 0);
-    }
-    if (rec.rev > this.#lastRevision) this.#lastRevision = rec.rev;
+  /** The path of a new segment file. */
+  #newPath(): string {
+    return `${this.dir}/${segmentName(this.#nextFile++)}`;
   }
 
   #reader(info: SegmentInfo): SegmentReader {
@@ -294,10 +150,9 @@ export class Datastore {
     if (this.#wal === undefined) {
       const n = this.#nextFile++;
       this.#walFiles.push(n);
-      this.#wal = WalWriter.open(this.#storage, `${this.dir}/${walName(n)}`, {
-        durability: this.#durability,
-      });
-      this.#wal.catch((e) => this.#walError ??= e);
+      const file = `${this.dir}/${walName(n)}`;
+      this.#wal = WalWriter.open(this.#storage, file, { durability: this.#durability });
+      this.#wal.catch((cause) => this.#walError ??= { cause, file, offset: 0 });
     }
     return this.#wal;
   }
@@ -308,7 +163,7 @@ export class Datastore {
     try {
       await wal.append(payload);
     } catch (e) {
-      this.#walError ??= e;
+      this.#walError ??= { cause: e, file: wal.path, offset: wal.size };
       throw e;
     }
   }
@@ -317,9 +172,10 @@ export class Datastore {
     if (this.#closed || this.#closing !== undefined) throw new DatastoreClosedError(operation);
     const broken = this.#walError;
     if (broken !== undefined) {
-      throw new Error(`Cannot ${operation}: an earlier write failed; reopen the datastore`, {
-        cause: broken,
-      });
+      throw new CorruptionError(
+        `cannot ${operation}: a write failed here, so the WAL may end in a partial record; reopen the datastore`,
+        broken,
+      );
     }
   }
 
@@ -379,122 +235,22 @@ export class Datastore {
   }
 
   async #write(name: string, rows: readonly Row[], options: UpdateOptions): Promise<number> {
-    checkTableName(name);
-    if (!Array.isArray(rows)) {
-      throw new TypeError(
-        `Invalid rows for table '${name}': expected an array of objects, got ${
-          describeValue(rows)
-        }`,
-      );
-    }
-    const existing = this.#tables.get(name);
-    const keyColumn = options.keyColumn ?? existing?.keyColumn ?? "id";
-    checkColumnName(keyColumn, name);
-    if (existing !== undefined && existing.keyColumn !== keyColumn) {
-      throw new TypeError(
-        `Invalid key column '${keyColumn}' for table '${name}': the table is keyed by '${existing.keyColumn}'`,
-      );
-    }
-    const declared = new Map<string, ColumnSchema>();
-    for (const s of options.schema ?? []) {
-      if (typeof s?.name !== "string") {
-        throw new TypeError(
-          `Invalid schema entry ${describeValue(s)} for table '${name}': expected { name, type }`,
-        );
-      }
-      declared.set(s.name, s);
-    }
-    const t = existing ?? new Table(name, keyColumn);
-    let kind = t.kind;
-    const batch = mergeDuplicates(rows, keyColumn, name);
-    const keys: Key[] = [];
-    for (const row of batch) {
-      const key = normalizeKey(row[keyColumn], kind, `table '${name}' column '${keyColumn}'`);
-      kind ??= keyKindOf(key);
-      keys.push(key);
-    }
-    if (kind === undefined) return this.#lastRevision; // an empty batch writes nothing
-    // Encode everything first: any error leaves no trace.
-    const added: [number, string][] = [];
-    const pendingIds = new Map<string, number>();
-    const columnId = (col: string): number => {
-      const id = t.ids.get(col) ?? pendingIds.get(col);
-      if (id !== undefined) return id;
-      checkColumnName(col, name);
-      const fresh = t.names.length + pendingIds.size;
-      pendingIds.set(col, fresh);
-      added.push([fresh, col]);
-      return fresh;
-    };
-    const tags = new Map<string, number>();
-    const rev = this.#lastRevision + 1;
-    const w = new ByteWriter(256 + batch.length * 160);
-    const countAt = startRecord(w, { op: OP_UPDATE, rev, table: name, keyColumn, kind });
-    const offsets: number[] = [];
-    const lengths: number[] = [];
-    const onColumn = (col: string, tag: number) => {
-      if (tag !== 0) tags.set(col, tag);
-    };
-    for (let i = 0; i < batch.length; i++) {
-      const at = writeEntryKey(w, keys[i], true);
-      const start = w.length;
-      encodeColumns(w, batch[i], { keyColumn, columnId, schema: declared, onColumn });
-      w.u32At(at, w.length - start);
-      offsets.push(start);
-      lengths.push(w.length - start);
-    }
-    // Commit the dictionary and types now, so concurrent writers agree on ids.
-    if (existing === undefined) this.#tables.set(name, t);
-    t.kind = kind;
-    for (const [id, col] of added) t.addColumn(col, id);
-    const changed: ColumnSchema[] = [];
-    for (const [col, tag] of tags) {
-      const s = t.noteType(col, tag, declared.get(col));
-      if (s !== undefined) changed.push(s);
-    }
-    for (const [col, s] of declared) {
-      if (!tags.has(col) && t.noteType(col, 0, s) !== undefined) changed.push(t.schema.get(col)!);
-    }
-    finishRecord(w, countAt, batch.length, added, changed);
-    this.#lastRevision = rev;
-    // The memtable keeps the payload alive until a flush: do not keep the writer's slack too.
-    const payload = w.buf.length > w.length + (w.length >> 3) ? w.bytes().slice() : w.bytes();
-    const mem = t.memtable;
-    await this.#append(payload);
-    for (let i = 0; i < keys.length; i++) mem.put(keys[i], rev, payload, offsets[i], lengths[i]);
-    t.visible = true;
-    if (rev > this.#visibleRevision) this.#visibleRevision = rev;
-    return rev;
+    const e = encodeUpdate(this.#tables, name, rows, { ...options, rev: this.#lastRevision + 1 });
+    return e === undefined ? this.#lastRevision : await this.#commit(e);
   }
 
-  async #writeDelete(name: string, keyList: readonly Key[]): Promise<number> {
-    checkTableName(name);
-    if (!Array.isArray(keyList)) {
-      throw new TypeError(
-        `Invalid keys for table '${name}': expected an array, got ${describeValue(keyList)}`,
-      );
-    }
-    const t = this.#tables.get(name);
-    if (t === undefined || t.kind === undefined || keyList.length === 0) return this.#lastRevision;
-    const what = `table '${name}' column '${t.keyColumn}'`;
-    const keys = keyList.map((k) => normalizeKey(k, t.kind, what));
-    const rev = this.#lastRevision + 1;
-    const w = new ByteWriter(64 + keys.length * 12);
-    const countAt = startRecord(w, {
-      op: OP_DELETE,
-      rev,
-      table: name,
-      keyColumn: t.keyColumn,
-      kind: t.kind,
-    });
-    for (const k of keys) writeEntryKey(w, k, false);
-    finishRecord(w, countAt, keys.length, [], []);
-    this.#lastRevision = rev;
-    const mem = t.memtable;
-    await this.#append(w.bytes());
-    for (const k of keys) mem.put(k, rev, null, 0, 0);
-    if (rev > this.#visibleRevision) this.#visibleRevision = rev;
-    return rev;
+  async #writeDelete(name: string, keys: readonly Key[]): Promise<number> {
+    const e = encodeDelete(this.#tables, name, keys, { rev: this.#lastRevision + 1 });
+    return e === undefined ? this.#lastRevision : await this.#commit(e);
+  }
+
+  /** Appends an encoded write to the WAL, then makes it visible. */
+  async #commit(e: EncodedWrite): Promise<number> {
+    this.#lastRevision = e.rev;
+    await this.#append(e.payload);
+    applyWrite(e);
+    if (e.rev > this.#visibleRevision) this.#visibleRevision = e.rev;
+    return e.rev;
   }
 
   /**
@@ -555,78 +311,14 @@ export class Datastore {
 
   *#rows(tables: string | (string | TableDesc)[], options: ScanOptions): Generator<Row> {
     this.#check("scan");
-    const descs = (Array.isArray(tables) ? tables : [tables]).map((d) =>
-      typeof d === "string" ? { tableName: d } : d
+    yield* scanRows(
+      {
+        table: (name) => this.#tables.get(name),
+        snapshot: (t, revision) => this.#snapshot(t, revision),
+      },
+      tables,
+      options,
     );
-    if (typeof tables === "string" && options.columns !== undefined) {
-      descs[0] = { ...descs[0], columns: options.columns };
-    }
-    const limit = options.limit ?? Infinity;
-    if (typeof limit !== "number" || Number.isNaN(limit) || limit < 0) {
-      throw new TypeError(`Invalid limit ${describeValue(limit)}: expected a non-negative number`);
-    }
-    if (limit === 0) return;
-    const streams = this.#openStreams(descs, options);
-    try {
-      if (streams.length === 1) {
-        const s = streams[0];
-        let count = 0;
-        const m = new Merger(s.view, s.options);
-        while (m.next()) {
-          const row = rowOf(s.view, m.key!, m.heads, s.options);
-          if (row === null) continue;
-          yield s.alias === undefined ? row : applyAlias(row, s.alias);
-          if (++count >= limit) return;
-        }
-      } else if (streams.length > 1) {
-        yield* mergeTables(streams, options, limit);
-      }
-    } finally {
-      for (const s of streams) closeView(s.view);
-    }
-  }
-
-  #openStreams(descs: TableDesc[], options: ScanOptions): Stream[] {
-    const streams: Stream[] = [];
-    let kind: string | undefined;
-    let first = "";
-    try {
-      for (const d of descs) {
-        checkTableName(d?.tableName);
-        const t = this.#tables.get(d.tableName);
-        if (t === undefined || !t.visible || t.kind === undefined) continue;
-        if (kind !== undefined && kind !== t.kind) {
-          throw new TypeError(
-            `Cannot scan '${first}' with '${t.name}': their keys are of different types (${kind}, ${t.kind})`,
-          );
-        }
-        kind ??= t.kind;
-        first ||= t.name;
-        const what = `table '${t.name}' column '${t.keyColumn}'`;
-        const bound = (k: Key | undefined) =>
-          k === undefined || k === null ? undefined : normalizeKey(k, t.kind, what);
-        const { wanted, withKey, alias } = projection(t, d.columns);
-        const view = openView(t, this.#snapshot(t, d.revision ?? options.revision));
-        streams.push({
-          view,
-          alias,
-          options: {
-            start: bound(options.start),
-            end: bound(options.end),
-            startInclusive: options.startInclusive ?? true,
-            endInclusive: options.endInclusive ?? false,
-            reverse: options.reverse === true,
-            wanted,
-            withKey,
-            keepNone: descs.length === 1 ? options.keepNone === true : d.keepNone === true,
-          },
-        });
-      }
-    } catch (e) {
-      for (const s of streams) closeView(s.view);
-      throw e;
-    }
-    return streams;
   }
 
   /** Names of the tables, sorted, optionally only those starting with `prefix`. */
@@ -668,10 +360,26 @@ export class Datastore {
     });
   }
 
-  /** Writes every memtable to segments and syncs; the WAL is then empty. */
+  /**
+   * Writes every memtable to segments and syncs; the WAL is then empty.
+   *
+   * @throws The error of a background compaction (started after a flush once a table has
+   * `compactionTrigger` segments) that failed since the last flush, compact or close, after
+   * this flush has done its own work. The store stays usable: a failed compaction leaves the
+   * segments it read in place.
+   */
   async flush(): Promise<void> {
     this.#check("flush");
     await this.#flush();
+    this.#reportBackgroundError();
+  }
+
+  /** Throws (once) the error a background compaction left. */
+  #reportBackgroundError(): void {
+    const e = this.#backgroundError;
+    if (e === undefined) return;
+    this.#backgroundError = undefined;
+    throw e;
   }
 
   #flush(): Promise<void> {
@@ -703,7 +411,11 @@ export class Datastore {
     const written: [Table, Memtable, SegmentInfo][] = [];
     for (const [t, mem] of frozen) {
       if (mem.versions === 0) t.immutables = t.immutables.filter((m) => m !== mem);
-      else written.push([t, mem, await this.#writeMemtable(t, mem)]);
+      else {written.push([
+          t,
+          mem,
+          await writeMemtable(this.#storage, this.#newPath(), { table: t, mem }),
+        ]);}
     }
     if (written.length > 0) await this.#storage.syncDir(this.dir);
     for (const [t, mem, info] of written) {
@@ -713,24 +425,9 @@ export class Datastore {
     await this.#saveManifest(walFloor);
     for (const n of oldWalFiles) await this.#storage.remove(`${this.dir}/${walName(n)}`);
     for (const [t] of written) {
-      if (t.segments.length >= this.#compactionTrigger) void this.#compact(t).catch(() => {});
-    }
-  }
-
-  async #writeMemtable(t: Table, mem: Memtable): Promise<SegmentInfo> {
-    const path = `${this.dir}/${fileName(this.#nextFile++, "seg")}`;
-    const w = await SegmentWriter.create(this.#storage, path, { kind: t.kind! });
-    try {
-      const pool: VersionBytes[] = [];
-      for (const key of mem.sortedKeys()) {
-        w.add(key, pool, mem.collect(key, pool));
-        if (w.pending >= 1 << 20) await w.drain();
+      if (t.segments.length >= this.#compactionTrigger) {
+        this.#compact(t).catch((e) => this.#backgroundError ??= e);
       }
-      return await w.finish();
-    } catch (e) {
-      w.abandon();
-      await this.#storage.remove(path);
-      throw e;
     }
   }
 
@@ -755,12 +452,25 @@ export class Datastore {
    * Merges a table's segments (all tables when `table` is omitted) into one, dropping
    * overwritten versions and deleted rows. Flushes memtables first. Reads stay correct while it
    * runs; reads as of revisions before it then fail with a RangeError.
+   *
+   * @throws The error of this compaction, or else of a background compaction that failed since
+   * the last flush, compact or close.
    */
   async compact(table?: string): Promise<void> {
     this.#check("compact");
     await this.#flush();
     const targets = table === undefined ? [...this.#tables.values()] : [this.#tables.get(table)];
-    for (const t of targets) if (t !== undefined) await this.#compact(t);
+    for (const t of targets) {
+      if (t === undefined) continue;
+      try {
+        await this.#compact(t);
+      } catch (e) {
+        // It may be a background compaction this call joined: report its error only here.
+        if (this.#backgroundError === e) this.#backgroundError = undefined;
+        throw e;
+      }
+    }
+    this.#reportBackgroundError();
   }
 
   #compact(t: Table): Promise<void> {
@@ -775,36 +485,12 @@ export class Datastore {
     if (inputs.length === 0) return;
     if (inputs.length === 1 && inputs[0].info.versions === inputs[0].info.keys) return;
     for (const s of inputs) s.acquire();
-    const view: View = { table: t, mems: [], segs: inputs, snapshot: Infinity };
-    const path = `${this.dir}/${fileName(this.#nextFile++, "seg")}`;
+    const path = this.#newPath();
     let info: SegmentInfo;
-    const w = await SegmentWriter.create(this.#storage, path, { kind: t.kind! });
     try {
-      const opts = {
-        startInclusive: true,
-        endInclusive: false,
-        reverse: false,
-        withKey: true,
-        keepNone: true,
-      };
-      const m = new Merger(view, opts);
-      while (m.next()) {
-        const key = m.key!;
-        const versions = visibleVersions(m.heads, Infinity);
-        if (versions === null) continue;
-        const bytes = mergeColumnBytes(versions);
-        w.add(key, [{
-          rev: versions[versions.length - 1].rev,
-          buf: bytes,
-          off: 0,
-          len: bytes.length,
-        }]);
-        if (w.pending >= 1 << 20) await w.drain();
-      }
-      info = await w.finish();
+      info = await writeCompacted(this.#storage, path, { table: t, inputs });
       await this.#storage.syncDir(this.dir);
     } catch (e) {
-      w.abandon();
       for (const s of inputs) s.release();
       await this.#storage.remove(path);
       throw e;
@@ -816,6 +502,7 @@ export class Datastore {
       await this.#saveManifest();
     } finally {
       for (const s of inputs) {
+        // A replaced segment that cannot be removed is garbage the next open removes.
         s.whenUnused(() => void this.#storage.remove(s.path).catch(() => {}));
         s.release(); // the scan reference taken above
         s.release(); // the table's reference
@@ -826,6 +513,9 @@ export class Datastore {
   /**
    * Waits for writes, flushes memtables to segments, syncs, writes the manifest and releases the
    * LOCK. Safe to call twice.
+   *
+   * @throws The error of a background compaction that failed since the last flush, compact or
+   * close (the LOCK is released all the same; what was acknowledged is durable).
    */
   close(): Promise<void> {
     this.#closing ??= this.#closeNow();
@@ -838,7 +528,9 @@ export class Datastore {
       if (this.#walError === undefined) {
         await this.#flushing;
         await this.#flush();
+        // A background compaction's error is recorded by its own handler, reported below.
         for (const t of this.#tables.values()) await t.compaction?.catch(() => {});
+        this.#reportBackgroundError();
       } else {
         (await this.#wal?.catch(() => undefined))?.abandon();
       }
@@ -853,152 +545,5 @@ export class Datastore {
   /** Same as {@link close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-}
-
-/**
- * The rows of a scan, as an async iterator. Rows are computed on demand; `break` (or `return()`)
- * releases the segments the scan holds.
- */
-export class RowIterator implements AsyncIterableIterator<Row> {
-  #rows: Generator<Row>;
-  #closed: () => boolean;
-
-  /** @internal */
-  constructor(rows: Generator<Row>, closed: () => boolean) {
-    this.#rows = rows;
-    this.#closed = closed;
-  }
-
-  /** The next row. */
-  next(): Promise<IteratorResult<Row>> {
-    try {
-      if (this.#closed()) throw new DatastoreClosedError("scan");
-      return Promise.resolve(this.#rows.next());
-    } catch (e) {
-      this.#rows.return(undefined);
-      return Promise.reject(e);
-    }
-  }
-
-  /** Stops the scan and releases what it holds. */
-  return(): Promise<IteratorResult<Row>> {
-    this.#rows.return(undefined);
-    return Promise.resolve({ done: true, value: undefined });
-  }
-
-  /** The iterator itself. */
-  [Symbol.asyncIterator](): RowIterator {
-    return this;
-  }
-}
-
-interface Stream {
-  view: View;
-  options: RowStreamOptions;
-  alias: Map<string, string> | undefined;
-}
-
-function projection(
-  t: Table,
-  columns: string[] | Record<string, string> | undefined,
-): { wanted?: Set<number>; withKey: boolean; alias?: Map<string, string> } {
-  if (columns === undefined) return { withKey: true };
-  const pairs: [string, string][] = Array.isArray(columns)
-    ? columns.map((c) => [c, c])
-    : Object.entries(columns);
-  const seen = new Set<string>();
-  const alias = new Map<string, string>();
-  const wanted = new Set<number>();
-  let withKey = false;
-  for (const [name, as] of pairs) {
-    if (typeof name !== "string" || typeof as !== "string") {
-      throw new TypeError(
-        `Invalid column ${describeValue(name)} for table '${t.name}': expected a string`,
-      );
-    }
-    if (seen.has(as)) {
-      throw new TypeError(`Duplicate column or alias '${as}' for table '${t.name}'`);
-    }
-    seen.add(as);
-    if (name !== as) alias.set(name, as);
-    if (name === t.keyColumn) withKey = true;
-    const id = t.ids.get(name);
-    if (id !== undefined) wanted.add(id);
-  }
-  return { wanted, withKey, alias: alias.size > 0 ? alias : undefined };
-}
-
-function applyAlias(row: Row, alias: Map<string, string>): Row {
-  const out: Row = {};
-  for (const k in row) out[alias.get(k) ?? k] = row[k];
-  return out;
-}
-
-function mergeDuplicates(rows: readonly Row[], keyColumn: string, table: string): Row[] {
-  const seen = new Map<unknown, number>();
-  let out: Row[] | undefined;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (typeof row !== "object" || row === null || Array.isArray(row)) {
-      throw new TypeError(
-        `Invalid row ${describeValue(row)} at index ${i} for table '${table}': expected an object`,
-      );
-    }
-    if (!(keyColumn in row) || row[keyColumn] === null || row[keyColumn] === undefined) {
-      throw new TypeError(
-        `Invalid row at index ${i} for table '${table}': the key column '${keyColumn}' is missing`,
-      );
-    }
-    let k = row[keyColumn] as unknown;
-    if (typeof k === "bigint" && k >= -(2n ** 53n) && k <= 2n ** 53n) k = Number(k);
-    const j = seen.get(k);
-    if (j === undefined) {
-      seen.set(k, out === undefined ? i : out.length);
-      out?.push(row);
-    } else {
-      out ??= rows.slice(0, i) as Row[];
-      out[j] = { ...out[j], ...row };
-    }
-  }
-  return out ?? (rows as Row[]);
-}
-
-function* mergeTables(
-  streams: Stream[],
-  options: ScanOptions,
-  limit: number,
-): Generator<Row> {
-  const iters = streams.map((s) => {
-    const m = new Merger(s.view, s.options);
-    return { s, m, live: m.next() };
-  });
-  const sign = options.reverse ? -1 : 1;
-  let count = 0;
-  while (true) {
-    let key: Key | undefined;
-    for (const x of iters) {
-      if (!x.live) continue;
-      const k = x.m.key!;
-      if (key === undefined || (k < key ? -1 : k > key ? 1 : 0) * sign < 0) key = k;
-    }
-    if (key === undefined) return;
-    let acc: Row = {};
-    for (const x of iters) {
-      if (!x.live || x.m.key !== key) continue;
-      const row = rowOf(x.s.view, key, x.m.heads, x.s.options);
-      x.live = x.m.next();
-      if (row === null) {
-        acc = {};
-        continue;
-      }
-      Object.assign(acc, x.s.alias === undefined ? row : applyAlias(row, x.s.alias));
-    }
-    if (!options.keepNone) {
-      for (const k in acc) if (acc[k] === null) delete acc[k];
-    }
-    if (Object.keys(acc).length === 0) continue;
-    yield acc;
-    if (++count >= limit) return;
   }
 }

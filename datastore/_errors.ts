@@ -9,9 +9,10 @@
  *
  * @example Tell corruption apart
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CorruptionError } from "@starwhale/sdk/datastore";
  * const e = new CorruptionError("bad checksum", { file: "wal-000001.log", offset: 4096 });
- * console.assert(e.message.includes("wal-000001.log") && e.offset === 4096);
+ * assert(e.message.includes("wal-000001.log") && e.offset === 4096);
  * ```
  */
 export class CorruptionError extends Error {
@@ -42,8 +43,9 @@ export class CorruptionError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatastoreLockedError } from "@starwhale/sdk/datastore";
- * console.assert(new DatastoreLockedError("/tmp/ds").name === "DatastoreLockedError");
+ * assert(new DatastoreLockedError("data/ds").name === "DatastoreLockedError");
  * ```
  */
 export class DatastoreLockedError extends Error {
@@ -71,8 +73,9 @@ export class DatastoreLockedError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatastoreClosedError } from "@starwhale/sdk/datastore";
- * console.assert(new DatastoreClosedError("update").message.includes("closed"));
+ * assert(new DatastoreClosedError("update").message.includes("closed"));
  * ```
  */
 export class DatastoreClosedError extends Error {

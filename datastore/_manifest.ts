@@ -9,7 +9,7 @@
 import { checksum } from "./_checksum.ts";
 import { CorruptionError } from "./_errors.ts";
 import type { KeyKind } from "./_key.ts";
-import type { SegmentInfo } from "./_segment_writer.ts";
+import type { SegmentInfo } from "./_segment_format.ts";
 import type { Storage } from "./_storage.ts";
 import type { ColumnSchema } from "./_value.ts";
 

@@ -13,7 +13,15 @@ import { checksum } from "./_checksum.ts";
 import { CorruptionError } from "./_errors.ts";
 import { compareKeys, type KeyKind } from "./_key.ts";
 import type { Version } from "./_memtable.ts";
-import { FOOTER_SIZE, SEGMENT_MAGIC, SEGMENT_VERSION, type SegmentInfo } from "./_segment_writer.ts";
+import {
+  decodeFooter,
+  FOOTER_SIZE,
+  KIND_INT,
+  META_HEADER,
+  SEGMENT_MAGIC,
+  SEGMENT_VERSION,
+  type SegmentInfo,
+} from "./_segment_format.ts";
 import type { ReadableFile, Storage } from "./_storage.ts";
 import type { Key } from "./_value.ts";
 
@@ -49,8 +57,6 @@ export interface CursorOptions {
   reverse?: boolean;
 }
 
-/** Bytes before the block offsets in the meta block. */
-const META_HEADER = 48;
 /** Blocks read together when a small segment misses the cache. */
 const READAHEAD_GROUP = 16;
 const READAHEAD_MAX = 256 * 1024;
@@ -147,10 +153,9 @@ export class SegmentReader {
     if (size < FOOTER_SIZE) {
       throw new CorruptionError("file too small for a segment footer", { file, offset: 0 });
     }
-    const f = new ByteReader(this.#read(size - FOOTER_SIZE, FOOTER_SIZE));
-    const metaOffset = f.f64(), metaLength = f.u32(), metaChecksum = f.u32();
-    const bloomOffset = f.f64(), bloomLength = f.u32(), bloomChecksum = f.u32();
-    const version = f.u32(), magic = f.u32();
+    const { metaOffset, metaLength, metaChecksum, bloomOffset, bloomLength, bloomChecksum, ...f } =
+      decodeFooter(this.#read(size - FOOTER_SIZE, FOOTER_SIZE));
+    const { version, magic } = f;
     if (magic !== SEGMENT_MAGIC) {
       throw new CorruptionError("bad segment magic", { file, offset: size - 4 });
     }
@@ -171,7 +176,7 @@ export class SegmentReader {
       throw new CorruptionError("meta block checksum mismatch", { file, offset: metaOffset });
     }
     const r = new ByteReader(bytes);
-    const kind: KeyKind = r.u32() === 1 ? "int" : "string";
+    const kind: KeyKind = r.u32() === KIND_INT ? "int" : "string";
     const packed = r.u32() === 1;
     const n = r.u32();
     // Sections are 8-aligned within a buffer that starts at offset 0: views need no copy.

@@ -12,15 +12,14 @@ import { checksum } from "./_checksum.ts";
 import type { KeyKind } from "./_key.ts";
 import type { Storage, WritableFile } from "./_storage.ts";
 import type { Key } from "./_value.ts";
+import {
+  BLOCK_SIZE,
+  encodeFooter,
+  KIND_INT,
+  KIND_STRING,
+  type SegmentInfo,
+} from "./_segment_format.ts";
 
-/** Segment file magic ("SWSG"). */
-export const SEGMENT_MAGIC = 0x47535753;
-/** Segment format version. */
-export const SEGMENT_VERSION = 1;
-/** Bytes of the footer. */
-export const FOOTER_SIZE = 40;
-/** Target size of a data block before it is cut. */
-export const BLOCK_SIZE = 4096;
 const WRITE_CHUNK = 1 << 20;
 
 /** A version handed to the writer: encoded columns, or a deletion when `buf` is `null`. */
@@ -29,22 +28,6 @@ export interface VersionBytes {
   buf: Uint8Array | null;
   off: number;
   len: number;
-}
-
-/** What a finished segment holds, as recorded in the manifest. */
-export interface SegmentInfo {
-  /** File name within the datastore directory. */
-  file: string;
-  /** Distinct keys. */
-  keys: number;
-  /** Versions of those keys (deletions included). */
-  versions: number;
-  /** Lowest revision held. */
-  minRev: number;
-  /** Highest revision held. */
-  maxRev: number;
-  /** Size of the file in bytes. */
-  bytes: number;
 }
 
 /**
@@ -151,7 +134,7 @@ export class SegmentWriter {
     const n = this.#blocks;
     const packed = this.#lastKeys.every((k) => typeof k === "number");
     const w = new ByteWriter(64 + n * 28);
-    w.u32(this.#kind === "int" ? 1 : 2);
+    w.u32(this.#kind === "int" ? KIND_INT : KIND_STRING);
     w.u32(packed ? 1 : 0);
     w.u32(n);
     w.u32(0);
@@ -185,16 +168,14 @@ export class SegmentWriter {
       const bloomOffset = this.#written + this.#out.length;
       const bloom = buildBloom(this.#keys, this.#keys.length);
       this.#out.raw(bloom);
-      const footer = new ByteWriter(FOOTER_SIZE);
-      footer.f64(metaOffset);
-      footer.u32(meta.length);
-      footer.u32(checksum(meta));
-      footer.f64(bloomOffset);
-      footer.u32(bloom.length);
-      footer.u32(checksum(bloom));
-      footer.u32(SEGMENT_VERSION);
-      footer.u32(SEGMENT_MAGIC);
-      this.#out.raw(footer.bytes());
+      this.#out.raw(encodeFooter({
+        metaOffset,
+        metaLength: meta.length,
+        metaChecksum: checksum(meta),
+        bloomOffset,
+        bloomLength: bloom.length,
+        bloomChecksum: checksum(bloom),
+      }));
       await this.drain();
       await this.#file.sync();
     } finally {

@@ -87,9 +87,10 @@ const TUPLE_MARK: unique symbol = Symbol.for("starwhale.tuple");
  * @returns A frozen array that {@link isTuple} recognises.
  * @example Store a tuple
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isTuple, tuple } from "@starwhale/sdk/datastore";
  * const t = tuple(1, "a");
- * console.assert(isTuple(t) && t.length === 2);
+ * assert(isTuple(t) && t.length === 2);
  * ```
  */
 export function tuple(...items: Value[]): readonly Value[] {
@@ -104,8 +105,9 @@ export function tuple(...items: Value[]): readonly Value[] {
  * @returns `true` for tuples.
  * @example Check a value
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isTuple, tuple } from "@starwhale/sdk/datastore";
- * console.assert(isTuple(tuple(1)) && !isTuple([1]));
+ * assert(isTuple(tuple(1)) && !isTuple([1]));
  * ```
  */
 export function isTuple(value: unknown): boolean {
@@ -117,9 +119,10 @@ export function isTuple(value: unknown): boolean {
  *
  * @example Store a link
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SwObject } from "@starwhale/sdk/datastore";
  * const link = new SwObject("LINK", { uri: "s3://bucket/a.png" });
- * console.assert(link.attributes.uri === "s3://bucket/a.png");
+ * assert(link.attributes.uri === "s3://bucket/a.png");
  * ```
  */
 export class SwObject {

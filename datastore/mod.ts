@@ -15,7 +15,8 @@ export {
   tuple,
 } from "./_value.ts";
 export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
-export { Datastore, RowIterator } from "./_datastore.ts";
+export { Datastore } from "./_datastore.ts";
+export { RowIterator } from "./_row_iterator.ts";
 export type {
   DatastoreOptions,
   Durability,
@@ -24,7 +25,7 @@ export type {
   TableSchema,
   TableStats,
   UpdateOptions,
-} from "./_datastore.ts";
+} from "./_options.ts";
 export type { FileLock, ReadableFile, Storage, WritableFile } from "./_storage.ts";
-export type { SegmentInfo } from "./_segment_writer.ts";
+export type { SegmentInfo } from "./_segment_format.ts";
 export { denoStorage } from "./_storage.ts";

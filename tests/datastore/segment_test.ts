@@ -3,7 +3,8 @@ import { bloomMayContain, buildBloom } from "../../datastore/_bloom.ts";
 import { ByteWriter } from "../../datastore/_bytes.ts";
 import { encodeColumns } from "../../datastore/_row.ts";
 import { SegmentReader } from "../../datastore/_segment_reader.ts";
-import { FOOTER_SIZE, SegmentWriter } from "../../datastore/_segment_writer.ts";
+import { FOOTER_SIZE } from "../../datastore/_segment_format.ts";
+import { SegmentWriter } from "../../datastore/_segment_writer.ts";
 import { CorruptionError, denoStorage, type Key } from "../../datastore/mod.ts";
 import { assert, assertEquals, assertThrows, tempDir } from "./_helpers.ts";
 

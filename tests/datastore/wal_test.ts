@@ -1,6 +1,8 @@
 import { checksum } from "../../datastore/_checksum.ts";
 import { CorruptionError, denoStorage, type Storage } from "../../datastore/mod.ts";
-import { FRAME_HEADER, readWal, WalWriter } from "../../datastore/_wal.ts";
+import { FRAME_HEADER } from "../../datastore/_wal_format.ts";
+import { readWal } from "../../datastore/_wal_reader.ts";
+import { WalWriter } from "../../datastore/_wal_writer.ts";
 import { assert, assertEquals, assertRejects, assertThrows, tempDir } from "./_helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);

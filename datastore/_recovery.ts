@@ -1,0 +1,102 @@
+/**
+ * Recovery at open: the manifest's tables and segments, stale files removed, then the WAL files
+ * replayed into memtables. See FORMAT.md "Recovery".
+ *
+ * @module
+ */
+
+import { CorruptionError } from "./_errors.ts";
+import { MANIFEST_TMP, SEGMENT_RE, walName, walNumbers } from "./_file_names.ts";
+import { readManifest } from "./_manifest.ts";
+import type { SegmentInfo } from "./_segment_format.ts";
+import type { SegmentReader } from "./_segment_reader.ts";
+import type { Storage } from "./_storage.ts";
+import { Table } from "./_table.ts";
+import { readWal } from "./_wal_reader.ts";
+import { OP_UPDATE, parseRecord } from "./_wal_record.ts";
+
+/** The state a datastore resumes from. */
+export interface Recovered {
+  tables: Map<string, Table>;
+  /** WAL files whose records are not yet in segments, oldest first. */
+  walFiles: number[];
+  nextFile: number;
+  lastRevision: number;
+  /** WAL files numbered below this are covered by segments. */
+  manifestWal: number;
+}
+
+/**
+ * Reads the manifest, removes files it proves stale and replays the WAL files it still needs.
+ *
+ * @param openSegment Makes the reader of a segment the manifest lists.
+ * @throws {CorruptionError} For a damaged manifest or WAL (a torn tail of the last WAL is cut).
+ */
+export async function recover(
+  storage: Storage,
+  dir: string,
+  openSegment: (info: SegmentInfo) => SegmentReader,
+): Promise<Recovered> {
+  const state: Recovered = {
+    tables: new Map(),
+    walFiles: [],
+    nextFile: 1,
+    lastRevision: 0,
+    manifestWal: 0,
+  };
+  const manifest = await readManifest(storage, dir);
+  if (manifest !== undefined) {
+    state.nextFile = manifest.nextFile;
+    state.lastRevision = manifest.lastRevision;
+    state.manifestWal = manifest.wal;
+    for (const tm of manifest.tables) {
+      const t = Table.fromManifest(tm);
+      t.segments = tm.segments.map(openSegment);
+      state.tables.set(t.name, t);
+    }
+  }
+  const names = await storage.list(dir);
+  const live = new Set(manifest?.tables.flatMap((t) => t.segments.map((s) => s.file)) ?? []);
+  for (const n of names) {
+    const stale = (SEGMENT_RE.test(n) && !live.has(n)) || n === MANIFEST_TMP;
+    if (stale) await storage.remove(`${dir}/${n}`);
+  }
+  const wals = walNumbers(names);
+  for (const [i, n] of wals.entries()) {
+    const path = `${dir}/${walName(n)}`;
+    if (n < state.manifestWal) {
+      await storage.remove(path);
+      continue;
+    }
+    const contents = readWal(await storage.readFile(path), path);
+    for (const payload of contents.records) replay(state, payload);
+    if (contents.torn && i === wals.length - 1) {
+      await storage.truncate(path, contents.validLength);
+    } else if (contents.torn) {
+      throw new CorruptionError("WAL ends early", { file: path, offset: contents.validLength });
+    }
+    state.walFiles.push(n);
+    state.nextFile = Math.max(state.nextFile, n + 1);
+  }
+  return state;
+}
+
+/** Applies one WAL record to the memtables. */
+function replay(state: Recovered, payload: Uint8Array): void {
+  const rec = parseRecord(payload);
+  let t = state.tables.get(rec.table);
+  if (t === undefined) {
+    t = new Table(rec.table, rec.keyColumn);
+    state.tables.set(rec.table, t);
+  }
+  t.kind ??= rec.kind;
+  t.visible = true;
+  for (const [id, name] of rec.added) t.addColumn(name, id);
+  for (const s of rec.schema) t.schema.set(s.name!, s);
+  for (let i = 0; i < rec.keys.length; i++) {
+    if (rec.op === OP_UPDATE) {
+      t.memtable.put(rec.keys[i], rec.rev, payload, rec.offsets[i], rec.lengths[i]);
+    } else t.memtable.put(rec.keys[i], rec.rev, null, 0, 0);
+  }
+  if (rec.rev > state.lastRevision) state.lastRevision = rec.rev;
+}
