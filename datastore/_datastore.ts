@@ -389,6 +389,12 @@ export class Datastore {
     return this.#flushing;
   }
 
+  /**
+   * Freezes the memtables, writes every frozen memtable (those of earlier failed flushes too) to
+   * a segment, and only once the manifest lists them retires the WAL files they cover. A failure
+   * leaves the store as recoverable as before: the WAL files and frozen memtables are kept and
+   * the next flush retries.
+   */
   async #flushNow(): Promise<void> {
     if (!this.#dirty) return;
     const oldWal = this.#wal;
@@ -397,52 +403,70 @@ export class Datastore {
     this.#walFiles = [];
     // Every WAL opened from now on gets a number at least this: the manifest's replay floor.
     const walFloor = this.#nextFile;
-    const frozen: [Table, Memtable][] = [];
     // Freeze even empty memtables: a write still on its way to the old WAL lands in the
     // memtable it captured, and that memtable must reach a segment before the WAL goes.
     for (const t of this.#tables.values()) {
-      frozen.push([t, t.memtable]);
       t.immutables.unshift(t.memtable);
       t.memtable = new Memtable();
     }
     await Promise.allSettled([...this.#inflight]);
-    await (await oldWal)?.close();
+    // The frozen memtables hold every acknowledged write of the old WAL: once they are in
+    // segments the WAL is not needed, even if it cannot be synced now.
+    await (await oldWal?.catch(() => undefined))?.close().catch(() => {});
+    const pending = new Map<Table, SegmentInfo[]>();
+    let listed = false;
+    try {
+      for (const t of this.#tables.values()) {
+        t.immutables = t.immutables.filter((m) => m.versions > 0);
+        const infos: SegmentInfo[] = [];
+        for (const mem of t.immutables.toReversed()) {
+          infos.unshift(await writeMemtable(this.#storage, this.#newPath(), { table: t, mem }));
+          pending.set(t, infos);
+        }
+      }
+      if (pending.size > 0) await this.#storage.syncDir(this.dir);
+      listed = true;
+      await this.#saveManifest(walFloor, pending);
+    } catch (e) {
+      this.#walFiles = [...oldWalFiles, ...this.#walFiles];
+      this.#dirty = true;
+      // Once a manifest write has begun, it may have reached the disk listing these segments:
+      // keep them (the next open removes the ones its manifest does not list).
+      const garbage = listed ? [] : [...pending.values()].flat();
+      for (const info of garbage) {
+        await this.#storage.remove(`${this.dir}/${info.file}`).catch(() => {});
+      }
+      throw e;
+    }
     this.#dirty = this.#walFiles.length > 0;
-    const written: [Table, Memtable, SegmentInfo][] = [];
-    for (const [t, mem] of frozen) {
-      if (mem.versions === 0) t.immutables = t.immutables.filter((m) => m !== mem);
-      else {written.push([
-          t,
-          mem,
-          await writeMemtable(this.#storage, this.#newPath(), { table: t, mem }),
-        ]);}
+    for (const [t, infos] of pending) {
+      t.segments.unshift(...infos.map((info) => this.#reader(info)));
+      t.immutables = [];
     }
-    if (written.length > 0) await this.#storage.syncDir(this.dir);
-    for (const [t, mem, info] of written) {
-      t.segments.unshift(this.#reader(info));
-      t.immutables = t.immutables.filter((m) => m !== mem);
-    }
-    await this.#saveManifest(walFloor);
     for (const n of oldWalFiles) await this.#storage.remove(`${this.dir}/${walName(n)}`);
-    for (const [t] of written) {
+    for (const t of pending.keys()) {
       if (t.segments.length >= this.#compactionTrigger) {
         this.#compact(t).catch((e) => this.#backgroundError ??= e);
       }
     }
   }
 
-  #saveManifest(wal?: number): Promise<void> {
+  #saveManifest(wal?: number, pending?: Map<Table, SegmentInfo[]>): Promise<void> {
     const run = this.#manifestChain.then(async () => {
-      if (wal !== undefined) this.#manifestWal = wal;
       const m: Manifest = {
         version: MANIFEST_VERSION,
         nextFile: this.#nextFile,
         lastRevision: this.#visibleRevision,
-        wal: this.#manifestWal,
-        tables: [...this.#tables.values()].filter((t) => t.visible && t.segments.length > 0)
-          .map((t) => t.toManifest()),
+        wal: wal ?? this.#manifestWal,
+        tables: [...this.#tables.values()].flatMap((t) => {
+          const extra = pending?.get(t) ?? [];
+          if (!t.visible || t.segments.length + extra.length === 0) return [];
+          const tm = t.toManifest();
+          return [{ ...tm, segments: [...extra, ...tm.segments] }];
+        }),
       };
       await writeManifest(this.#storage, this.dir, m);
+      if (wal !== undefined) this.#manifestWal = wal;
     });
     this.#manifestChain = run.catch(() => {});
     return run;
@@ -496,17 +520,26 @@ export class Datastore {
       throw e;
     }
     const horizon = Math.max(t.horizon, ...inputs.map((s) => s.info.maxRev));
-    t.segments = [...t.segments.filter((s) => !inputs.includes(s)), this.#reader(info)];
+    const before = t.horizon;
+    const output = this.#reader(info);
+    t.segments = [...t.segments.filter((s) => !inputs.includes(s)), output];
     t.horizon = horizon;
     try {
       await this.#saveManifest();
-    } finally {
-      for (const s of inputs) {
-        // A replaced segment that cannot be removed is garbage the next open removes.
-        s.whenUnused(() => void this.#storage.remove(s.path).catch(() => {}));
-        s.release(); // the scan reference taken above
-        s.release(); // the table's reference
-      }
+    } catch (e) {
+      // The manifest may or may not have reached the disk: keep every file, and the inputs in
+      // use; the next manifest lists them again and the next open removes the unlisted file.
+      t.segments = [...t.segments.filter((s) => s !== output), ...inputs];
+      t.horizon = before;
+      output.closeFile();
+      for (const s of inputs) s.release(); // the scan reference taken above
+      throw e;
+    }
+    for (const s of inputs) {
+      // A replaced segment that cannot be removed is garbage the next open removes.
+      s.whenUnused(() => void this.#storage.remove(s.path).catch(() => {}));
+      s.release(); // the scan reference taken above
+      s.release(); // the table's reference
     }
   }
 
