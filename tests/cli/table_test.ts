@@ -78,3 +78,31 @@ Deno.test("swcli table: put, list, scan, get, delete, compact, stats", async (t)
     assertMatch(r.stderr, /line 1 is not a JSON object/);
   });
 });
+
+Deno.test("swcli table: a missing table or an invalid name is an error, not an empty answer", async (t) => {
+  await using home = await cliHome();
+  assertEquals((await home.run(["table", "put", "demo/t", "-"], { stdin: '{"id":1}\n' })).code, 0);
+  await t.step("compact of a missing table exits 1 naming it", async () => {
+    const r = await home.run(["table", "compact", "nonexistent"]);
+    assertEquals(r.code, 1);
+    assertMatch(r.stderr, /Cannot find table 'nonexistent'/);
+    assert(!r.stdout.includes("compacted"), r.stdout);
+  });
+  await t.step("scan of an invalid name says so", async () => {
+    const r = await home.run(["table", "scan", "../x"]);
+    assertEquals(r.code, 2);
+    assertMatch(r.stderr, /Invalid table name "\.\.\/x"/);
+    assert(!r.stdout.includes("(no rows)"), r.stdout);
+  });
+  await t.step("scan and get of a missing table exit 1 naming it and what exists", async () => {
+    const r = await home.run(["table", "scan", "demo/x"]);
+    assertEquals(r.code, 1);
+    assertMatch(r.stderr, /Cannot find table 'demo\/x'.*demo\/t/);
+    assertEquals((await home.run(["table", "get", "demo/x", "1"])).code, 1);
+  });
+  await t.step("an existing empty range still prints (no rows)", async () => {
+    const r = await home.run(["table", "scan", "demo/t", "--start", "5"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stdout, /\(no rows\)/);
+  });
+});

@@ -8,7 +8,7 @@
 
 import type { Key, Row } from "../../../datastore/mod.ts";
 import { readJsonl } from "../../sdk/mod.ts";
-import { UnsupportedError } from "../../sdk/mod.ts";
+import { type Instance, NotFoundError, UnsupportedError } from "../../sdk/mod.ts";
 import { leaseDatastore } from "../../standalone/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
@@ -48,6 +48,46 @@ async function keyOf(ctx: CliContext, table: string, text: string, keyType?: str
   return parseKey(text, schema?.keyType === "STRING" ? "string" : undefined);
 }
 
+const TABLE_NAME = /^[A-Za-z0-9\-_/: ]{1,1024}$/;
+
+/**
+ * Checks a table name given on the command line (upstream's characters, non-empty segments).
+ *
+ * @throws {UsageError} An invalid name.
+ */
+function checkTable(name: string, command: string): string {
+  if (!TABLE_NAME.test(name) || name.split("/").some((s) => s === "")) {
+    throw new UsageError(
+      `Invalid table name ${JSON.stringify(name)}: expected letters, digits, '-', '_', ':', ' ' ` +
+        "and '/' between non-empty segments",
+      command,
+    );
+  }
+  return name;
+}
+
+/**
+ * Checks that a table exists.
+ *
+ * @throws {UsageError} An invalid name. {NotFoundError} No such table, naming the nearest ones.
+ */
+async function existingTable(instance: Instance, name: string, command: string): Promise<string> {
+  checkTable(name, command);
+  if ((await instance.listTables(name)).includes(name)) return name;
+  const all = await instance.listTables("");
+  let near: string[] = [];
+  for (let parent = name; near.length === 0 && parent.includes("/");) {
+    parent = parent.slice(0, parent.lastIndexOf("/"));
+    near = all.filter((t) => t.startsWith(`${parent}/`));
+  }
+  if (near.length === 0) near = all;
+  const shown = near.slice(0, 8).join(", ") +
+    (near.length > 8 ? `, and ${near.length - 8} more` : "");
+  throw new NotFoundError("table", name, {
+    detail: all.length ? `tables are ${shown} ('swcli table list')` : "there are no tables",
+  });
+}
+
 const TABLE = { name: "TABLE" };
 
 const list: Command = {
@@ -72,15 +112,13 @@ const scan: Command = {
   positionals: [TABLE],
   options: RANGE_OPTIONS,
   examples: [
-    "swcli table scan project/self/summary",
+    "swcli table scan project/self/eval/summary",
     "swcli -o json table scan t --start 10 --limit 5",
   ],
   async run(ctx, args: ParsedArgs) {
     const { instance } = await ctx.current();
-    return await printRows(
-      ctx,
-      instance.scanTable(String(args.positionals.TABLE), rangeOf(args.options)),
-    );
+    const table = await existingTable(instance, String(args.positionals.TABLE), "table scan");
+    return await printRows(ctx, instance.scanTable(table, rangeOf(args.options)));
   },
 };
 
@@ -91,10 +129,10 @@ const get: Command = {
   options: RANGE_OPTIONS.filter((o) => o.name === "keep-none" || o.name === "key-type"),
   examples: ["swcli table get mytable 42", "swcli table get mytable a42 --key-type string"],
   async run(ctx, { options, positionals }) {
-    const table = String(positionals.TABLE);
+    const { instance } = await ctx.current();
+    const table = await existingTable(instance, String(positionals.TABLE), "table get");
     const key = await keyOf(ctx, table, String(positionals.KEY), options["key-type"] as string);
     const keepNone = options["keep-none"] === true;
-    const { instance } = await ctx.current();
     let row: Row | undefined;
     for await (
       const r of instance.scanTable(table, {
@@ -133,7 +171,7 @@ const put: Command = {
     'printf \'{"id":1,"x":2}\\n\' | swcli table put mytable -',
   ],
   async run(ctx, { options, positionals }) {
-    const table = String(positionals.TABLE);
+    const table = checkTable(String(positionals.TABLE), "table put");
     const file = positionals.FILE as string | undefined;
     const text = !file || file === "-"
       ? await readAllText(ctx.io.stdin())
@@ -165,17 +203,13 @@ const del: Command = {
   options: RANGE_OPTIONS.filter((o) => o.name === "key-type"),
   examples: ["swcli table delete mytable 1 2 3"],
   async run(ctx, { options, positionals }) {
-    const table = String(positionals.TABLE);
+    const { instance } = await ctx.current();
+    const table = await existingTable(instance, String(positionals.TABLE), "table delete");
     const keys: Key[] = [];
     for (const k of positionals.KEY as string[]) {
       keys.push(await keyOf(ctx, table, k, options["key-type"] as string));
     }
-    const revision = await withLocal(ctx, "delete", (ds) => {
-      if (!ds.tables(table).includes(table)) {
-        throw new UsageError(`Cannot find table '${table}'`, "table delete");
-      }
-      return ds.delete(table, keys);
-    });
+    const revision = await withLocal(ctx, "delete", (ds) => ds.delete(table, keys));
     if (ctx.json) await ctx.printJson({ table, deleted: keys.length, revision });
     else await ctx.print(`👏 deleted ${keys.length} keys from ${table} (revision ${revision})`);
     return 0;
@@ -189,7 +223,11 @@ const compact: Command = {
   options: [],
   examples: ["swcli table compact", "swcli table compact mytable"],
   async run(ctx, { positionals }) {
-    const table = positionals.TABLE as string | undefined;
+    const name = positionals.TABLE as string | undefined;
+    const { instance } = await ctx.current();
+    const table = name === undefined
+      ? undefined
+      : await existingTable(instance, name, "table compact");
     const progress = ctx.progress(`Compacting ${table ?? "every table"}`);
     try {
       await withLocal(ctx, "compact", async (ds) => {
