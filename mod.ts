@@ -14,22 +14,21 @@
  * @module
  */
 export { Job, job } from "./lib/sdk/mod.ts";
-export type { CreateOptions, TableRowsOptions } from "./lib/sdk/mod.ts";
+export type { TableRowsOptions } from "./lib/sdk/mod.ts";
 export { Model } from "./lib/sdk/mod.ts";
-export type { ModelBuildOptions } from "./lib/sdk/mod.ts";
 export { Dataset } from "./lib/sdk/mod.ts";
-export type { DatasetBuildOptions, DatasetSource } from "./lib/sdk/mod.ts";
-export { readCsv, readJsonl } from "./lib/sdk/mod.ts";
-export { handler, parseResources, PipelineHandler } from "./lib/sdk/mod.ts";
+export type { DatasetSource } from "./lib/sdk/mod.ts";
+export { handler, PipelineHandler } from "./lib/sdk/mod.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./lib/sdk/mod.ts";
-export { currentContext, flattenRow, log, logSummary, scan } from "./lib/sdk/mod.ts";
+export { currentContext, log, logSummary, scan } from "./lib/sdk/mod.ts";
 export type { PredictContext, ResultRow, TaskContext } from "./lib/sdk/mod.ts";
 export { StandaloneInstance } from "./lib/standalone/mod.ts";
 export type { StandaloneOptions } from "./lib/standalone/mod.ts";
-export type { Durability } from "./lib/standalone/mod.ts";
 export { FINAL_STATUSES, JOB_STATUSES } from "./lib/sdk/mod.ts";
 export type {
+  ArtifactLookup,
   ArtifactRef,
+  ArtifactStore,
   BuildDatasetOptions,
   BuildModelOptions,
   CreateJobOptions,
@@ -37,6 +36,7 @@ export type {
   DatasetRow,
   HandlerSpecOverride,
   Instance,
+  JobOperations,
   JobRecord,
   JobRef,
   JobStatus,
@@ -44,12 +44,13 @@ export type {
   ModelRecord,
   PageInfo,
   ScanTableOptions,
+  TableOperations,
   UpdateTableOptions,
 } from "./lib/sdk/mod.ts";
 export type { ClientOptions } from "./lib/sdk/mod.ts";
-export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./lib/sdk/mod.ts";
+export { Config } from "./lib/sdk/mod.ts";
 export type { ConfigOptions, InstanceConfig } from "./lib/sdk/mod.ts";
-export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/mod.ts";
+export { formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/mod.ts";
 export type {
   InstanceTarget,
   ParseUriOptions,
@@ -57,13 +58,13 @@ export type {
   ResourceType,
   ResourceUri,
 } from "./lib/sdk/mod.ts";
-export { formatManifestTime, newVersion } from "./lib/standalone/mod.ts";
 export {
   AmbiguousError,
   HandlerError,
   JobStateError,
   NotFoundError,
   RemoteError,
+  StarwhaleError,
   UnsupportedError,
 } from "./lib/sdk/mod.ts";
 export {
@@ -75,4 +76,4 @@ export {
   SwObject,
   tuple,
 } from "./datastore/mod.ts";
-export type { ColumnSchema, Key, Row, Value } from "./datastore/mod.ts";
+export type { ColumnSchema, Durability, Key, Row, Value } from "./datastore/mod.ts";

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { Job, Model, StandaloneInstance } from "../mod.ts";
 import { JobStore } from "../lib/standalone/job_store.ts";
-import { newVersion } from "../lib/standalone/files.ts";
+import { newUniqueId } from "../lib/standalone/unique_id.ts";
 
 const JOBS = 10_000;
 const ROWS = 1_000_000;
@@ -32,7 +32,7 @@ let setup = performance.now();
 const start = Date.now() - JOBS * 1000;
 for (let i = 0; i < JOBS; i++) {
   await store.save({
-    id: newVersion(),
+    id: newUniqueId(),
     project: "self",
     status: i % 4 === 0 ? "FAIL" : "SUCCESS",
     model: "bench",

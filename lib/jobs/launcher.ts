@@ -15,20 +15,19 @@
  */
 
 import type { Datastore, Key } from "../../datastore/mod.ts";
-import {
-  JobControl,
-  type Lease,
-  leaseDatastore,
-  runningJobs,
-} from "../standalone/datastore_pool.ts";
+import { type Lease, leaseDatastore } from "../standalone/datastore_pool.ts";
 import { JobStateError } from "../sdk/errors.ts";
 import type { CreateJobOptions, JobRecord, JobRef, JobStatus } from "../sdk/instance.ts";
-import { splitVersioned } from "./inputs.ts";
+import { JobControl, runningJobs } from "./control.ts";
+import { splitVersioned } from "./_inputs.ts";
+import { settleAllOrphans, settleOrphans } from "./orphans.ts";
 import { prepareJob } from "./plan.ts";
+import { RunnerLock } from "./runner_lock.ts";
 import type { FromWorker, ToWorker, WorkerPlan } from "./worker/messages.ts";
 import {
   JobStore,
   jobTableName,
+  publicJob,
   type StoredJob,
   summaryTableName,
 } from "../standalone/job_store.ts";
@@ -62,6 +61,7 @@ interface Running {
   worker: Worker;
   control: JobControl;
   calls: WorkerCalls;
+  lock: RunnerLock;
   stopping: "cancel" | "ttl" | undefined;
   timers: ReturnType<typeof setTimeout>[];
   ended: Promise<void>;
@@ -89,6 +89,7 @@ export class WorkerLauncher implements JobLauncher {
   readonly #running = new Map<string, Running>();
   readonly #plans = new Map<string, WorkerPlan & { ttl: number }>();
   readonly #saving = new Map<string, Promise<unknown>>();
+  #settled: Promise<void> = Promise.resolve();
   #closed = false;
 
   /**
@@ -105,8 +106,25 @@ export class WorkerLauncher implements JobLauncher {
 
   async #ds(): Promise<Datastore> {
     if (this.#closed) throw new TypeError("Cannot run jobs: the launcher is closed");
-    this.#lease ??= leaseDatastore(this.#root);
-    return (await this.#lease).ds;
+    if (!this.#lease) {
+      const lease = leaseDatastore(this.#root);
+      this.#lease = lease;
+      // The first use settles the jobs an earlier server left RUNNING when it stopped.
+      this.#settled = lease.then((l) => settleAllOrphans(this.#root, l.ds)).then(() => {});
+    }
+    const { ds } = await this.#lease;
+    await this.#settled;
+    return ds;
+  }
+
+  /**
+   * Opens the root's datastore and ends every job an earlier runner left unfinished (FAIL, or
+   * CANCELED if it was being canceled; such a job can be resumed). A server calls it at start.
+   *
+   * @returns Once done.
+   */
+  async start(): Promise<void> {
+    await this.#ds();
   }
 
   #store(project: string, ds: Datastore): JobStore {
@@ -138,7 +156,8 @@ export class WorkerLauncher implements JobLauncher {
 
   async launch(project: string, options: CreateJobOptions): Promise<JobRecord> {
     const ds = await this.#ds();
-    const prepared = await prepareJob(this.#root, { project, ds }, options);
+    const runner = "this server (it runs jobs on a standalone instance)";
+    const prepared = await prepareJob(this.#root, { project, ds, runner }, options);
     const { job } = prepared;
     await ds.update(summaryTableName(project), [
       createdColumns(job, {
@@ -146,7 +165,10 @@ export class WorkerLauncher implements JobLauncher {
         resourcePool: prepared.resourcePool,
         datasetVersions: prepared.datasets.map((d) => `${d.ref.name}/version/${d.ref.version}`),
       }),
-    ], { schema: SYS_SCHEMA });
+    ], { schema: SYS_SCHEMA }).catch(async (e) => {
+      await prepared.lock.release();
+      throw e;
+    });
     this.#plans.set(job.id, {
       project,
       jobId: job.id,
@@ -157,12 +179,20 @@ export class WorkerLauncher implements JobLauncher {
       skip: [],
       ttl: prepared.ttl,
     });
-    return publicJob(await this.#start(job, []));
+    return publicJob(await this.#start(job, { skip: [], lock: prepared.lock }));
   }
 
-  async #start(job: StoredJob, skip: Key[]): Promise<StoredJob> {
-    const plan = this.#plans.get(job.id) ?? await this.#rebuildPlan(job);
-    const ready = await this.#save(job, { status: "READY", finishedAt: null, errorMessage: null });
+  async #start(job: StoredJob, from: { skip: Key[]; lock: RunnerLock }): Promise<StoredJob> {
+    const { skip, lock } = from;
+    let plan: WorkerPlan & { ttl: number };
+    let ready: StoredJob;
+    try {
+      plan = this.#plans.get(job.id) ?? await this.#rebuildPlan(job);
+      ready = await this.#save(job, { status: "READY", finishedAt: null, errorMessage: null });
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
     const worker = new Worker(new URL("./worker/main.ts", import.meta.url), { type: "module" });
     let end!: () => void;
     const ended = new Promise<void>((r) => end = r);
@@ -171,6 +201,7 @@ export class WorkerLauncher implements JobLauncher {
       worker,
       control: new JobControl(),
       calls: new WorkerCalls(this.#root, { ds: await this.#ds(), plan }),
+      lock,
       stopping: undefined,
       timers: [],
       ended,
@@ -223,11 +254,15 @@ export class WorkerLauncher implements JobLauncher {
     }
     await this.#save(job, { status, errorMessage: error, finishedAt: new Date().toISOString() })
       .catch(() => {})
+      .finally(() => run.lock.release().catch(() => {}))
       .finally(run.end);
   }
 
+  /** A job by id, settled first if its runner is gone (not one of this launcher's). */
   async #job(ref: JobRef): Promise<StoredJob> {
-    return await this.#store(ref.project, await this.#ds()).get(ref.id);
+    const ds = await this.#ds();
+    const job = await this.#store(ref.project, ds).get(ref.id);
+    return (await settleOrphans(this.#root, { project: ref.project, ds }, [job]))[0];
   }
 
   async #stop(id: string, why: "cancel" | "ttl"): Promise<void> {
@@ -282,7 +317,7 @@ export class WorkerLauncher implements JobLauncher {
     if (ds.tables(results).includes(results)) {
       for await (const row of ds.scan(results, { columns: ["id"] })) skip.push(row.id as Key);
     }
-    await this.#start(job, skip);
+    await this.#start(job, { skip, lock: await RunnerLock.acquire(this.#root, job.id) });
   }
 
   /** Rebuilds what a job runs from its record (a job started before a restart). */
@@ -328,9 +363,4 @@ export class WorkerLauncher implements JobLauncher {
     this.#lease = undefined;
     if (lease) await (await lease.catch(() => undefined))?.release();
   }
-}
-
-function publicJob(job: StoredJob): JobRecord {
-  const { removed: _, modelSrcDir: __, ...record } = job;
-  return record;
 }

@@ -1,9 +1,17 @@
 /**
- * How a job runs: inputs, plan, runner, launcher and the Worker that runs server jobs.
+ * How a job runs: the checks and plan that create it, the in-process run of a standalone
+ * instance, the Worker launcher of a server, the controls of running jobs and the settling of
+ * jobs whose runner is gone.
  *
  * @module
  */
-export { resolveJobInputs } from "./inputs.ts";
+export { JobControl, nextCreatedTime, runningJobs, withJobRecord } from "./control.ts";
 export { WorkerLauncher } from "./launcher.ts";
 export type { JobLauncher, WorkerLauncherOptions } from "./launcher.ts";
+export { runHere, scanExisting } from "./local.ts";
+export { checkCreateOptions, refuseUnsupported } from "./options.ts";
+export { settleAllOrphans, settleOrphans } from "./orphans.ts";
+export { prepareJob } from "./plan.ts";
+export type { PreparedJob } from "./plan.ts";
+export { RunnerLock } from "./runner_lock.ts";
 export { runJob } from "./runner.ts";

@@ -1,19 +1,22 @@
 /**
- * Creating a standalone job record without running it: resolve the model, the handler, its steps
- * (with `overwriteSpecs` applied) and the datasets, and save the job as CREATED. A launcher then
- * runs the plan elsewhere (a Worker) and moves the status on. The checks are the ones
- * `StandaloneInstance.createJob` makes before it runs a job in-process.
+ * The one way a job is created on this package's own instances: check the options
+ * (`checkCreateOptions`), refuse what cannot be honoured, resolve the model, the handler, its
+ * steps (with `overwriteSpecs` applied) and the datasets, take the job's runner lock and save the
+ * job as CREATED. The standalone instance then runs the plan in-process ({@link runHere}); the
+ * server's `WorkerLauncher` runs it in a Worker. Both see the same checks and the same errors.
  *
  * @module
  */
 
 import type { Datastore } from "../../datastore/mod.ts";
-import { nextCreatedTime } from "../standalone/datastore_pool.ts";
-import { newVersion } from "../standalone/files.ts";
+import { newUniqueId } from "../standalone/unique_id.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { CreateJobOptions } from "../sdk/instance.ts";
-import { resolveJobInputs } from "./inputs.ts";
+import { nextCreatedTime } from "./control.ts";
+import { resolveJobInputs } from "./_inputs.ts";
+import { checkCreateOptions, refuseUnsupported } from "./options.ts";
 import { JobStore, type StoredJob } from "../standalone/job_store.ts";
+import { RunnerLock } from "./runner_lock.ts";
 import type { JobDataset } from "./runner.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -27,10 +30,12 @@ export interface PreparedJob {
   datasets: JobDataset[];
   /** First N rows of each dataset (0 = all). */
   datasetHead: number;
-  /** Time to live in seconds (0 = none). */
+  /** Time to live in seconds (0 = none; a negative ttl is saved as 0). */
   ttl: number;
   /** The resource pool asked for. */
   resourcePool: string;
+  /** Held by this process from before the record was saved; release it when the run ends. */
+  lock: RunnerLock;
 }
 
 /**
@@ -39,39 +44,36 @@ export interface PreparedJob {
  * Needs `--allow-read` and `--allow-write` on the root.
  *
  * @param root The storage root.
- * @param where The project and the root's open datastore.
+ * @param where The project, the root's open datastore, and who runs it (for messages:
+ *   `a standalone instance`, `this server`).
  * @param options What to run (as `Instance.createJob`).
  * @returns The saved job and its plan.
  * @throws {TypeError} Malformed options. {RangeError} Bad `datasetHead`, `ttl` or replicas.
- *   {NotFoundError} Unknown model, handler, step or dataset. {UnsupportedError} `devMode`.
+ *   {NotFoundError} Unknown model, handler, step or dataset. {UnsupportedError} `runtime` or
+ *   `devMode`. Nothing is written then.
  * @example Reject a job without a model before touching the disk
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prepareJob } from "./plan.ts";
- * const where = { project: "self", ds: undefined as never };
- * await prepareJob("/nonexistent", where, { model: "", runHandler: "0" })
- *   .catch((e) => console.assert(e instanceof TypeError));
+ * const where = { project: "self", ds: undefined as never, runner: "a test" };
+ * await assert.rejects(prepareJob("/nonexistent", where, { model: "", runHandler: "0" }), TypeError);
  * ```
  */
 export async function prepareJob(
   root: string,
-  where: { project: string; ds: Datastore },
+  where: { project: string; ds: Datastore; runner: string },
   options: CreateJobOptions,
 ): Promise<PreparedJob> {
   const project = checkName("project", where.project);
-  if (options === null || typeof options !== "object") {
-    throw new TypeError("Cannot create a job: expected an options object");
-  }
-  const { model, handler, steps, datasets, datasetHead: head } = await resolveJobInputs(
+  checkCreateOptions(options);
+  refuseUnsupported(options, where.runner);
+  const { model, handler, steps, datasets, datasetHead } = await resolveJobInputs(
     root,
     { project, ds: where.ds },
     options,
   );
-  const ttl = options.ttl ?? 0;
-  if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) {
-    throw new RangeError(`Invalid ttl ${ttl}: expected a number of seconds >= 0`);
-  }
   const job: StoredJob = {
-    id: newVersion(),
+    id: newUniqueId(),
     project,
     status: "CREATED",
     model: model.name,
@@ -84,13 +86,20 @@ export async function prepareJob(
     removed: false,
     modelSrcDir: model.srcDir,
   };
-  await new JobStore(root, { project, ds: where.ds }).save(job);
+  const lock = await RunnerLock.acquire(root, job.id);
+  try {
+    await new JobStore(root, { project, ds: where.ds }).save(job);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
   return {
     job,
     steps,
     datasets,
-    datasetHead: head,
-    ttl,
+    datasetHead,
+    ttl: Math.max(0, options.ttl ?? 0),
     resourcePool: options.resourcePool ?? "default",
+    lock,
   };
 }

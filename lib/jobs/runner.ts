@@ -7,7 +7,7 @@
  */
 
 import type { Key, Row } from "../../datastore/mod.ts";
-import type { JobControl } from "../standalone/datastore_pool.ts";
+import type { JobControl } from "./control.ts";
 import { HandlerError } from "../sdk/errors.ts";
 import {
   type PredictContext,

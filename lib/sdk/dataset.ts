@@ -8,7 +8,13 @@
 import type { Row } from "../../datastore/mod.ts";
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
 import { readCsv, readJsonl } from "./dataset_sources.ts";
-import type { DatasetRecord, DatasetRow, Instance } from "./instance.ts";
+import {
+  artifactStore,
+  type BuildDatasetOptions,
+  type DatasetRecord,
+  type DatasetRow,
+  type Instance,
+} from "./instance.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
 
 /** Where rows come from: rows, or a JSON Lines / CSV file. */
@@ -17,14 +23,6 @@ export type DatasetSource =
   | AsyncIterable<Row>
   | { jsonl: string }
   | { csv: string };
-
-/** Options of {@link Dataset.build}. */
-export interface DatasetBuildOptions extends ClientOptions {
-  /** Project URI; default the selected project. */
-  project?: string;
-  /** Called after every stored batch with the rows so far. */
-  onProgress?: (rows: number) => void;
-}
 
 /**
  * A stored dataset version. Rows are keyed by `id` (the row's own `id`, else its index).
@@ -65,7 +63,7 @@ export class Dataset {
   static async build(
     name: string,
     source: DatasetSource,
-    options: DatasetBuildOptions = {},
+    options: Pick<BuildDatasetOptions, "onProgress"> & ClientOptions & { project?: string } = {},
   ): Promise<Dataset> {
     const config = configOf(options);
     const p = parseProjectUri(options.project ?? "", { config });
@@ -75,7 +73,7 @@ export class Dataset {
       : source && typeof source === "object" && "csv" in source
       ? readCsv(source.csv)
       : source;
-    const record = await instance.buildDataset(p.project, {
+    const record = await artifactStore(instance, "building a dataset").buildDataset(p.project, {
       name,
       rows,
       onProgress: options.onProgress,
@@ -98,7 +96,12 @@ export class Dataset {
     );
   }
 
-  /** Dataset versions of a project, newest first. */
+  /**
+   * Dataset versions of a project, newest first.
+   *
+   * @throws {UnsupportedError} On a server (this SDK lists datasets only on a standalone
+   *   instance).
+   */
   static async list(
     project = "",
     options: ClientOptions & { name?: string } = {},
@@ -106,7 +109,8 @@ export class Dataset {
     const config = configOf(options);
     const p = parseProjectUri(project, { config });
     const instance = instanceFor(p.instance, { ...options, config });
-    return (await instance.listDatasets(p.project, { name: options.name })).map((r) =>
+    const store = artifactStore(instance, "listing datasets");
+    return (await store.listDatasets(p.project, { name: options.name })).map((r) =>
       new Dataset(instance, r)
     );
   }
@@ -142,9 +146,13 @@ export class Dataset {
     });
   }
 
-  /** Streams the rows in key order; `head` keeps the first N. */
+  /**
+   * Streams the rows in key order; `head` keeps the first N.
+   *
+   * @throws {UnsupportedError} For a dataset on a server.
+   */
   scan(options: { head?: number } = {}): AsyncIterable<DatasetRow> {
-    return this.instance.scanDataset(
+    return artifactStore(this.instance, "reading a dataset's rows").scanDataset(
       { project: this.record.project, name: this.name, version: this.version },
       options,
     );
@@ -156,9 +164,13 @@ export class Dataset {
     return await Array.fromAsync(this.scan({ head: n }));
   }
 
-  /** Removes this version. */
+  /**
+   * Removes this version.
+   *
+   * @throws {UnsupportedError} For a dataset on a server.
+   */
   async remove(): Promise<void> {
-    await this.instance.removeDataset({
+    await artifactStore(this.instance, "removing a dataset").removeDataset({
       project: this.record.project,
       name: this.name,
       version: this.version,

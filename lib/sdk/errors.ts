@@ -1,21 +1,52 @@
 /**
  * Errors the SDK throws besides `TypeError` (wrong shape), `RangeError` (out of range) and
- * `SyntaxError` (unparsable text). Each has `name` set and keeps the `cause` it was given.
+ * `SyntaxError` (unparsable text): subclasses of {@link StarwhaleError}, each with `name` set and
+ * the `cause` it was given.
  *
  * @module
  */
+
+/**
+ * The base class of the SDK's own errors, so callers can tell them from everything else.
+ *
+ * @example Catch any SDK error
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotFoundError, StarwhaleError } from "@starwhale/sdk";
+ * const e = new NotFoundError("job", "xm5wnup");
+ * assert.ok(e instanceof StarwhaleError && e instanceof Error);
+ * assert.equal(e.name, "NotFoundError");
+ * ```
+ */
+export class StarwhaleError extends Error {
+  /** The error class name. */
+  override name = "StarwhaleError";
+
+  /**
+   * Creates it.
+   *
+   * @param message What could not be done and why.
+   * @param options The cause.
+   */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
 
 /**
  * A job, model, dataset, project, instance or table does not exist, or a prefix matched nothing.
  *
  * @example Tell a missing job apart
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotFoundError } from "@starwhale/sdk";
  * const e = new NotFoundError("job", "xm5wnup", { project: "self" });
- * console.assert(e.name === "NotFoundError" && e.kind === "job" && e.message.includes("xm5wnup"));
+ * assert.equal(e.name, "NotFoundError");
+ * assert.equal(e.kind, "job");
+ * assert.equal(e.message, "Cannot find job 'xm5wnup' in project 'self'");
  * ```
  */
-export class NotFoundError extends Error {
+export class NotFoundError extends StarwhaleError {
   /** The error class name. */
   override name = "NotFoundError";
   /** What was looked for: `job`, `model`, `dataset`, `project`, `instance`, `handler`, ... */
@@ -48,12 +79,14 @@ export class NotFoundError extends Error {
  *
  * @example List what matched
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AmbiguousError } from "@starwhale/sdk";
  * const e = new AmbiguousError("job", "xm5", ["xm5wnupaaaa", "xm5q2abbbb"]);
- * console.assert(e.message.includes("matches 2 jobs") && e.matches.length === 2);
+ * assert.match(e.message, /the prefix matches 2 jobs \(xm5wnupaaaa, xm5q2abbbb\)/);
+ * assert.equal(e.matches.length, 2);
  * ```
  */
-export class AmbiguousError extends Error {
+export class AmbiguousError extends StarwhaleError {
   /** The error class name. */
   override name = "AmbiguousError";
   /** What was looked for. */
@@ -88,12 +121,14 @@ export class AmbiguousError extends Error {
  *
  * @example Refuse to cancel a finished job
  * ```ts
+ * import assert from "node:assert/strict";
  * import { JobStateError } from "@starwhale/sdk";
  * const e = new JobStateError("cancel", { id: "xm5wnup", status: "SUCCESS" });
- * console.assert(e.status === "SUCCESS" && e.message.includes("'xm5wnup'"));
+ * assert.equal(e.status, "SUCCESS");
+ * assert.equal(e.message, "Cannot cancel job 'xm5wnup': it is SUCCESS");
  * ```
  */
-export class JobStateError extends Error {
+export class JobStateError extends StarwhaleError {
   /** The error class name. */
   override name = "JobStateError";
   /** The job id. */
@@ -123,12 +158,14 @@ export class JobStateError extends Error {
  *
  * @example Keep the status and URL
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RemoteError } from "@starwhale/sdk";
  * const e = new RemoteError("job not found", { status: 404, url: "http://h/api/v1/project/1/job/9" });
- * console.assert(e.status === 404 && e.message.includes("404"));
+ * assert.equal(e.status, 404);
+ * assert.match(e.message, /failed \(HTTP 404\): job not found$/);
  * ```
  */
-export class RemoteError extends Error {
+export class RemoteError extends StarwhaleError {
   /** The error class name. */
   override name = "RemoteError";
   /** HTTP status code (0 when the request never got an answer). */
@@ -162,12 +199,14 @@ export class RemoteError extends Error {
  *
  * @example Name the handler
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HandlerError } from "@starwhale/sdk";
  * const e = new HandlerError("m:step", "boom");
- * console.assert(e.handler === "m:step" && e.message.includes("boom"));
+ * assert.equal(e.handler, "m:step");
+ * assert.equal(e.message, "Handler 'm:step' failed: boom");
  * ```
  */
-export class HandlerError extends Error {
+export class HandlerError extends StarwhaleError {
   /** The error class name. */
   override name = "HandlerError";
   /** The handler key, `module.path:Qualname`. */
@@ -187,25 +226,44 @@ export class HandlerError extends Error {
 }
 
 /**
- * Something the chosen instance cannot do, e.g. dev mode on a standalone instance.
+ * Something the chosen instance cannot do: an option it cannot honour (dev mode on a standalone
+ * instance) or an operation it does not have (building a model on a server).
  *
- * @example
+ * @example An option is quoted, an operation is a phrase
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UnsupportedError } from "@starwhale/sdk";
- * console.assert(new UnsupportedError("devMode", "standalone").name === "UnsupportedError");
+ * const option = new UnsupportedError("devMode", "a standalone instance");
+ * assert.equal(option.message, "'devMode' is not supported on a standalone instance");
+ * const operation = new UnsupportedError("listing models", "the server https://h", {
+ *   operation: true,
+ * });
+ * assert.equal(operation.message, "Listing models is not supported on the server https://h");
+ * assert.equal(operation.name, "UnsupportedError");
  * ```
  */
-export class UnsupportedError extends Error {
+export class UnsupportedError extends StarwhaleError {
   /** The error class name. */
   override name = "UnsupportedError";
+
+  /** The option (`devMode`) or the operation (`listing models`) refused. */
+  readonly what: string;
 
   /**
    * Creates it.
    *
-   * @param what The option or operation.
+   * @param what An option or command (quoted in the message), or with `operation: true` what
+   *   the caller wanted to do, in words (`listing models`).
    * @param where Which kind of instance refuses it, and why.
+   * @param options `operation`, and the cause.
    */
-  constructor(what: string, where: string, options: { cause?: unknown } = {}) {
-    super(`'${what}' is not supported on ${where}`, options);
+  constructor(
+    what: string,
+    where: string,
+    options: { operation?: boolean; cause?: unknown } = {},
+  ) {
+    const subject = options.operation ? what.charAt(0).toUpperCase() + what.slice(1) : `'${what}'`;
+    super(`${subject} is not supported on ${where}`, { cause: options.cause });
+    this.what = what;
   }
 }

@@ -1,9 +1,16 @@
 /**
- * The `Instance` seam: everything `Job`, `Model` and `Dataset` ask of a Starwhale instance.
+ * The `Instance` seam: what `Job`, `Model` and `Dataset` ask of a Starwhale instance, in roles.
+ *
+ * Every instance has the roles of {@link Instance}: {@link JobOperations} (list, create,
+ * inspect and control jobs), {@link TableOperations} (datastore tables) and
+ * {@link ArtifactLookup} (find a model or dataset version). A standalone instance also has the
+ * {@link ArtifactStore} role (build, list, remove and read models and datasets), which the remote
+ * adapter does not have: {@link artifactStore} tells the two apart, with an `UnsupportedError`
+ * that names what the caller wanted to do.
  *
  * Two implementations: `StandaloneInstance` (local files plus the embedded datastore) and
  * `RemoteInstance` (HTTP to a Starwhale server). Every method is async, takes at most two
- * positional arguments plus an options object, and throws the classes of `lib/errors.ts`
+ * positional arguments plus an options object, and throws the classes of `errors.ts`
  * (`NotFoundError`, `AmbiguousError`, `JobStateError`, `RemoteError`, `UnsupportedError`) or
  * `TypeError`/`RangeError` for bad input, the same on both backends.
  *
@@ -11,8 +18,9 @@
  */
 
 import type { ColumnSchema, Key, Row, ScanOptions } from "../../datastore/mod.ts";
+import { UnsupportedError } from "./errors.ts";
 
-/** The job states of the seed API. */
+/** The job states of Starwhale's Job SDK. */
 export type JobStatus =
   | "CREATED"
   | "READY"
@@ -82,7 +90,10 @@ export interface JobRecord {
   errorMessage: string | null;
 }
 
-/** Paging information, with upstream's keys (`Job.list` returns it next to the jobs). */
+/**
+ * Paging information (`Job.list` returns it next to the jobs): the fields of the Python SDK's
+ * pagination dict, in camelCase as the Starwhale Server's `PageInfo` names them.
+ */
 export interface PageInfo {
   /** Jobs matching the filters, over all pages. */
   total: number;
@@ -92,17 +103,24 @@ export interface PageInfo {
   remain: number;
   /** Position of this page. */
   page: {
-    page_num: number;
-    page_size: number;
+    /** This page's number, from 1. */
+    pageNum: number;
+    /** Jobs per page. */
+    pageSize: number;
+    /** Number of pages. */
     pages: number;
-    pre_page: number;
-    next_page: number;
-    has_pre_page: boolean;
-    has_next_page: boolean;
+    /** The previous page's number, 0 on the first page. */
+    prePage: number;
+    /** The next page's number, 0 on the last page. */
+    nextPage: number;
+    /** Whether there is a page before this one. */
+    hasPreviousPage: boolean;
+    /** Whether there is a page after this one. */
+    hasNextPage: boolean;
   };
 }
 
-/** Options of {@link Instance.listJobs}. */
+/** Options of {@link JobOperations.listJobs}. */
 export interface ListJobsOptions {
   /** 1-based page number; default 1. */
   pageIndex?: number;
@@ -158,7 +176,7 @@ export type ScanTableOptions = Pick<
   "start" | "end" | "startInclusive" | "endInclusive" | "keepNone" | "limit" | "columns"
 >;
 
-/** Options of {@link Instance.updateTable}. */
+/** Options of {@link TableOperations.updateTable}. */
 export interface UpdateTableOptions {
   /** Key column; default `id`. */
   keyColumn?: string;
@@ -208,7 +226,7 @@ export interface DatasetRow {
   features: Row;
 }
 
-/** Options of {@link Instance.buildModel}. */
+/** Options of {@link ArtifactStore.buildModel}. */
 export interface BuildModelOptions {
   /** The folder of `.ts`/`.js` modules. */
   dir: string;
@@ -218,7 +236,7 @@ export interface BuildModelOptions {
   modules?: string[];
 }
 
-/** Options of {@link Instance.buildDataset}. */
+/** Options of {@link ArtifactStore.buildDataset}. */
 export interface BuildDatasetOptions {
   /** Dataset name. */
   name: string;
@@ -228,27 +246,8 @@ export interface BuildDatasetOptions {
   onProgress?: (rows: number) => void;
 }
 
-/**
- * The seam between the SDK objects and a Starwhale instance.
- *
- * @example An instance is used through `Job`, `Model` and `Dataset`, or directly
- * ```ts
- * import { type Instance, StandaloneInstance } from "@starwhale/sdk";
- * const root = await Deno.makeTempDir();
- * await using sw: Instance = new StandaloneInstance(root);
- * console.assert((await sw.listProjects()).includes("self"));
- * await Deno.remove(root, { recursive: true });
- * ```
- */
-export interface Instance extends AsyncDisposable {
-  /** `standalone` or `cloud` (a Starwhale Server/Cloud). */
-  readonly kind: "standalone" | "cloud";
-  /** `local` for standalone, the base URL (`https://host:port`) for a server. */
-  readonly url: string;
-
-  /** Project names. */
-  listProjects(): Promise<string[]>;
-
+/** The jobs role: list, create, inspect and control jobs. Every instance has it. */
+export interface JobOperations {
   /** One page of jobs, newest first, after the filters. */
   listJobs(project: string, options?: ListJobsOptions): Promise<[JobRecord[], PageInfo]>;
   /** Resolves a full id or a unique prefix to the job. Throws NotFoundError/AmbiguousError. */
@@ -273,34 +272,122 @@ export interface Instance extends AsyncDisposable {
   removeJob(ref: JobRef, options?: { force?: boolean }): Promise<void>;
   /** Brings a removed job back. */
   recoverJob(ref: JobRef): Promise<void>;
+}
 
-  /** Builds a model package from a folder into the project. */
-  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord>;
-  /** Model versions of the project, newest first (`name` filters). */
-  listModels(project: string, options?: { name?: string }): Promise<ModelRecord[]>;
-  /** Resolves a model name plus version/tag/prefix. */
-  getModel(ref: ArtifactRef): Promise<ModelRecord>;
-  /** Removes one model version (all versions when `ref.version` is absent). */
-  removeModel(ref: ArtifactRef): Promise<void>;
-
-  /** Builds a dataset version from rows. */
-  buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord>;
-  /** Dataset versions of the project, newest first (`name` filters). */
-  listDatasets(project: string, options?: { name?: string }): Promise<DatasetRecord[]>;
-  /** Resolves a dataset name plus version/tag/prefix. */
-  getDataset(ref: ArtifactRef): Promise<DatasetRecord>;
-  /** Removes one dataset version (all versions when `ref.version` is absent). */
-  removeDataset(ref: ArtifactRef): Promise<void>;
-  /** Streams a dataset version's rows in key order; `head` keeps the first N. */
-  scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
-
+/** The tables role: datastore tables by their full names. Every instance has it. */
+export interface TableOperations {
   /** Datastore table names starting with `prefix`. */
   listTables(prefix: string): Promise<string[]>;
   /** Streams a datastore table by its full name. */
   scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
   /** Upserts rows into a datastore table by its full name; returns the revision. */
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number>;
+}
 
+/** The lookup role: find one model or dataset version. Every instance has it. */
+export interface ArtifactLookup {
+  /** Resolves a model name plus version/tag/prefix. */
+  getModel(ref: ArtifactRef): Promise<ModelRecord>;
+  /** Resolves a dataset name plus version/tag/prefix. */
+  getDataset(ref: ArtifactRef): Promise<DatasetRecord>;
+}
+
+/**
+ * The store role of a standalone instance: build, list and remove model and dataset versions,
+ * and read a dataset's rows. The remote adapter does not have it (build locally, then copy).
+ */
+export interface ArtifactStore {
+  /** Builds a model package from a folder into the project. */
+  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord>;
+  /** Model versions of the project, newest first (`name` filters). */
+  listModels(project: string, options?: { name?: string }): Promise<ModelRecord[]>;
+  /** Removes one model version (all versions when `ref.version` is absent). */
+  removeModel(ref: ArtifactRef): Promise<void>;
+  /** Builds a dataset version from rows. */
+  buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord>;
+  /** Dataset versions of the project, newest first (`name` filters). */
+  listDatasets(project: string, options?: { name?: string }): Promise<DatasetRecord[]>;
+  /** Removes one dataset version (all versions when `ref.version` is absent). */
+  removeDataset(ref: ArtifactRef): Promise<void>;
+  /** Streams a dataset version's rows in key order; `head` keeps the first N. */
+  scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
+}
+
+/**
+ * A Starwhale instance: its kind, its URL, its projects, and the roles every instance has (jobs,
+ * tables, model and dataset lookup).
+ *
+ * @example An instance is used through `Job`, `Model` and `Dataset`, or directly
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Instance, StandaloneInstance } from "@starwhale/sdk";
+ * const root = await Deno.makeTempDir();
+ * {
+ *   await using sw: Instance = new StandaloneInstance(root);
+ *   assert.ok((await sw.listProjects()).includes("self"));
+ * }
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export interface Instance extends JobOperations, TableOperations, ArtifactLookup, AsyncDisposable {
+  /** `standalone` or `cloud` (a Starwhale Server/Cloud). */
+  readonly kind: "standalone" | "cloud";
+  /** `local` for standalone, the base URL (`https://host:port`) for a server. */
+  readonly url: string;
+  /** Project names. */
+  listProjects(): Promise<string[]>;
   /** Releases what the instance holds (the datastore handle, sockets). Idempotent. */
   close(): Promise<void>;
+}
+
+const STORE_METHODS = [
+  "buildModel",
+  "listModels",
+  "removeModel",
+  "buildDataset",
+  "listDatasets",
+  "removeDataset",
+  "scanDataset",
+] as const;
+
+/**
+ * Tells whether an instance has the {@link ArtifactStore} role.
+ *
+ * @param instance Any instance.
+ * @returns `true` for a standalone instance.
+ */
+export function hasArtifactStore(instance: Instance): instance is Instance & ArtifactStore {
+  const methods = instance as unknown as Record<string, unknown>;
+  return STORE_METHODS.every((m) => typeof methods[m] === "function");
+}
+
+/**
+ * The instance as an {@link ArtifactStore}, or a clear error naming what the caller wanted.
+ *
+ * @param instance Any instance.
+ * @param operation What the caller is doing, in the user's words (`building a model`).
+ * @returns The same instance, typed with the role.
+ * @throws {UnsupportedError} When the instance has no such role (a remote instance).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { artifactStore, type Instance } from "./instance.ts";
+ * const remote = { kind: "cloud", url: "https://h" } as unknown as Instance;
+ * assert.throws(() => artifactStore(remote, "building a model"), {
+ *   name: "UnsupportedError",
+ *   message: /^Building a model is not supported on the server https:\/\/h/,
+ * });
+ * ```
+ */
+export function artifactStore(
+  instance: Instance,
+  operation: string,
+): Instance & ArtifactStore {
+  if (hasArtifactStore(instance)) return instance;
+  throw new UnsupportedError(
+    operation,
+    `the server ${instance.url}: this SDK builds, lists, removes and reads models and datasets` +
+      " only on a standalone instance",
+    { operation: true },
+  );
 }

@@ -1,5 +1,6 @@
 /**
- * `Job` and `job()`: the seed's Job SDK. A job is named by a URI (`xm5wnup`,
+ * `Job` and `job()`: the Job SDK of Starwhale's Python SDK (`starwhale.Job`, `starwhale.job`), in
+ * TypeScript. A job is named by a URI (`xm5wnup`,
  * `local/project/self/job/<id>`, `https://host/project/1/job/7`, `cloud://alias/project/p/job/id`)
  * and read through the `Instance` that URI points at.
  *
@@ -9,42 +10,15 @@
 import type { Key, Row } from "../../datastore/mod.ts";
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
 import type {
-  HandlerSpecOverride,
+  CreateJobOptions,
   Instance,
   JobRecord,
   JobStatus,
   ListJobsOptions,
   PageInfo,
 } from "./instance.ts";
+import { checkCreateOptions } from "../jobs/mod.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";
-
-/** Options of {@link Job.create}, as the seed's `create` in camelCase. */
-export interface CreateOptions extends ClientOptions {
-  /** Project URI, e.g. `self` or `https://host/project/starwhale:public`. */
-  project: string;
-  /** Model URI, e.g. `mnist`, `mnist/version/v0`. */
-  model: string;
-  /** `module.path:Qualname` (e.g. `mnist.evaluator:MNISTInference.evaluate`) or an index. */
-  runHandler: string;
-  /** Dataset URIs. */
-  datasets?: string[];
-  /** Runtime URI (server only). */
-  runtime?: string;
-  /** Resource pool (server only); default `default`. */
-  resourcePool?: string;
-  /** Time to live in seconds (server only). */
-  ttl?: number;
-  /** Debug mode (server only). */
-  devMode?: boolean;
-  /** Debug mode password (server only). */
-  devModePassword?: string;
-  /** Use only the first N rows of each dataset (standalone only). */
-  datasetHead?: number;
-  /** Replicas/resources per handler key. */
-  overwriteSpecs?: Record<string, HandlerSpecOverride>;
-  /** Cancels a standalone run (the job ends CANCELED). */
-  signal?: AbortSignal;
-}
 
 /** Options of {@link Job.getTableRows}. */
 export interface TableRowsOptions {
@@ -63,10 +37,12 @@ export interface TableRowsOptions {
  *
  * @example Open a job and read it (standalone)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Job, job } from "@starwhale/sdk";
  * const j = job("local/project/self/job/xm5wnup");
- * console.assert(j.id === "xm5wnup" && j.uri === "local/project/self/job/xm5wnup");
- * console.assert(Job.get("xm5wnup").project === "self");
+ * assert.equal(j.id, "xm5wnup");
+ * assert.equal(j.uri, "local/project/self/job/xm5wnup");
+ * assert.equal(Job.get("xm5wnup").project, "self");
  * ```
  */
 export class Job {
@@ -91,8 +67,10 @@ export class Job {
    * @throws {TypeError} For a malformed URI.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Job } from "@starwhale/sdk";
-   * console.assert(String(Job.get("local/project/self/job/xm5wnup")) === "Job[local/project/self/job/xm5wnup]");
+   * const j = Job.get("local/project/self/job/xm5wnup");
+   * assert.equal(String(j), "Job[local/project/self/job/xm5wnup]");
    * ```
    */
   static get(uri: string, options: ClientOptions = {}): Job {
@@ -106,15 +84,18 @@ export class Job {
    *
    * @param project Project URI; `""` is the selected project.
    * @param options `pageIndex` (from 1), `pageSize` (default 20), `status`, `model`.
-   * @returns The jobs and upstream's pagination record.
+   * @returns The jobs and the pagination record (the Python SDK's pagination dict, camelCase).
    * @throws {RangeError} Bad paging. {TypeError} Bad project or status.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Job, StandaloneInstance } from "@starwhale/sdk";
    * const root = await Deno.makeTempDir();
-   * await using instance = new StandaloneInstance(root);
-   * const [jobs, page] = await Job.list("self", { pageIndex: 1, pageSize: 10, instance });
-   * console.assert(jobs.length === 0 && page.total === 0);
+   * {
+   *   await using instance = new StandaloneInstance(root);
+   *   const [jobs, page] = await Job.list("self", { pageIndex: 1, pageSize: 10, instance });
+   *   assert.deepEqual([jobs.length, page.total, page.page.pageNum], [0, 0, 1]);
+   * }
    * await Deno.remove(root, { recursive: true });
    * ```
    */
@@ -142,9 +123,16 @@ export class Job {
    * Creates a job. Standalone: runs it to its end in this process (SUCCESS or FAIL; a failing
    * handler gives a FAIL job with its error, not an exception). Server: submits it.
    *
+   * The options are those of the Python SDK's `Job.create`, in camelCase, checked the same way
+   * whatever the instance. As there, `datasetHead` applies only to a standalone instance, and
+   * `runtime`, `resourcePool`, `ttl`, `devMode` and `devModePassword` only to a server: elsewhere
+   * they are checked and ignored, except that a standalone instance (and this package's server,
+   * which runs jobs the same way) refuses `runtime` and `devMode`, which it cannot honour.
+   *
    * Needs `--allow-read`/`--allow-write` on the storage root (standalone), `--allow-net` (server).
    *
-   * @param options Project, model, runHandler, datasets and the seed's other options.
+   * @param options The project URI, the model URI, `runHandler`, dataset URIs and the other
+   *   options; `config` or `instance` choose where.
    * @returns The job.
    * @throws {NotFoundError} Unknown model, dataset or handler. {TypeError}/{RangeError} Bad
    *   options. {UnsupportedError} An option the instance cannot honour. Nothing is written then.
@@ -160,10 +148,10 @@ export class Job {
    * console.log(await done.status);
    * ```
    */
-  static async create(options: CreateOptions): Promise<Job> {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Job.create() needs an options object");
-    }
+  static async create(
+    options: CreateJobOptions & ClientOptions & { project: string },
+  ): Promise<Job> {
+    checkCreateOptions(options);
     const config = configOf(options);
     const p = parseProjectUri(options.project, { config });
     const instance = instanceFor(p.instance, { ...options, config });
@@ -298,22 +286,23 @@ export class Job {
     await this.#instance.recoverJob(this.#ref);
   }
 
-  /** `Job[<uri>]`, as upstream. */
+  /** `Job[<uri>]`, as the Python SDK prints a job. */
   toString(): string {
     return `Job[${this.uri}]`;
   }
 }
 
 /**
- * Same as {@link Job.get}: the seed's `job(uri)`.
+ * Same as {@link Job.get}: the Python SDK's `job(uri)`.
  *
  * @param uri Job URI or id (prefix).
  * @param options Config or explicit instance.
  * @returns The job.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { job } from "@starwhale/sdk";
- * console.assert(job("xm5wnup").uri.endsWith("/job/xm5wnup"));
+ * assert.match(job("xm5wnup").uri, /\/project\/self\/job\/xm5wnup$/);
  * ```
  */
 export function job(uri: string, options: ClientOptions = {}): Job {

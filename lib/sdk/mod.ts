@@ -1,14 +1,16 @@
 /**
- * The SDK's concepts: jobs, models, datasets, URIs, config, errors, the `Instance` seam,
- * the evaluation logging API and handler declarations.
+ * The SDK's concepts: jobs, models, datasets, URIs, config, errors, the `Instance` seam and its
+ * roles, the evaluation logging API and handler declarations. The package's public door
+ * (`mod.ts`) re-exports the concepts; the helpers here serve the command line and the server.
  *
  * @module
  */
+export type { Key, Row } from "../../datastore/mod.ts";
 export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./config.ts";
 export type { ConfigOptions, InstanceConfig } from "./config.ts";
 export type { ClientOptions } from "./connect.ts";
 export { Dataset } from "./dataset.ts";
-export type { DatasetBuildOptions, DatasetSource } from "./dataset.ts";
+export type { DatasetSource } from "./dataset.ts";
 export { readCsv, readJsonl } from "./dataset_sources.ts";
 export {
   AmbiguousError,
@@ -16,15 +18,18 @@ export {
   JobStateError,
   NotFoundError,
   RemoteError,
+  StarwhaleError,
   UnsupportedError,
 } from "./errors.ts";
 export { currentContext, flattenRow, log, logSummary, scan } from "./evaluation.ts";
 export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
-export { FINAL_STATUSES, JOB_STATUSES } from "./instance.ts";
+export { artifactStore, FINAL_STATUSES, hasArtifactStore, JOB_STATUSES } from "./instance.ts";
 export type {
+  ArtifactLookup,
   ArtifactRef,
+  ArtifactStore,
   BuildDatasetOptions,
   BuildModelOptions,
   CreateJobOptions,
@@ -32,6 +37,7 @@ export type {
   DatasetRow,
   HandlerSpecOverride,
   Instance,
+  JobOperations,
   JobRecord,
   JobRef,
   JobStatus,
@@ -39,12 +45,12 @@ export type {
   ModelRecord,
   PageInfo,
   ScanTableOptions,
+  TableOperations,
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
-export type { CreateOptions, TableRowsOptions } from "./job.ts";
+export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";
-export type { ModelBuildOptions } from "./model.ts";
 export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
 export type {
   InstanceTarget,

@@ -5,18 +5,13 @@
  */
 
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
-import type { Instance, ModelRecord } from "./instance.ts";
+import {
+  artifactStore,
+  type BuildModelOptions,
+  type Instance,
+  type ModelRecord,
+} from "./instance.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
-
-/** Options of {@link Model.build}. */
-export interface ModelBuildOptions extends ClientOptions {
-  /** Project URI; default the selected project. */
-  project?: string;
-  /** Model name; default `name` of `model.yaml`, else the folder name. */
-  name?: string;
-  /** Modules to scan for handlers; default `run.modules` of `model.yaml`, else every module. */
-  modules?: string[];
-}
 
 /**
  * A stored model version.
@@ -54,16 +49,20 @@ export class Model {
    * Needs `--allow-read` on the folder and the storage root, `--allow-write` on the root.
    *
    * @param dir The folder.
-   * @param options Name, modules, project.
+   * @param options `name` and `modules` (as {@link BuildModelOptions}), the project URI (default
+   *   the selected project), `config` or `instance`.
    * @returns The new version.
    * @throws {NotFoundError} Missing folder or module. {HandlerError} No handlers, bad needs, a
-   *   module that fails to import. {TypeError} Invalid name.
+   *   module that fails to import. {TypeError} Invalid name. {UnsupportedError} On a server.
    */
-  static async build(dir: string, options: ModelBuildOptions = {}): Promise<Model> {
+  static async build(
+    dir: string,
+    options: Omit<BuildModelOptions, "dir"> & ClientOptions & { project?: string } = {},
+  ): Promise<Model> {
     const config = configOf(options);
     const p = parseProjectUri(options.project ?? "", { config });
     const instance = instanceFor(p.instance, { ...options, config });
-    const record = await instance.buildModel(p.project, {
+    const record = await artifactStore(instance, "building a model").buildModel(p.project, {
       dir,
       name: options.name,
       modules: options.modules,
@@ -86,7 +85,11 @@ export class Model {
     );
   }
 
-  /** Model versions of a project, newest first; `name` keeps one model's versions. */
+  /**
+   * Model versions of a project, newest first; `name` keeps one model's versions.
+   *
+   * @throws {UnsupportedError} On a server (this SDK lists models only on a standalone instance).
+   */
   static async list(
     project = "",
     options: ClientOptions & { name?: string } = {},
@@ -94,7 +97,8 @@ export class Model {
     const config = configOf(options);
     const p = parseProjectUri(project, { config });
     const instance = instanceFor(p.instance, { ...options, config });
-    return (await instance.listModels(p.project, { name: options.name })).map((r) =>
+    const store = artifactStore(instance, "listing models");
+    return (await store.listModels(p.project, { name: options.name })).map((r) =>
       new Model(instance, r)
     );
   }
@@ -130,9 +134,13 @@ export class Model {
     });
   }
 
-  /** Removes this version (recoverable from `model/.recover/` on disk). */
+  /**
+   * Removes this version (recoverable from `model/.recover/` on disk).
+   *
+   * @throws {UnsupportedError} For a model on a server.
+   */
   async remove(): Promise<void> {
-    await this.instance.removeModel({
+    await artifactStore(this.instance, "removing a model").removeModel({
       project: this.record.project,
       name: this.name,
       version: this.version,

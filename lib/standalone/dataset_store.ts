@@ -12,7 +12,8 @@ import { join } from "node:path";
 import type { Datastore, Key, Row } from "../../datastore/mod.ts";
 import { BundleStore } from "./_bundles.ts";
 import { NotFoundError } from "../sdk/errors.ts";
-import { formatManifestTime, newVersion, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import { formatManifestTime, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import { newUniqueId } from "./unique_id.ts";
 import type {
   ArtifactRef,
   BuildDatasetOptions,
@@ -59,7 +60,7 @@ export class DatasetStore {
         `Cannot build dataset '${name}': rows must be an iterable or async iterable`,
       );
     }
-    const version = newVersion();
+    const version = newUniqueId();
     const table = this.table(name, version);
     const written: Key[] = [];
     let batch: Row[] = [];

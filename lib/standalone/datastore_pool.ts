@@ -7,14 +7,10 @@
  */
 
 import { join, resolve } from "node:path";
-import { Datastore } from "../../datastore/mod.ts";
-import type { JobStatus } from "../sdk/instance.ts";
+import { Datastore, type Durability } from "../../datastore/mod.ts";
 
 /** The directory of the SDK's datastore under a storage root (the Python client never uses it). */
 export const DATASTORE_DIRNAME = ".sdk-datastore";
-
-/** Durability of the SDK's writes (see the datastore's `open`). */
-export type Durability = "fsync" | "flush" | "none";
 
 /** A use of the shared datastore; call `release()` exactly once. */
 export interface Lease {
@@ -24,58 +20,11 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-/** Pause/cancel switches of a job running in this process. */
-export class JobControl {
-  readonly #abort = new AbortController();
-  #paused: { promise: Promise<void>; resolve: () => void } | undefined;
-  /** Set by the runner when the status changes. */
-  status: JobStatus = "CREATED";
-
-  /** Aborted by {@link cancel}. */
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  /** Whether the job is paused. */
-  get paused(): boolean {
-    return this.#paused !== undefined;
-  }
-
-  /** Requests cancellation; the runner stops at its next checkpoint. */
-  cancel(): void {
-    this.resume();
-    this.#abort.abort(new DOMException("the job was canceled", "AbortError"));
-  }
-
-  /** Holds the runner at its next checkpoint until {@link resume}. */
-  pause(): void {
-    if (this.#paused) return;
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => resolve = r);
-    this.#paused = { promise, resolve };
-  }
-
-  /** Lets a paused runner go on. */
-  resume(): void {
-    const p = this.#paused;
-    this.#paused = undefined;
-    p?.resolve();
-  }
-
-  /** Waits while paused; throws the abort reason once canceled. */
-  async checkpoint(): Promise<void> {
-    while (this.#paused) await this.#paused.promise;
-    this.#abort.signal.throwIfAborted();
-  }
-}
-
 interface RootState {
   ds: Promise<Datastore> | undefined;
   leases: number;
   closing: Promise<void> | undefined;
   durability: Durability | undefined;
-  lastCreated: number;
-  running: Map<string, JobControl>;
 }
 
 const roots = new Map<string, RootState>();
@@ -89,8 +38,6 @@ function state(root: string): RootState {
       leases: 0,
       closing: undefined,
       durability: undefined,
-      lastCreated: 0,
-      running: new Map(),
     };
     roots.set(key, s);
   }
@@ -140,19 +87,4 @@ export async function leaseDatastore(
       await s.closing;
     },
   };
-}
-
-/** Jobs running in this process on a root, by id. */
-export function runningJobs(root: string): Map<string, JobControl> {
-  return state(root).running;
-}
-
-/**
- * A creation time for a new job: now, but strictly after every earlier one on this root, so
- * "newest first" is a total order even for jobs created in the same millisecond.
- */
-export function nextCreatedTime(root: string): number {
-  const s = state(root);
-  s.lastCreated = Math.max(Date.now(), s.lastCreated + 1);
-  return s.lastCreated;
 }

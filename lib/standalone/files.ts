@@ -1,6 +1,6 @@
 /**
- * Small file helpers for the standalone layout: version ids, upstream time strings, atomic YAML
- * writes and directory copies.
+ * Small file helpers for the standalone layout: the manifests' time strings, atomic YAML writes,
+ * directory listings and copies.
  *
  * @module
  */
@@ -8,43 +8,16 @@
 import { dirname, join } from "node:path";
 import { parseYaml, stringifyYaml } from "../_deps.ts";
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-
 /**
- * Generates a 40-character lower-case base32 version id, as upstream's `gen_uniq_version`.
- *
- * @returns A random id such as `mzahreejzovh2xeiv3nnhqbl4wppozgvqpnpbbd4`.
- * @example
- * ```ts
- * import { newVersion } from "@starwhale/sdk";
- * console.assert(/^[a-z2-7]{40}$/.test(newVersion()));
- * ```
- */
-export function newVersion(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(25));
-  let out = "";
-  let buffer = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
-
-/**
- * Formats a time as upstream manifests do: `%Y-%m-%d %H:%M:%S %Z`, in UTC.
+ * Formats a time as the manifests of Starwhale's Python SDK do: `%Y-%m-%d %H:%M:%S %Z`, in UTC.
  *
  * @param date The time.
  * @returns e.g. `2026-11-21 18:04:04 UTC`.
  * @example
  * ```ts
- * import { formatManifestTime } from "@starwhale/sdk";
- * console.assert(formatManifestTime(new Date(0)) === "1970-01-01 00:00:00 UTC");
+ * import assert from "node:assert/strict";
+ * import { formatManifestTime } from "./files.ts";
+ * assert.equal(formatManifestTime(new Date(0)), "1970-01-01 00:00:00 UTC");
  * ```
  */
 export function formatManifestTime(date: Date): string {
@@ -81,7 +54,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 }
 
 /**
- * Writes an object as YAML with sorted keys (as upstream dumps manifests), atomically.
+ * Writes an object as YAML with sorted keys (as the Python SDK dumps manifests), atomically.
  *
  * @param path The file.
  * @param value The object.

@@ -7,21 +7,14 @@
  */
 
 import { join, resolve } from "node:path";
-import type { Datastore, Row } from "../../datastore/mod.ts";
-import { serialized } from "./_bundles.ts";
-import {
-  type Durability,
-  JobControl,
-  type Lease,
-  leaseDatastore,
-  nextCreatedTime,
-  runningJobs,
-} from "./datastore_pool.ts";
+import type { Datastore, Durability, Row } from "../../datastore/mod.ts";
+import { type Lease, leaseDatastore } from "./datastore_pool.ts";
 import { DatasetStore } from "./dataset_store.ts";
-import { JobStateError, NotFoundError, UnsupportedError } from "../sdk/errors.ts";
-import { listDir, newVersion, readYaml } from "./files.ts";
+import { JobStateError, NotFoundError } from "../sdk/errors.ts";
+import { listDir, readYaml } from "./files.ts";
 import type {
   ArtifactRef,
+  ArtifactStore,
   BuildDatasetOptions,
   BuildModelOptions,
   CreateJobOptions,
@@ -36,10 +29,25 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
-import { resolveJobInputs } from "../jobs/mod.ts";
-import { isFinal, JobStore, jobTableName, type StoredJob, summaryTableName } from "./job_store.ts";
+import {
+  type JobControl,
+  prepareJob,
+  runHere,
+  runningJobs,
+  scanExisting,
+  settleAllOrphans,
+  settleOrphans,
+  withJobRecord,
+} from "../jobs/mod.ts";
+import {
+  isFinal,
+  JobStore,
+  jobTableName,
+  publicJob,
+  type StoredJob,
+  summaryTableName,
+} from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
-import { runJob } from "../jobs/mod.ts";
 import { checkName } from "../sdk/uri.ts";
 
 /** Options of {@link StandaloneInstance}. */
@@ -70,7 +78,7 @@ export interface StandaloneOptions {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export class StandaloneInstance implements Instance {
+export class StandaloneInstance implements Instance, ArtifactStore {
   /** Always `standalone`. */
   readonly kind = "standalone" as const;
   /** Always `local`. */
@@ -140,102 +148,27 @@ export class StandaloneInstance implements Instance {
   listJobs(project: string, options: ListJobsOptions = {}): Promise<[JobRecord[], PageInfo]> {
     return this.#with(async (ds) => {
       const [jobs, page] = await this.#jobs(project, ds).list(options);
-      return [jobs.map(publicJob), page];
+      const settled = await settleOrphans(this.root, { project, ds }, jobs);
+      return [settled.map(publicJob), page];
     });
   }
 
   getJob(ref: JobRef): Promise<JobRecord> {
-    return this.#with(async (ds) => publicJob(await this.#jobs(ref.project, ds).get(ref.id)));
+    return this.#with(async (ds) => publicJob(await this.#job(ref, ds)));
+  }
+
+  /** A job by id or prefix, settled if its runner is gone. */
+  async #job(ref: JobRef, ds: Datastore): Promise<StoredJob> {
+    const job = await this.#jobs(ref.project, ds).get(ref.id);
+    return (await settleOrphans(this.root, { project: ref.project, ds }, [job]))[0];
   }
 
   createJob(project: string, options: CreateJobOptions): Promise<JobRecord> {
-    return this.#with((ds) =>
-      this.#createJob(ds, { project: checkName("project", project), options })
-    );
-  }
-
-  async #createJob(
-    ds: Datastore,
-    what: { project: string; options: CreateJobOptions },
-  ): Promise<JobRecord> {
-    const { project, options } = what;
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Job.create() needs an options object");
-    }
-    if (options.runtime) {
-      throw new UnsupportedError(
-        "runtime",
-        "a standalone instance (jobs run in this Deno process)",
-      );
-    }
-    const { model, handler, steps, datasets, datasetHead: head } = await resolveJobInputs(
-      this.root,
-      { project, ds },
-      options,
-    );
-    const datasetStore = new DatasetStore(this.root, { project, ds });
-    const store = this.#jobs(project, ds);
-    const control = new JobControl();
-    let job: StoredJob = {
-      id: newVersion(),
-      project,
-      status: "CREATED",
-      model: model.name,
-      modelVersion: model.version,
-      datasets: options.datasets ?? [],
-      handler,
-      createdAt: new Date(nextCreatedTime(this.root)).toISOString(),
-      finishedAt: null,
-      errorMessage: null,
-      removed: false,
-      modelSrcDir: model.srcDir,
-    };
-    const save = (patch: Partial<StoredJob>) =>
-      serialized(`job:${job.id}`, async () => {
-        job = { ...job, ...patch };
-        control.status = job.status;
-        await store.save(job);
-      });
-    const running = runningJobs(this.root);
-    await save({});
-    running.set(job.id, control);
-    const onAbort = () => control.cancel();
-    options.signal?.addEventListener("abort", onAbort);
-    try {
-      if (options.signal?.aborted) control.cancel();
-      await save({ status: "RUNNING" });
-      const outcome = await runJob({
-        project,
-        jobId: job.id,
-        srcDir: model.srcDir,
-        steps,
-        datasets,
-        datasetHead: head,
-        control,
-        write: async (table, rows) => {
-          if (table === "summary") {
-            await ds.update(summaryTableName(project), rows.map((r) => ({ ...r, id: job.id })));
-          } else await ds.update(jobTableName(project, job.id, table), rows);
-        },
-        scan: (table, scanOptions) =>
-          scanExisting(ds, jobTableName(project, job.id, table), scanOptions),
-        scanDataset: (ref, scanOptions) => datasetStore.scan(ref, scanOptions),
-      });
-      await save({
-        status: outcome.status,
-        errorMessage: outcome.error,
-        finishedAt: new Date().toISOString(),
-      });
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      await save({ status: "FAIL", errorMessage: message, finishedAt: new Date().toISOString() })
-        .catch(() => {});
-      throw e;
-    } finally {
-      options.signal?.removeEventListener("abort", onAbort);
-      running.delete(job.id);
-    }
-    return publicJob(job);
+    return this.#with(async (ds) => {
+      const runner = "a standalone instance";
+      const prepared = await prepareJob(this.root, { project, ds, runner }, options);
+      return await runHere(this.root, { ds, prepared, signal: options.signal });
+    });
   }
 
   jobInfo(ref: JobRef): Promise<Record<string, unknown>> {
@@ -274,54 +207,53 @@ export class StandaloneInstance implements Instance {
   }
 
   cancelJob(ref: JobRef): Promise<void> {
-    return this.#control(ref, "cancel", async (job, control, store) => {
+    return this.#control(ref, "cancel", async (job, control, { store, ds }) => {
       if (control) {
         control.cancel();
-        await serialized(`job:${job.id}`, () => store.save({ ...job, status: "CANCELLING" }));
-      } else {
-        // Not running in this process while it holds the datastore: its run was interrupted.
-        await store.save({
-          ...job,
-          status: "CANCELED",
-          finishedAt: new Date().toISOString(),
-          errorMessage: "interrupted",
-        });
+        await withJobRecord(job.id, () => store.save({ ...job, status: "CANCELLING" }));
+        return;
       }
+      const where = { project: ref.project, ds };
+      const [after] = await settleOrphans(this.root, where, [job], { cancel: true });
+      if (after.status !== "CANCELED") throw elsewhere("cancel", job);
     });
   }
 
   pauseJob(ref: JobRef): Promise<void> {
-    return this.#control(ref, "pause", async (job, control, store) => {
-      if (!control || job.status !== "RUNNING") {
-        throw new JobStateError("pause", { id: job.id, status: job.status });
-      }
+    return this.#control(ref, "pause", async (job, control, { store }) => {
+      if (!control) throw elsewhere("pause", job);
+      if (job.status !== "RUNNING") throw new JobStateError("pause", job);
       control.pause();
-      await serialized(`job:${job.id}`, () => store.save({ ...job, status: "PAUSED" }));
+      await withJobRecord(job.id, () => store.save({ ...job, status: "PAUSED" }));
     });
   }
 
   resumeJob(ref: JobRef): Promise<void> {
-    return this.#control(ref, "resume", async (job, control, store) => {
-      if (!control || job.status !== "PAUSED") {
-        throw new JobStateError("resume", { id: job.id, status: job.status });
-      }
+    return this.#control(ref, "resume", async (job, control, { store }) => {
+      if (!control) throw elsewhere("resume", job);
+      if (job.status !== "PAUSED") throw new JobStateError("resume", job);
       control.resume();
-      await serialized(`job:${job.id}`, () => store.save({ ...job, status: "RUNNING" }));
+      await withJobRecord(job.id, () => store.save({ ...job, status: "RUNNING" }));
     });
   }
 
+  /** Runs a control operation on a job that has not ended (settled first if its runner is gone). */
   #control(
     ref: JobRef,
     operation: string,
-    fn: (job: StoredJob, control: JobControl | undefined, store: JobStore) => Promise<void>,
+    fn: (
+      job: StoredJob,
+      control: JobControl | undefined,
+      where: { store: JobStore; ds: Datastore },
+    ) => Promise<void>,
   ): Promise<void> {
     return this.#with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
-      const job = await store.get(ref.id);
-      if (isFinal(job.status)) {
-        throw new JobStateError(operation, { id: job.id, status: job.status });
-      }
-      await fn(job, runningJobs(this.root).get(job.id), store);
+      let job = await store.get(ref.id);
+      const control = runningJobs(this.root).get(job.id);
+      if (!control && operation !== "cancel") job = await this.#job(ref, ds);
+      if (isFinal(job.status)) throw new JobStateError(operation, job);
+      await fn(job, control, { store, ds });
     });
   }
 
@@ -428,14 +360,16 @@ export class StandaloneInstance implements Instance {
    */
   async open(): Promise<Datastore> {
     this.#held ??= leaseDatastore(this.root, this.#options);
+    let lease: Lease;
     try {
-      const lease = await this.#held;
-      this.#open = lease.ds;
-      return lease.ds;
+      lease = await this.#held;
     } catch (e) {
       this.#held = undefined;
       throw e;
     }
+    this.#open = lease.ds;
+    await settleAllOrphans(this.root, lease.ds);
+    return lease.ds;
   }
 
   /** The datastore this instance holds open (after {@link open} or any call), else `undefined`. */
@@ -457,16 +391,10 @@ export class StandaloneInstance implements Instance {
   }
 }
 
-function publicJob(job: StoredJob): JobRecord {
-  const { removed: _, modelSrcDir: __, ...record } = job;
-  return record;
-}
-
-async function* scanExisting(
-  ds: Datastore,
-  table: string,
-  options: ScanTableOptions = {},
-): AsyncIterable<Row> {
-  if (!ds.tables(table).includes(table)) return;
-  yield* ds.scan(table, options);
+function elsewhere(operation: string, job: StoredJob): JobStateError {
+  if (isFinal(job.status)) return new JobStateError(operation, job);
+  return new JobStateError(operation, {
+    ...job,
+    reason: `it is ${job.status} in another process (control it from there)`,
+  });
 }

@@ -1,7 +1,8 @@
 /**
- * Standalone jobs on disk: the upstream manifest `<root>/<project>/job/<id[:2]>/<id>/_manifest.yaml`
- * (read by the Python swcli too) plus an index table in the SDK's datastore
- * (`sdk/jobs/<project>`, one row per job) that makes listing, paging and prefix lookup fast.
+ * Standalone jobs on disk: the manifest of Starwhale's Python SDK,
+ * `<root>/<project>/job/<id[:2]>/<id>/_manifest.yaml` (read by the Python swcli too), plus an
+ * index table in the SDK's datastore (`sdk/jobs/<project>`, one row per job) that makes listing,
+ * paging and prefix lookup fast.
  * The manifest is written first at every change; the index follows.
  *
  * @module
@@ -45,6 +46,17 @@ export interface StoredJob extends JobRecord {
   modelSrcDir: string;
 }
 
+/**
+ * The record of a stored job as the SDK shows it (without the storage-only fields).
+ *
+ * @param job The stored job.
+ * @returns The record.
+ */
+export function publicJob(job: StoredJob): JobRecord {
+  const { removed: _, modelSrcDir: __, ...record } = job;
+  return record;
+}
+
 /** The jobs of one standalone project. */
 export class JobStore {
   readonly #root: string;
@@ -63,8 +75,11 @@ export class JobStore {
     this.#ds = where.ds;
   }
 
+  /** Prefix of the index tables: `sdk/jobs/<project>`. */
+  static readonly INDEX_PREFIX = "sdk/jobs/";
+
   get #index(): string {
-    return `sdk/jobs/${this.#project}`;
+    return `${JobStore.INDEX_PREFIX}${this.#project}`;
   }
 
   /** Directory of a job (or of a removed job). */
@@ -110,6 +125,12 @@ export class JobStore {
     }]);
   }
 
+  /** The index rows; none while the project's folder is gone (a removed project). */
+  async *#indexRows(options: { start?: string; columns?: string[] }): AsyncIterable<Row> {
+    if (!(await exists(join(this.#root, this.#project)))) return;
+    yield* this.#ds.scan(this.#index, options);
+  }
+
   /**
    * Finds a job by full id or unique prefix.
    *
@@ -118,7 +139,7 @@ export class JobStore {
    */
   async get(prefix: string, options: { removed?: boolean } = {}): Promise<StoredJob> {
     const found: StoredJob[] = [];
-    for await (const row of this.#ds.scan(this.#index, { start: prefix })) {
+    for await (const row of this.#indexRows({ start: prefix })) {
       if (!String(row.id).startsWith(prefix)) break;
       found.push(fromRow(this.#project, row));
     }
@@ -155,7 +176,7 @@ export class JobStore {
     }
     const matches: { id: string; created: number }[] = [];
     const columns = ["id", "created", "removed", "status", "model"];
-    for await (const row of this.#ds.scan(this.#index, { columns })) {
+    for await (const row of this.#indexRows({ columns })) {
       if (row.removed === true) continue;
       if (options.status !== undefined && row.status !== options.status) continue;
       if (options.model !== undefined && row.model !== options.model) continue;
@@ -174,15 +195,26 @@ export class JobStore {
       current: jobs.length,
       remain: total - jobs.length,
       page: {
-        page_num: pageIndex,
-        page_size: pageSize,
+        pageNum: pageIndex,
+        pageSize,
         pages,
-        pre_page: pageIndex > 1 ? pageIndex - 1 : 0,
-        next_page: pageIndex < pages ? pageIndex + 1 : 0,
-        has_pre_page: pageIndex > 1,
-        has_next_page: pageIndex < pages,
+        prePage: pageIndex > 1 ? pageIndex - 1 : 0,
+        nextPage: pageIndex < pages ? pageIndex + 1 : 0,
+        hasPreviousPage: pageIndex > 1,
+        hasNextPage: pageIndex < pages,
       },
     }];
+  }
+
+  /** Every live job of the project a runner has not ended ({@link isUnfinished}). */
+  async unfinished(): Promise<StoredJob[]> {
+    const out: StoredJob[] = [];
+    for await (const row of this.#ds.scan(this.#index)) {
+      if (row.removed !== true && isUnfinished(row.status as JobStatus)) {
+        out.push(fromRow(this.#project, row));
+      }
+    }
+    return out;
   }
 
   /** Moves a job to `job/.recover/` (or deletes it and its tables when `force`). */
@@ -265,6 +297,17 @@ export class JobStore {
     await this.save(job);
     return job;
   }
+}
+
+const UNFINISHED: readonly JobStatus[] = ["CREATED", "READY", "RUNNING", "PAUSED", "CANCELLING"];
+
+/**
+ * Tells whether a status is one a runner sets while it owns the job (CREATED, READY, RUNNING,
+ * PAUSED, CANCELLING): such a job needs a live runner. UNKNOWN (e.g. a job another client
+ * started) is not one.
+ */
+export function isUnfinished(status: JobStatus): boolean {
+  return UNFINISHED.includes(status);
 }
 
 /** Tells whether a status is final. */

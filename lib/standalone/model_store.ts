@@ -10,14 +10,8 @@
 import { basename, join, resolve } from "node:path";
 import { BundleStore } from "./_bundles.ts";
 import { NotFoundError } from "../sdk/errors.ts";
-import {
-  copyTree,
-  formatManifestTime,
-  newVersion,
-  parseManifestTime,
-  readYaml,
-  writeYaml,
-} from "./files.ts";
+import { copyTree, formatManifestTime, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import { newUniqueId } from "./unique_id.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { ArtifactRef, BuildModelOptions, ModelRecord } from "../sdk/instance.ts";
 import { discoverSteps, expandJobs, findModules, readModelConfig } from "./model_package.ts";
@@ -63,7 +57,7 @@ export class ModelStore {
     }
     const config = await readModelConfig(dir);
     const name = checkName("model", options.name ?? config.name ?? basename(dir));
-    const version = newVersion();
+    const version = newUniqueId();
     const staging = join(this.#root, ".tmp", `model-${version}`);
     try {
       const src = join(staging, "src");

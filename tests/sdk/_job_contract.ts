@@ -8,7 +8,13 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
-import { JobStateError, NotFoundError } from "../../lib/sdk/errors.ts";
+import {
+  JobStateError,
+  NotFoundError,
+  StarwhaleError,
+  UnsupportedError,
+} from "../../lib/sdk/errors.ts";
+import { Job } from "../../lib/sdk/job.ts";
 import type { Instance, JobRef, JobStatus } from "../../lib/sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
 
@@ -210,12 +216,59 @@ export async function jobContract(t: Deno.TestContext, target: ContractTarget): 
     });
   }
 
+  const viaSdk = (extra: Record<string, unknown>) =>
+    Job.create({
+      project: P,
+      model: "slow",
+      runHandler: "slow.pipeline:Slow.evaluate",
+      datasets: ["fast"],
+      instance: sw,
+      ...extra,
+    });
+
+  await t.step("create checks its options the same way on every instance", async () => {
+    const before = await allIds();
+    await assertRejects(() => viaSdk({ ttl: "60" }), TypeError, 'Invalid ttl "60"');
+    await assertRejects(() => viaSdk({ ttl: 1.5 }), RangeError, "Invalid ttl 1.5");
+    await assertRejects(() => viaSdk({ datasetHead: -1 }), RangeError, "Invalid datasetHead -1");
+    await assertRejects(() => viaSdk({ resourcePool: 7 }), TypeError, "Invalid resourcePool 7");
+    await assertRejects(() => viaSdk({ devMode: "yes" }), TypeError, 'Invalid devMode "yes"');
+    await assertRejects(() => viaSdk({ devModePassword: 1 }), TypeError, "devModePassword 1");
+    await assertRejects(() => viaSdk({ runtime: "" }), TypeError, 'Invalid runtime ""');
+    await assertRejects(() => viaSdk({ runHandler: "" }), TypeError, 'Invalid runHandler ""');
+    await assertRejects(() => viaSdk({ overwriteSpecs: [] }), TypeError, "overwriteSpecs");
+    assertEquals(await allIds(), before, "a refused job was created");
+  });
+
+  await t.step("runtime and devMode cannot be honoured: a clear error and no job", async () => {
+    const before = await allIds();
+    for (const [option, value] of [["runtime", "pytorch"], ["devMode", true]] as const) {
+      const e = await assertRejects(() => viaSdk({ [option]: value }), StarwhaleError, option);
+      // A standalone instance refuses it itself; a server names it in its answer.
+      if (!target.server) assert(e instanceof UnsupportedError, `${option}: ${e}`);
+    }
+    assertEquals(await allIds(), before, "a refused job was created");
+  });
+
+  await t.step("an option for the other kind of instance is accepted and ignored", async () => {
+    // datasetHead applies to standalone only; ttl and resourcePool to a server only. The slow
+    // dataset runs longer than 1 s, so a ttl of 1 honoured on standalone would cancel it.
+    const headed = await viaSdk({ datasetHead: 3, resourcePool: "default", ttl: -1 });
+    assertEquals(await until(headed, (s) => FINAL.includes(s)), "SUCCESS");
+    assertEquals(await count(sw, headed, "results"), target.server ? FAST_ROWS : 3);
+    if (!target.server) {
+      const timed = await viaSdk({ datasets: ["slow"], ttl: 1, resourcePool: "gpu" });
+      assertEquals(await until(timed, (s) => FINAL.includes(s)), "SUCCESS");
+      assertEquals(await count(sw, timed, "results"), SLOW_ROWS);
+    }
+  });
+
   await t.step("list pages through every job once", async () => {
     const [all, info] = await sw.listJobs(P, { pageSize: 1000 });
     const seen: string[] = [];
     for (let page = 1; page <= Math.ceil(info.total / 2); page++) {
       const [jobs, p] = await sw.listJobs(P, { pageIndex: page, pageSize: 2 });
-      assertEquals([p.total, p.page.page_num, p.page.has_next_page], [
+      assertEquals([p.total, p.page.pageNum, p.page.hasNextPage], [
         all.length,
         page,
         page * 2 < all.length,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { flattenRow, log, logSummary } from "../../mod.ts";
+import { log, logSummary } from "../../mod.ts";
+import { flattenRow } from "../../lib/sdk/evaluation.ts";
 import { TaskWriter } from "../../lib/sdk/evaluation.ts";
 import type { Row } from "../../datastore/mod.ts";
 

@@ -33,13 +33,13 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
       current: 20,
       remain: 280,
       page: {
-        page_num: 1,
-        page_size: 20,
+        pageNum: 1,
+        pageSize: 20,
         pages: 15,
-        pre_page: 0,
-        next_page: 2,
-        has_pre_page: false,
-        has_next_page: true,
+        prePage: 0,
+        nextPage: 2,
+        hasPreviousPage: false,
+        hasNextPage: true,
       },
     });
   });
@@ -54,8 +54,8 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
       });
       seen.push(...jobs.map((j) => j.id));
       assert.equal(page.page.pages, 43);
-      if (!page.page.has_next_page) {
-        assert.equal(page.page.next_page, 0);
+      if (!page.page.hasNextPage) {
+        assert.equal(page.page.nextPage, 0);
         assert.equal(jobs.length, 300 - 42 * 7);
         break;
       }
@@ -67,7 +67,7 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
     const [jobs, page] = await Job.list("self", { pageIndex: 16, instance });
     assert.equal(jobs.length, 0);
     assert.equal(page.total, 300);
-    assert.equal(page.page.has_next_page, false);
+    assert.equal(page.page.hasNextPage, false);
   });
 
   await t.step("status and model filters, combined with paging", async () => {

@@ -151,7 +151,7 @@ Deno.test("seed: Job.list('https://server/project/<p>', page_index=2, page_size=
       instance: remote,
     });
     assert.equal(page.total, 25);
-    assert.equal(page.page.page_num, 2);
+    assert.equal(page.page.pageNum, 2);
     assert.equal(jobs.length, 10);
     assert.equal(await jobs[0].status, "SUCCESS");
   } finally {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { UnsupportedError } from "../../sdk/mod.ts";
+import { artifactStore, UnsupportedError } from "../../sdk/mod.ts";
 import type { DatasetRecord, ModelRecord } from "../../sdk/mod.ts";
 import type { Command } from "../command.ts";
 import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
@@ -58,8 +58,8 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
       const { instance, project } = await ctx.project(options.project as string | undefined);
       const name = options.name as string | undefined;
       const items: BundleRecord[] = kind === "model"
-        ? await instance.listModels(project, { name })
-        : await instance.listDatasets(project, { name });
+        ? await artifactStore(instance, "listing models").listModels(project, { name })
+        : await artifactStore(instance, "listing datasets").listDatasets(project, { name });
       if (ctx.json) return (await ctx.printJson(items), 0);
       const extra = kind === "model" ? "Size" : "Rows";
       await ctx.print(renderGrid(
@@ -111,8 +111,9 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
         options.project as string | undefined,
       );
       const ref = { project: uri.project, name: uri.name, version: uri.version || undefined };
-      if (kind === "model") await instance.removeModel(ref);
-      else await instance.removeDataset(ref);
+      const store = artifactStore(instance, `removing a ${kind}`);
+      if (kind === "model") await store.removeModel(ref);
+      else await store.removeDataset(ref);
       const what = `${uri.name}${uri.version ? `/version/${uri.version}` : " (all versions)"}`;
       if (ctx.json) await ctx.printJson({ name: uri.name, version: uri.version, ok: true });
       else await ctx.print(`👏 removed ${kind} ${what}`);

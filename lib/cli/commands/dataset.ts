@@ -6,6 +6,7 @@
  */
 
 import { UsageError } from "../errors.ts";
+import { artifactStore } from "../../sdk/mod.ts";
 import { bundleCommands } from "./_bundle.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
@@ -52,7 +53,7 @@ const build: Command = {
     const progress = ctx.progress(`Building dataset ${name}`, { total: input.total, unit: "rows" });
     let dataset;
     try {
-      dataset = await instance.buildDataset(project, {
+      dataset = await artifactStore(instance, "building a dataset").buildDataset(project, {
         name,
         rows: input.rows,
         onProgress: (n) => progress.update(n),
@@ -94,7 +95,7 @@ const head: Command = {
       "dataset",
       options.project as string | undefined,
     );
-    const rows = instance.scanDataset(
+    const rows = artifactStore(instance, "reading a dataset's rows").scanDataset(
       { project: uri.project, name: uri.name, version: uri.version || undefined },
       { head: n },
     );

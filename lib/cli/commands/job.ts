@@ -115,7 +115,7 @@ const list: Command = {
     const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true, remote });
     await ctx.print(where);
     await ctx.print(renderGrid(columns, rows, { title: "Job List", width: ctx.io.columns }));
-    if (remote || page.page.has_next_page) await ctx.print(pageText(page));
+    if (remote || page.page.hasNextPage) await ctx.print(pageText(page));
     return 0;
   },
 };

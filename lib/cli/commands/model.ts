@@ -4,6 +4,7 @@
  * @module
  */
 
+import { artifactStore } from "../../sdk/mod.ts";
 import { bundleCommands } from "./_bundle.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
@@ -33,7 +34,7 @@ const build: Command = {
     const progress = ctx.progress(`Building model from ${positionals.DIR}`);
     let model;
     try {
-      model = await instance.buildModel(project, {
+      model = await artifactStore(instance, "building a model").buildModel(project, {
         dir: String(positionals.DIR),
         name: options.name as string | undefined,
         modules: options.module as string[] | undefined,

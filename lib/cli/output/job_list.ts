@@ -72,6 +72,6 @@ export function jobListRows(
 export function pageText(page: PageInfo): string {
   const p = page.page;
   return `🐑 Counts: ${page.current}/${page.total}, ${page.remain} items does not show.\n` +
-    `🦋 Pages: page_num[${p.page_num}], page_size[${p.page_size}], total_pages[${p.pages}]` +
-    `${p.has_next_page ? `, next: --page ${p.next_page}` : ""}\n`;
+    `🦋 Pages: page_num[${p.pageNum}], page_size[${p.pageSize}], total_pages[${p.pages}]` +
+    `${p.hasNextPage ? `, next: --page ${p.nextPage}` : ""}\n`;
 }

@@ -8,7 +8,7 @@
  */
 
 import type { Key, Row } from "../../../datastore/mod.ts";
-import { JobControl } from "../../standalone/datastore_pool.ts";
+import { JobControl } from "../control.ts";
 import type { DatasetRow, ScanTableOptions } from "../../sdk/instance.ts";
 import {
   type Call,

@@ -8,7 +8,7 @@
 
 import type { Datastore } from "../../datastore/mod.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";
-import { NotFoundError, UnsupportedError } from "../sdk/errors.ts";
+import { NotFoundError } from "../sdk/errors.ts";
 import { checkReplicas, parseResources, type StepSpec } from "../sdk/handlers.ts";
 import type { CreateJobOptions } from "../sdk/instance.ts";
 import { selectHandler } from "../standalone/model_package.ts";
@@ -17,26 +17,28 @@ import type { JobDataset } from "./runner.ts";
 
 /** The resolved inputs of a job. */
 export interface JobInputs {
+  /** The model version and its package. */
   model: ResolvedModel;
   /** The resolved handler key, e.g. `mnist.evaluator:MNISTInference.evaluate`. */
   handler: string;
   /** The handler's steps, with `overwriteSpecs` applied. */
   steps: StepSpec[];
+  /** The datasets, as given and resolved. */
   datasets: JobDataset[];
   /** Rows of each dataset to use (0: all). */
   datasetHead: number;
 }
 
 /**
- * Checks the options of a new job and resolves its model, handler, steps and datasets.
+ * Resolves the model, handler, steps and datasets of a new job whose options passed
+ * `checkCreateOptions`.
  *
  * @param root The storage root.
  * @param where The project and the open datastore of the root.
  * @param options The job's options.
  * @returns The resolved inputs; nothing is written.
- * @throws {TypeError} For malformed options, {RangeError} for a bad `datasetHead`,
- *   {NotFoundError} for an unknown model, handler step or dataset, {UnsupportedError} for
- *   `devMode` (a standalone instance has no remote IDE).
+ * @throws {NotFoundError} For an unknown model, handler, step or dataset. {RangeError} For bad
+ *   replicas. {TypeError} For a handler that needs a dataset when none is given.
  */
 export async function resolveJobInputs(
   root: string,
@@ -44,31 +46,8 @@ export async function resolveJobInputs(
   options: CreateJobOptions,
 ): Promise<JobInputs> {
   const { project } = where;
-  if (typeof options.model !== "string" || options.model === "") {
-    throw new TypeError(
-      `Invalid model ${JSON.stringify(options.model)}: expected a model name or URI`,
-    );
-  }
-  if (typeof options.runHandler !== "string") {
-    throw new TypeError(
-      `Invalid runHandler ${
-        JSON.stringify(options.runHandler)
-      }: expected 'module:Qualname' or an index`,
-    );
-  }
-  if (options.devMode) {
-    throw new UnsupportedError("devMode", "a standalone instance (there is no remote IDE)");
-  }
   const datasetHead = options.datasetHead ?? 0;
-  if (!Number.isInteger(datasetHead) || datasetHead < 0) {
-    throw new RangeError(`Invalid datasetHead ${datasetHead}: expected an integer >= 0`);
-  }
   const uris = options.datasets ?? [];
-  if (!Array.isArray(uris) || uris.some((d) => typeof d !== "string" || d === "")) {
-    throw new TypeError(
-      `Invalid datasets ${JSON.stringify(uris)}: expected an array of dataset names or URIs`,
-    );
-  }
   const model = await new ModelStore(root, project).resolve({
     project,
     ...splitVersioned(options.model),
@@ -111,8 +90,9 @@ export async function resolveJobInputs(
  * @throws {TypeError} For any other shape.
  * @example
  * ```ts
- * import { splitVersioned } from "./inputs.ts";
- * console.assert(splitVersioned("mnist/version/ab").version === "ab");
+ * import assert from "node:assert/strict";
+ * import { splitVersioned } from "./_inputs.ts";
+ * assert.deepEqual(splitVersioned("mnist/version/ab"), { name: "mnist", version: "ab" });
  * ```
  */
 export function splitVersioned(text: string): { name: string; version?: string } {

@@ -1,0 +1,108 @@
+/**
+ * Runs a prepared job here, in this process, to its end: the standalone instance's way (its
+ * `Job.create` returns when the job has ended). Status CREATED -> RUNNING -> SUCCESS, FAIL or
+ * CANCELED; `cancel`/`pause`/`resume` reach the run through its {@link JobControl}, registered in
+ * {@link runningJobs} while it runs. The job's runner lock is released once the final status is
+ * saved, so another process never takes a live run for a dead one.
+ *
+ * @module
+ */
+
+import type { Datastore, Row } from "../../datastore/mod.ts";
+import type { JobRecord, ScanTableOptions } from "../sdk/instance.ts";
+import { DatasetStore } from "../standalone/dataset_store.ts";
+import {
+  JobStore,
+  jobTableName,
+  publicJob,
+  type StoredJob,
+  summaryTableName,
+} from "../standalone/job_store.ts";
+import { JobControl, runningJobs, withJobRecord } from "./control.ts";
+import type { PreparedJob } from "./plan.ts";
+import { runJob } from "./runner.ts";
+
+/**
+ * Runs the job in this process and saves its final status.
+ *
+ * Needs `--allow-read` and `--allow-write` on the root, and what the handlers need.
+ *
+ * @param root The storage root.
+ * @param run The root's open datastore, the prepared job (its lock is released here), and an
+ *   optional signal that cancels the run.
+ * @returns The final record (a failing handler gives a FAIL record, not an exception).
+ * @throws Only when the datastore or the disk fails; the job is then saved FAIL if it can be.
+ */
+export async function runHere(
+  root: string,
+  run: { ds: Datastore; prepared: PreparedJob; signal?: AbortSignal },
+): Promise<JobRecord> {
+  const { ds, prepared, signal } = run;
+  const { project } = prepared.job;
+  const store = new JobStore(root, { project, ds });
+  const datasetStore = new DatasetStore(root, { project, ds });
+  const control = new JobControl();
+  let job: StoredJob = prepared.job;
+  const save = (patch: Partial<StoredJob>) =>
+    withJobRecord(job.id, async () => {
+      job = { ...job, ...patch };
+      control.status = job.status;
+      await store.save(job);
+    });
+  const running = runningJobs(root);
+  running.set(job.id, control);
+  const onAbort = () => control.cancel();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    if (signal?.aborted) control.cancel();
+    await save({ status: "RUNNING" });
+    const outcome = await runJob({
+      project,
+      jobId: job.id,
+      srcDir: prepared.job.modelSrcDir,
+      steps: prepared.steps,
+      datasets: prepared.datasets,
+      datasetHead: prepared.datasetHead,
+      control,
+      write: async (table, rows) => {
+        if (table === "summary") {
+          await ds.update(summaryTableName(project), rows.map((r) => ({ ...r, id: job.id })));
+        } else await ds.update(jobTableName(project, job.id, table), rows);
+      },
+      scan: (table, options) => scanExisting(ds, jobTableName(project, job.id, table), options),
+      scanDataset: (ref, options) => datasetStore.scan(ref, options),
+    });
+    await save({
+      status: outcome.status,
+      errorMessage: outcome.error,
+      finishedAt: new Date().toISOString(),
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await save({ status: "FAIL", errorMessage: message, finishedAt: new Date().toISOString() })
+      .catch(() => {});
+    throw e;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    running.delete(job.id);
+    await prepared.lock.release();
+  }
+  return publicJob(job);
+}
+
+/**
+ * Streams a datastore table, or nothing when it does not exist.
+ *
+ * @param ds The datastore.
+ * @param table Full table name.
+ * @param options Scan options.
+ * @returns The rows.
+ */
+export async function* scanExisting(
+  ds: Datastore,
+  table: string,
+  options: ScanTableOptions = {},
+): AsyncIterable<Row> {
+  if (!ds.tables(table).includes(table)) return;
+  yield* ds.scan(table, options);
+}
