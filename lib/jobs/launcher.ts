@@ -93,6 +93,8 @@ export class WorkerLauncher implements JobLauncher {
   #closed = false;
 
   /**
+   * Makes a launcher over a storage root.
+   *
    * @param root The storage root whose standalone instance the server serves.
    * @param options `graceMs`.
    */
