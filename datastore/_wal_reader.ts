@@ -19,44 +19,58 @@ export interface WalContents {
 }
 
 /**
- * Reads a WAL file. A damaged last record (a torn write) ends the log; a damaged record
- * followed by more data is corruption.
+ * Reads a WAL file. A damaged frame with no valid frame after it is a torn tail (the last write
+ * cut short by a crash); a damaged frame followed by a valid one is corruption, since a torn
+ * write can only be the last.
  *
- * @throws {CorruptionError} Naming the file and the offset of the bad record.
+ * @throws {CorruptionError} Naming the file and the offset of the bad frame.
  */
 export function readWal(bytes: Uint8Array, file: string): WalContents {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: Uint8Array[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    const remaining = bytes.length - pos;
-    // A frame cut short by a crash can only be the last one: its header is short or claims
-    // more bytes than the file holds.
-    if (remaining < FRAME_HEADER) return { records, validLength: pos, torn: true };
-    const length = view.getUint32(pos, true);
-    const crc = view.getUint32(pos + 4, true);
-    if (length > MAX_RECORD || length > remaining - FRAME_HEADER) {
-      return { records, validLength: pos, torn: true };
+    const length = frameAt(bytes, pos);
+    if (length < 0) {
+      const next = nextFrame(bytes, pos + 1);
+      if (next < 0) return { records, validLength: pos, torn: true };
+      throw new CorruptionError(
+        `WAL frame ${problem(bytes, pos)}, and a valid frame follows at offset ${next}`,
+        { file, offset: pos },
+      );
     }
-    if (length === 0) {
-      // Records are never empty: zeros are unwritten space after a torn write.
-      if (allZero(bytes, pos)) return { records, validLength: pos, torn: true };
-      throw new CorruptionError("WAL frame with zero length", { file, offset: pos });
-    }
-    const start = pos + FRAME_HEADER;
-    if (checksum(bytes, start, start + length) !== crc) {
-      if (start + length < bytes.length && !allZero(bytes, start + length)) {
-        throw new CorruptionError("WAL record checksum mismatch", { file, offset: pos });
-      }
-      return { records, validLength: pos, torn: true };
-    }
-    records.push(bytes.subarray(start, start + length));
-    pos = start + length;
+    records.push(bytes.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + length));
+    pos += FRAME_HEADER + length;
   }
   return { records, validLength: pos, torn: false };
 }
 
-function allZero(bytes: Uint8Array, from: number): boolean {
-  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
+/** The payload length of a whole, valid frame at `pos`, or -1. */
+function frameAt(bytes: Uint8Array, pos: number): number {
+  if (bytes.length - pos < FRAME_HEADER) return -1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(pos, true);
+  // Records are never empty: a zero length is unwritten space or damage.
+  if (length === 0 || length > MAX_RECORD || length > bytes.length - pos - FRAME_HEADER) return -1;
+  const start = pos + FRAME_HEADER;
+  return checksum(bytes, start, start + length) === view.getUint32(pos + 4, true) ? length : -1;
+}
+
+/** The offset of the first valid frame at or after `from`, or -1. */
+function nextFrame(bytes: Uint8Array, from: number): number {
+  for (let p = from; p + FRAME_HEADER < bytes.length; p++) if (frameAt(bytes, p) >= 0) return p;
+  return -1;
+}
+
+/** What is wrong with the frame at `pos`. */
+function problem(bytes: Uint8Array, pos: number): string {
+  if (bytes.length - pos < FRAME_HEADER) return "header cut short";
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(
+    pos,
+    true,
+  );
+  if (length === 0) return "with zero length";
+  if (length > MAX_RECORD || length > bytes.length - pos - FRAME_HEADER) {
+    return `length ${length} runs past the end of the file`;
+  }
+  return "record checksum mismatch";
 }

@@ -97,8 +97,8 @@ async function smallTmpfs(
   return {
     path,
     async unmount() {
-      await new Deno.Command("umount", { args: [path] }).output();
-      await Deno.remove(path);
+      await new Deno.Command("umount", { args: ["-l", path] }).output();
+      await Deno.remove(path, { recursive: true }).catch(() => {});
     },
   };
 }
