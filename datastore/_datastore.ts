@@ -21,6 +21,7 @@ import type {
   TableDesc,
   TableSchema,
   TableStats,
+  TableWrite,
   UpdateOptions,
 } from "./_options.ts";
 import { recover } from "./_recovery.ts";
@@ -31,7 +32,13 @@ import { SegmentReader } from "./_segment_reader.ts";
 import { denoStorage, type FileLock, type Storage } from "./_storage.ts";
 import type { Table } from "./_table.ts";
 import { WalWriter } from "./_wal_writer.ts";
-import { applyWrite, encodeDelete, type EncodedWrite, encodeUpdate } from "./_write_batch.ts";
+import {
+  applyWrite,
+  encodeDelete,
+  type EncodedWrite,
+  encodeUpdate,
+  encodeWriteBatch,
+} from "./_write_batch.ts";
 import { describeValue, type Key, type Row } from "./_value.ts";
 
 const OPEN_DIRS = new Set<string>();
@@ -151,7 +158,15 @@ export class Datastore {
       const n = this.#nextFile++;
       this.#walFiles.push(n);
       const file = `${this.dir}/${walName(n)}`;
-      this.#wal = WalWriter.open(this.#storage, file, { durability: this.#durability });
+      this.#wal = (async () => {
+        const wal = await WalWriter.open(this.#storage, file, { durability: this.#durability });
+        // The new file's directory entry must be durable before a record in it is acknowledged.
+        await this.#storage.syncDir(this.dir).catch((e) => {
+          wal.abandon();
+          throw e;
+        });
+        return wal;
+      })();
       this.#wal.catch((cause) => this.#walError ??= { cause, file, offset: 0 });
     }
     return this.#wal;
@@ -216,6 +231,52 @@ export class Datastore {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Writes upserts and deletions across tables as ONE atomic batch: one WAL record, so after a
+   * crash either all of it is there or none; readers see none of it or all of it. Each part's
+   * `rows` are applied before its `deletes`, parts in order; every write of the batch gets the
+   * next revision, the batch resolves with the last. Every part is checked before anything is
+   * written: on any error nothing of the batch is stored.
+   *
+   * @example Upserts and a deletion in two tables, atomically
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Datastore } from "@starwhale/sdk/datastore";
+   * await using ds = await Datastore.open(await Deno.makeTempDir());
+   * await ds.update("results", [{ id: 1, ok: false }, { id: 2, ok: true }]);
+   * await ds.write([
+   *   { table: "results", rows: [{ id: 3, ok: true }], deletes: [1] },
+   *   { table: "summary", rows: [{ id: "job-1", accuracy: 1 }] },
+   * ]);
+   * assert.deepEqual((await Array.fromAsync(ds.scan("results"))).map((r) => r.id), [2, 3]);
+   * assert.equal((await ds.get("summary", "job-1"))?.accuracy, 1);
+   * ```
+   *
+   * @param parts `{ table, rows?, deletes?, keyColumn?, schema? }` per table.
+   * @returns The batch's revision, once durable under the durability mode (the current revision
+   * when the batch writes nothing).
+   * @throws {TypeError} For an invalid part, name, key or value.
+   * @throws {RangeError} For integers out of their type's range.
+   */
+  write(parts: readonly TableWrite[]): Promise<number> {
+    try {
+      this.#check("write");
+      const batch = encodeWriteBatch(this.#tables, parts, { rev: this.#lastRevision + 1 });
+      if (batch === undefined) return Promise.resolve(this.#lastRevision);
+      return this.#track(this.#commitBatch(batch.payload, batch.writes, batch.rev));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #commitBatch(payload: Uint8Array, writes: EncodedWrite[], rev: number): Promise<number> {
+    this.#lastRevision = rev;
+    await this.#append(payload);
+    for (const w of writes) applyWrite(w);
+    if (rev > this.#visibleRevision) this.#visibleRevision = rev;
+    return rev;
   }
 
   #track(work: Promise<number>): Promise<number> {

@@ -7,7 +7,7 @@
 
 import type { Storage } from "./_storage.ts";
 import type { SegmentInfo } from "./_segment_format.ts";
-import type { ColumnSchema, Key } from "./_value.ts";
+import type { ColumnSchema, Key, Row } from "./_value.ts";
 
 /**
  * How durable an acknowledged write is: `fsync` once synced to disk, `flush` once handed to the
@@ -95,4 +95,18 @@ export interface TableStats {
   memtableVersions: number;
   /** Revisions at or below this were folded by compaction. */
   horizon: number;
+}
+
+/** One part of an atomic {@link Datastore.write}: upserts and deletions in one table. */
+export interface TableWrite {
+  /** The table's name, created on first write. */
+  table: string;
+  /** Rows to insert or merge (applied before `deletes`). */
+  rows?: readonly Row[];
+  /** Keys of rows to delete. */
+  deletes?: readonly Key[];
+  /** The key column. @default {"id"} (or the table's existing key column) */
+  keyColumn?: string;
+  /** Column types that override the inferred ones. */
+  schema?: ColumnSchema[];
 }

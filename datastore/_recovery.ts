@@ -13,7 +13,7 @@ import type { SegmentReader } from "./_segment_reader.ts";
 import type { Storage } from "./_storage.ts";
 import { Table } from "./_table.ts";
 import { readWal } from "./_wal_reader.ts";
-import { OP_UPDATE, parseRecord } from "./_wal_record.ts";
+import { OP_UPDATE, parseRecord, splitRecords } from "./_wal_record.ts";
 
 /** The state a datastore resumes from. */
 export interface Recovered {
@@ -69,7 +69,9 @@ export async function recover(
       continue;
     }
     const contents = readWal(await storage.readFile(path), path);
-    for (const payload of contents.records) replay(state, payload);
+    for (const payload of contents.records) {
+      for (const record of splitRecords(payload)) replay(state, record);
+    }
     if (contents.torn && i === wals.length - 1) {
       await storage.truncate(path, contents.validLength);
     } else if (contents.torn) {

@@ -50,6 +50,19 @@ export class Table {
     return t;
   }
 
+  /** What {@link rollback} restores: the dictionary, types and key kind as of now. */
+  checkpoint(): { columns: number; schema: Map<string, ColumnSchema>; kind: KeyKind | undefined } {
+    return { columns: this.names.length, schema: new Map(this.schema), kind: this.kind };
+  }
+
+  /** Undoes dictionary and type changes made since `mark` (nothing was logged for them). */
+  rollback(mark: ReturnType<Table["checkpoint"]>): void {
+    for (const name of this.names.splice(mark.columns)) this.ids.delete(name);
+    this.schema.clear();
+    for (const [k, v] of mark.schema) this.schema.set(k, v);
+    this.kind = mark.kind;
+  }
+
   /** Records a column in the dictionary. */
   addColumn(name: string, id: number): void {
     this.names[id] = name;

@@ -5,6 +5,7 @@
  * u8 op (1 update, 2 delete) | varint revision | string table | string keyColumn | u8 keyKind
  * varint count | entries | varint added columns (varint id, string name)* | string schema JSON
  * update entry: key value | u32 length | row bytes        delete entry: key value
+ * batch: u8 3 | u32 count | count * (u32 length | update or delete record)
  * ```
  *
  * @module
@@ -19,6 +20,46 @@ import type { ColumnSchema, Key } from "./_value.ts";
 export const OP_UPDATE = 1;
 /** Deletion of whole rows. */
 export const OP_DELETE = 2;
+/** An atomic batch: several update/delete records in one frame. */
+export const OP_BATCH = 3;
+
+/** Wraps records (each an update or delete payload) into one batch payload. */
+export function encodeBatch(records: readonly Uint8Array[]): Uint8Array {
+  let total = 5;
+  for (const r of records) total += 4 + r.length;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out[0] = OP_BATCH;
+  view.setUint32(1, records.length, true);
+  let pos = 5;
+  for (const r of records) {
+    view.setUint32(pos, r.length, true);
+    out.set(r, pos + 4);
+    pos += 4 + r.length;
+  }
+  return out;
+}
+
+/**
+ * The records of a batch payload (views into it), or the payload itself when it is a single
+ * update or delete.
+ *
+ * @throws {RangeError} When the batch is malformed.
+ */
+export function splitRecords(payload: Uint8Array): Uint8Array[] {
+  if (payload[0] !== OP_BATCH) return [payload];
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const count = view.getUint32(1, true);
+  const out: Uint8Array[] = [];
+  let pos = 5;
+  for (let i = 0; i < count; i++) {
+    const len = view.getUint32(pos, true);
+    if (pos + 4 + len > payload.length) throw new RangeError("WAL batch record runs past its end");
+    out.push(payload.subarray(pos + 4, pos + 4 + len));
+    pos += 4 + len;
+  }
+  return out;
+}
 
 /** The fixed part of a record. */
 export interface RecordHeader {

@@ -8,11 +8,18 @@
 import { ByteWriter } from "./_bytes.ts";
 import { keyKindOf, normalizeKey } from "./_key.ts";
 import type { Memtable } from "./_memtable.ts";
-import type { UpdateOptions } from "./_options.ts";
+import type { TableWrite, UpdateOptions } from "./_options.ts";
 import { encodeColumns } from "./_row.ts";
 import { Table } from "./_table.ts";
 import { checkColumnName, checkTableName } from "./_validate.ts";
-import { finishRecord, OP_DELETE, OP_UPDATE, startRecord, writeEntryKey } from "./_wal_record.ts";
+import {
+  encodeBatch,
+  finishRecord,
+  OP_DELETE,
+  OP_UPDATE,
+  startRecord,
+  writeEntryKey,
+} from "./_wal_record.ts";
 import { type ColumnSchema, describeValue, type Key, type Row } from "./_value.ts";
 
 /** One encoded write: its WAL payload and what to put into the memtable once it is durable. */
@@ -164,6 +171,73 @@ export function encodeDelete(
     offsets: undefined,
     lengths: undefined,
   };
+}
+
+/** An encoded atomic batch: one WAL payload holding several records. */
+export interface EncodedBatch {
+  payload: Uint8Array;
+  writes: EncodedWrite[];
+  /** The revision of the last write; the batch's revision. */
+  rev: number;
+}
+
+/**
+ * Checks and encodes the parts of an atomic batch, the Nth write at revision `rev + N`. Either
+ * every part is valid and the batch is returned, or it throws and no table is changed.
+ *
+ * @throws {TypeError} For an invalid part, name, key or value (naming the part's index).
+ * @throws {RangeError} For integers out of their type's range.
+ */
+export function encodeWriteBatch(
+  tables: Map<string, Table>,
+  parts: readonly TableWrite[],
+  options: { rev: number },
+): EncodedBatch | undefined {
+  if (!Array.isArray(parts)) {
+    throw new TypeError(
+      `Invalid batch ${describeValue(parts)}: expected an array of { table, rows?, deletes? }`,
+    );
+  }
+  const saved = new Map<string, Table | undefined>();
+  const undo = new Map<Table, ReturnType<Table["checkpoint"]>>();
+  const writes: EncodedWrite[] = [];
+  let rev = options.rev;
+  try {
+    for (const [i, part] of parts.entries()) {
+      if (typeof part !== "object" || part === null || typeof part.table !== "string") {
+        throw new TypeError(
+          `Invalid batch part ${
+            describeValue(part)
+          } at index ${i}: expected { table, rows?, deletes? }`,
+        );
+      }
+      const existing = tables.get(part.table);
+      if (!saved.has(part.table)) saved.set(part.table, existing);
+      if (existing !== undefined && !undo.has(existing)) undo.set(existing, existing.checkpoint());
+      const update = part.rows === undefined
+        ? undefined
+        : encodeUpdate(tables, part.table, part.rows, {
+          keyColumn: part.keyColumn,
+          schema: part.schema,
+          rev,
+        });
+      if (update !== undefined) writes.push(update), rev++;
+      const del = part.deletes === undefined
+        ? undefined
+        : encodeDelete(tables, part.table, part.deletes, { rev });
+      if (del !== undefined) writes.push(del), rev++;
+    }
+  } catch (e) {
+    // Nothing was logged: put every dictionary back as it was.
+    for (const [t, mark] of undo) t.rollback(mark);
+    for (const [name, t] of saved) if (t === undefined) tables.delete(name);
+    throw e;
+  }
+  if (writes.length === 0) return undefined;
+  const payload = writes.length === 1
+    ? writes[0].payload
+    : encodeBatch(writes.map((w) => w.payload));
+  return { payload, writes, rev: rev - 1 };
 }
 
 /** Puts a durable write into the memtable it captured. */

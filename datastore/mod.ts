@@ -24,6 +24,7 @@ export type {
   TableDesc,
   TableSchema,
   TableStats,
+  TableWrite,
   UpdateOptions,
 } from "./_options.ts";
 export type { FileLock, ReadableFile, Storage, WritableFile } from "./_storage.ts";
