@@ -8,3 +8,4 @@
 export { parse as parseYaml, stringify as stringifyYaml } from "npm:yaml@2.9.1";
 export { Hono } from "npm:hono@4.13.19";
 export type { Context } from "npm:hono@4.13.19";
+export type { Child, FC } from "npm:hono@4.13.19/jsx";

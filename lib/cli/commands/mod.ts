@@ -12,6 +12,7 @@ import { MODEL_GROUP } from "./model.ts";
 import { PROJECT_GROUP } from "./project.ts";
 import { SERVER_GROUP } from "./server.ts";
 import { TABLE_GROUP } from "./table.ts";
+import { UI_GROUP } from "./ui.ts";
 
 /** The command groups. */
 export const GROUPS: readonly Group[] = [
@@ -22,4 +23,5 @@ export const GROUPS: readonly Group[] = [
   JOB_GROUP,
   TABLE_GROUP,
   SERVER_GROUP,
+  UI_GROUP,
 ];

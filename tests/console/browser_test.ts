@@ -1,0 +1,150 @@
+/**
+ * The console in a real browser, against `serve()` (what `swcli server start` runs) on
+ * 127.0.0.1: sign in, the jobs page, the MNIST job with its accuracy and charts, paging a table,
+ * comparing two jobs, and canceling a running job while the jobs page follows it live.
+ */
+
+import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { serve } from "../../lib/server/mod.ts";
+import { assert, assertEquals } from "../_assert.ts";
+import { tempRoot } from "../sdk/_helpers.ts";
+import { launchBrowser, type Page, screenshot, SKIP_BROWSER, WAIT_MS } from "./_browser.ts";
+import { mnistJobs, SLOW_HANDLER, slowModel } from "./_fixture.ts";
+
+const TOKEN = "console-test-token";
+
+async function text(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).first().textContent())?.trim() ?? "";
+}
+
+Deno.test({
+  name: "the console signs in, shows jobs, a job's charts and tables, compares and cancels jobs",
+  ignore: SKIP_BROWSER,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    await using root = await tempRoot();
+    const [full, small] = await mnistJobs(root.instance);
+    await slowModel(root.instance);
+    const server = await serve({ port: 0, root: root.root, token: TOKEN, instance: root.instance });
+    try {
+      await using browser = await launchBrowser();
+      const page = await browser.page();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+
+      await t.step(
+        "a visitor without a session is sent to sign in; a wrong token is refused",
+        async () => {
+          await page.goto(`${server.url}/`);
+          await page.waitForSelector("input[name=token]");
+          await screenshot(page, "signin");
+          await page.fill("input[name=token]", "not-the-token");
+          await page.click("button[type=submit]");
+          await page.waitForSelector("[role=alert]");
+          assert((await text(page, "[role=alert]")).includes("not this server's token"));
+          await page.fill("input[name=token]", TOKEN);
+          await page.click("button[type=submit]");
+          await page.waitForSelector("h1:text('Jobs')");
+          assertEquals(new URL(page.url()).pathname, "/projects/self/jobs");
+        },
+      );
+
+      await t.step("the jobs page lists the jobs newest first", async () => {
+        const ids = await page.locator("#jobs tbody tr").evaluateAll((rows) =>
+          rows.map((r) => r.getAttribute("data-job"))
+        );
+        assertEquals(ids, [small, full]);
+        assertEquals(await text(page, `tr[data-job='${full}'] [data-field=status]`), "SUCCESS");
+        await screenshot(page, "jobs");
+      });
+
+      await t.step("the MNIST job shows its accuracy and draws its charts", async () => {
+        await page.click(`tr[data-job='${full}'] a`);
+        await page.waitForSelector("#summary tr[data-key=accuracy]");
+        const accuracy = Number(await text(page, "#summary tr[data-key=accuracy] td"));
+        assert(accuracy > 0.3 && accuracy <= 1, `accuracy ${accuracy}`);
+        await page.waitForSelector("canvas[data-chart='per-class-data'][data-drawn]");
+        await page.waitForSelector("canvas[data-chart='confusion-data'][data-drawn]");
+        await screenshot(page, "job");
+        await page.locator("#charts-title").scrollIntoViewIfNeeded();
+        await screenshot(page, "job-charts");
+      });
+
+      await t.step("a table pages by key range without reloading the page", async () => {
+        await page.evaluate(() => ((globalThis as Record<string, unknown>).stayed = true));
+        const first = await text(page, "#table-view tbody tr th");
+        await page.click("#table-view a[rel=next]");
+        await page.waitForURL(/after=1/);
+        await page.waitForFunction(
+          `document.querySelector("#table-view tbody tr th")?.textContent !== ${
+            JSON.stringify(first)
+          }`,
+          undefined,
+          { timeout: WAIT_MS },
+        );
+        assertEquals(await text(page, "#table-view tbody tr th"), "50");
+        assert(await page.evaluate(() => (globalThis as Record<string, unknown>).stayed === true));
+        await page.locator("#table-view").scrollIntoViewIfNeeded();
+        await screenshot(page, "table");
+      });
+
+      await t.step("two jobs compare side by side with their differences marked", async () => {
+        await page.goto(`${server.url}/projects/self/jobs`);
+        await page.check(`input[value='${full}']`);
+        await page.check(`input[value='${small}']`);
+        await page.click("#compare-form button");
+        await page.waitForSelector("h1:text('Compare 2 jobs')");
+        assert(
+          await page.locator("#compare tr.differs[data-key=accuracy]").count() === 1 ||
+            await page.locator("#compare tr.differs[data-key=rows]").count() === 1,
+        );
+        await page.waitForSelector("canvas[data-chart='overlay-f1-data'][data-drawn]");
+        await screenshot(page, "compare");
+      });
+
+      await t.step(
+        "the models and datasets pages list versions and a dataset's first rows",
+        async () => {
+          await page.goto(`${server.url}/projects/self/models`);
+          await page.waitForSelector("th:text('mnist')");
+          await screenshot(page, "models");
+          await page.goto(`${server.url}/projects/self/datasets`);
+          await page.click("a:text('mnist')");
+          await page.waitForSelector("#dataset-rows tbody tr");
+          assertEquals(await page.locator("#dataset-rows tbody tr").count(), 20);
+          await screenshot(page, "dataset");
+        },
+      );
+
+      await t.step(
+        "canceling a running job; the jobs page follows it without a reload",
+        async () => {
+          await using remote = new RemoteInstance({ url: server.url, token: TOKEN });
+          const running = await remote.createJob("self", {
+            model: "slow",
+            runHandler: SLOW_HANDLER,
+            datasets: ["slow"],
+          });
+          const list = await browser.page();
+          await list.goto(`${server.url}/projects/self/jobs`);
+          const uuid = running.id;
+          const cell = `tr[data-job='${uuid}'] [data-field=status]`;
+          await list.waitForSelector(cell);
+          await page.goto(`${server.url}/projects/self/jobs/${uuid}`);
+          await page.waitForSelector("[data-field=status]:text('RUNNING')");
+          await screenshot(page, "job-running");
+          await page.click("button[data-action=cancel]");
+          await page.waitForSelector("[data-field=status]:text('CANCELED')");
+          await list.waitForSelector(`${cell}:text('CANCELED')`);
+          assertEquals(await text(list, cell), "CANCELED");
+          await list.close();
+        },
+      );
+
+      assertEquals(errors, []);
+    } finally {
+      await server.shutdown();
+    }
+  },
+});
