@@ -1,7 +1,8 @@
 /**
  * @starwhale/sdk: the Starwhale Job SDK for Deno. Create jobs from model packages and datasets on
  * the embedded standalone instance (or a Starwhale server), list and inspect them, read their
- * summary and tables.
+ * summary and tables. The datastore engine underneath (`Datastore`, which a standalone instance
+ * opens) has its own door too, `@starwhale/sdk/datastore`.
  *
  * @example List the newest jobs of the selected project
  * ```ts ignore
@@ -50,14 +51,6 @@ export type {
 export type { ClientOptions } from "./lib/sdk/mod.ts";
 export { Config } from "./lib/sdk/mod.ts";
 export type { ConfigOptions, InstanceConfig } from "./lib/sdk/mod.ts";
-export { formatResourceUri, parseProjectUri, parseResourceUri } from "./lib/sdk/mod.ts";
-export type {
-  InstanceTarget,
-  ParseUriOptions,
-  ProjectUri,
-  ResourceType,
-  ResourceUri,
-} from "./lib/sdk/mod.ts";
 export {
   AmbiguousError,
   HandlerError,
@@ -72,8 +65,23 @@ export {
   Datastore,
   DatastoreClosedError,
   DatastoreLockedError,
-  isTuple,
+  RowIterator,
   SwObject,
   tuple,
 } from "./datastore/mod.ts";
-export type { ColumnSchema, Durability, Key, Row, Value } from "./datastore/mod.ts";
+export type {
+  ColumnSchema,
+  ColumnType,
+  Durability,
+  Key,
+  Row,
+  ScalarType,
+  ScanOptions,
+  SegmentInfo,
+  TableDesc,
+  TableSchema,
+  TableStats,
+  TableWrite,
+  UpdateOptions,
+  Value,
+} from "./datastore/mod.ts";

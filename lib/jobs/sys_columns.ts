@@ -26,13 +26,14 @@ export const SYS_SCHEMA: ColumnSchema[] = [
  * @returns The row, keyed by the job id.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createdColumns } from "./sys_columns.ts";
  * const row = createdColumns({
  *   id: "ab12", project: "self", status: "CREATED", model: "m", modelVersion: "v1",
  *   datasets: ["d"], handler: "h:F", createdAt: new Date(0).toISOString(), finishedAt: null,
  *   errorMessage: null,
  * }, { steps: [], resourcePool: "default", datasetVersions: ["d/version/x"] });
- * console.assert(row["sys/job_status"] === "CREATED" && row["sys/model_name"] === "m");
+ * assert(row["sys/job_status"] === "CREATED" && row["sys/model_name"] === "m");
  * ```
  */
 export function createdColumns(
@@ -74,13 +75,14 @@ export function createdColumns(
  * @returns The partial row, keyed by the job id.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { statusColumns } from "./sys_columns.ts";
  * const row = statusColumns({
  *   id: "ab12", project: "self", status: "SUCCESS", model: null, modelVersion: null,
  *   datasets: [], handler: null, createdAt: new Date(0).toISOString(),
  *   finishedAt: new Date(1500).toISOString(), errorMessage: null,
  * });
- * console.assert(row["sys/duration_ms"] === 1500 && row["sys/job_status"] === "SUCCESS");
+ * assert(row["sys/duration_ms"] === 1500 && row["sys/job_status"] === "SUCCESS");
  * ```
  */
 export function statusColumns(job: JobRecord): Row {

@@ -45,12 +45,13 @@ export interface ConfigOptions {
  *
  * @example A config built in memory
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Config } from "@starwhale/sdk";
  * const config = Config.from({
  *   current_instance: "local",
  *   instances: { local: { uri: "local", type: "standalone", current_project: "self" } },
  * }, { root: "/data/starwhale" });
- * console.assert(config.current.alias === "local" && config.root === "/data/starwhale");
+ * assert(config.current.alias === "local" && config.root === "/data/starwhale");
  * ```
  */
 export class Config {
@@ -85,10 +86,11 @@ export class Config {
    *   is wrong.
    * @example Defaults when the file is missing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Config } from "@starwhale/sdk";
    * const dir = await Deno.makeTempDir();
    * const config = await Config.load({ path: `${dir}/config.yaml`, root: `${dir}/root` });
-   * console.assert(config.current.alias === "local" && config.currentProject() === "self");
+   * assert(config.current.alias === "local" && config.currentProject() === "self");
    * await Deno.remove(dir, { recursive: true });
    * ```
    */
@@ -110,10 +112,11 @@ export class Config {
    * @returns The config.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Config } from "@starwhale/sdk";
    * const dir = await Deno.makeTempDir();
    * const config = Config.loadSync({ path: `${dir}/none.yaml`, root: dir });
-   * console.assert(config.root === dir);
+   * assert(config.root === dir);
    * await Deno.remove(dir, { recursive: true });
    * ```
    */
@@ -162,11 +165,12 @@ export class Config {
    * @throws {TypeError} When `raw` is not an object or an instance entry has no `uri`.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Config } from "@starwhale/sdk";
    * const c = Config.from({ instances: { srv: { uri: "http://srv:8082", sw_token: "t" } } }, {
    *   root: "/r",
    * });
-   * console.assert(c.instance("srv")?.token === "t" && c.instance("local")?.type === "standalone");
+   * assert(c.instance("srv")?.token === "t" && c.instance("local")?.type === "standalone");
    * ```
    */
   static from(raw: unknown, options: { path?: string; root?: string } = {}): Config {

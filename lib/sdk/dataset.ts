@@ -29,13 +29,14 @@ export type DatasetSource =
  *
  * @example Build from an array and read the head
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Dataset, StandaloneInstance } from "@starwhale/sdk";
  * const root = await Deno.makeTempDir();
  * {
  *   await using instance = new StandaloneInstance(root);
  *   const ds = await Dataset.build("pairs", [{ x: 1, label: "a" }, { x: 2, label: "b" }], { instance });
  *   const [first] = await ds.head(1);
- *   console.assert(ds.rows === 2 && first.id === 0 && first.features.label === "a");
+ *   assert(ds.rows === 2 && first.id === 0 && first.features.label === "a");
  * }
  * await Deno.remove(root, { recursive: true });
  * ```

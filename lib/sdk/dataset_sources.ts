@@ -14,9 +14,10 @@ import type { Row, Value } from "../../datastore/mod.ts";
  * @throws {SyntaxError} A line that is not a JSON object (naming the line number).
  * @example
  * ```ts
- * import { readJsonl } from "@starwhale/sdk";
+ * import assert from "node:assert/strict";
+ * import { readJsonl } from "./dataset_sources.ts";
  * const rows = await Array.fromAsync(readJsonl({ text: '{"a":1}\n\n{"a":2}\n' }));
- * console.assert(rows.length === 2 && rows[1].a === 2);
+ * assert(rows.length === 2 && rows[1].a === 2);
  * ```
  */
 export async function* readJsonl(source: string | { text: string }): AsyncIterable<Row> {
@@ -50,9 +51,10 @@ export async function* readJsonl(source: string | { text: string }): AsyncIterab
  * @throws {SyntaxError} An unterminated quote or a row with the wrong number of fields.
  * @example
  * ```ts
- * import { readCsv } from "@starwhale/sdk";
+ * import assert from "node:assert/strict";
+ * import { readCsv } from "./dataset_sources.ts";
  * const rows = await Array.fromAsync(readCsv({ text: 'x,label\n1,"a, b"\n2,c\n' }));
- * console.assert(rows[0].x === 1 && rows[0].label === "a, b");
+ * assert(rows[0].x === 1 && rows[0].label === "a, b");
  * ```
  */
 export async function* readCsv(source: string | { text: string }): AsyncIterable<Row> {

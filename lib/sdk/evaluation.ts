@@ -91,8 +91,9 @@ export function runInContext<T>(ctx: TaskContext, fn: () => T): T {
  * @throws {Error} Outside a running handler.
  * @example Outside a job there is none
  * ```ts
+ * import assert from "node:assert/strict";
  * import { currentContext } from "@starwhale/sdk";
- * try { currentContext(); } catch (e) { console.assert((e as Error).message.includes("outside")); }
+ * assert.throws(() => currentContext(), /outside/);
  * ```
  */
 export function currentContext(): TaskContext {
@@ -161,9 +162,10 @@ export function scan(table: string, options?: ScanTableOptions): AsyncIterable<R
  * @throws {TypeError} For values the datastore cannot store (functions, symbols, undefined).
  * @example
  * ```ts
- * import { flattenRow } from "@starwhale/sdk";
+ * import assert from "node:assert/strict";
+ * import { flattenRow } from "./evaluation.ts";
  * const row = flattenRow({ ID: 1, Macro: { Precision: 0.5 } });
- * console.assert(row.id === 1 && row["macro/precision"] === 0.5);
+ * assert(row.id === 1 && row["macro/precision"] === 0.5);
  * ```
  */
 export function flattenRow(row: Record<string, unknown>): Row {

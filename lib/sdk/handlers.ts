@@ -170,8 +170,9 @@ const UNITS: Record<string, number> = {
  * @throws {TypeError} Unknown resource names or value shapes. {RangeError} Negative values.
  * @example
  * ```ts
- * import { parseResources } from "@starwhale/sdk";
- * console.assert(parseResources({ memory: "1GiB" })[0].request === 1073741824);
+ * import assert from "node:assert/strict";
+ * import { parseResources } from "./handlers.ts";
+ * assert(parseResources({ memory: "1GiB" })[0].request === 1073741824);
  * ```
  */
 export function parseResources(

@@ -18,6 +18,7 @@ import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
  *
  * @example Build a one-handler package and find it again
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Model, StandaloneInstance } from "@starwhale/sdk";
  * const root = await Deno.makeTempDir();
  * const dir = await Deno.makeTempDir();
@@ -25,8 +26,8 @@ import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
  *   "{ [Symbol.for('starwhale.handler')]: {} });");
  * await using instance = new StandaloneInstance(root);
  * const m = await Model.build(dir, { name: "hello", instance });
- * console.assert(m.handlers[0] === "steps:hello" && m.tags.includes("latest"));
- * console.assert((await Model.get("hello/version/v0", { instance })).version === m.version);
+ * assert(m.handlers[0] === "steps:hello" && m.tags.includes("latest"));
+ * assert((await Model.get("hello/version/v0", { instance })).version === m.version);
  * await Deno.remove(root, { recursive: true });
  * await Deno.remove(dir, { recursive: true });
  * ```

@@ -80,9 +80,10 @@ const TYPES: Record<string, ResourceType> = {
  * @throws {TypeError} When it is not 1..80 chars of `[A-Za-z0-9_.-]` starting with a letter or `_`.
  * @example
  * ```ts
- * import { checkName } from "@starwhale/sdk";
- * checkName("model", "mnist");
- * try { checkName("project", "no/slash"); } catch (e) { console.assert(e instanceof TypeError); }
+ * import assert from "node:assert/strict";
+ * import { checkName } from "./uri.ts";
+ * assert.equal(checkName("model", "mnist"), "mnist");
+ * assert.throws(() => checkName("project", "no/slash"), TypeError);
  * ```
  */
 export function checkName(kind: string, name: string): string {
@@ -106,10 +107,11 @@ export function checkName(kind: string, name: string): string {
  *   invalid standalone project name.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Config, parseProjectUri } from "@starwhale/sdk";
  * const config = Config.from({}, { root: "/r" });
- * console.assert(parseProjectUri("local/project/demo", { config }).project === "demo");
- * console.assert(parseProjectUri("", { config }).project === "self");
+ * assert(parseProjectUri("local/project/demo", { config }).project === "demo");
+ * assert(parseProjectUri("", { config }).project === "self");
  * ```
  */
 export function parseProjectUri(uri: string, options: ParseUriOptions): ProjectUri {
@@ -139,13 +141,14 @@ export function parseProjectUri(uri: string, options: ParseUriOptions): ProjectU
  *   {NotFoundError} For an unknown `cloud://` alias.
  * @example Job URIs of the seed
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Config, parseResourceUri } from "@starwhale/sdk";
  * const config = Config.from({}, { root: "/r" });
  * const a = parseResourceUri("local/project/self/job/xm5wnup", { type: "job", config });
  * const b = parseResourceUri("xm5wnup", { type: "job", config });
- * console.assert(a.name === "xm5wnup" && b.project === "self" && b.instance.url === "local");
+ * assert(a.name === "xm5wnup" && b.project === "self" && b.instance.url === "local");
  * const m = parseResourceUri("mnist/version/v0", { type: "model", config });
- * console.assert(m.name === "mnist" && m.version === "v0");
+ * assert(m.name === "mnist" && m.version === "v0");
  * ```
  */
 export function parseResourceUri(
@@ -200,10 +203,11 @@ export function parseResourceUri(
  * @returns e.g. `local/project/self/job/<id>` or `https://h/project/1/model/m/version/latest`.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Config, formatResourceUri, parseResourceUri } from "@starwhale/sdk";
  * const config = Config.from({}, { root: "/r" });
  * const r = parseResourceUri("mnist", { type: "model", config });
- * console.assert(formatResourceUri(r) === "local/project/self/model/mnist/version/latest");
+ * assert(formatResourceUri(r) === "local/project/self/model/mnist/version/latest");
  * ```
  */
 export function formatResourceUri(r: ResourceUri): string {

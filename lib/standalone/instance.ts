@@ -68,12 +68,13 @@ export interface StandaloneOptions {
  *
  * @example Build a dataset and list the projects
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StandaloneInstance } from "@starwhale/sdk";
  * const root = await Deno.makeTempDir();
  * {
  *   await using sw = new StandaloneInstance(root);
  *   const ds = await sw.buildDataset("self", { name: "digits", rows: [{ x: 1 }, { x: 2 }] });
- *   console.assert(ds.rows === 2 && ds.tags.includes("v0"));
+ *   assert(ds.rows === 2 && ds.tags.includes("v0"));
  * }
  * await Deno.remove(root, { recursive: true });
  * ```

@@ -95,7 +95,7 @@ export function spawnDeno(
     process,
     async waitFor(pattern, ms = 30_000) {
       const deadline = Date.now() + ms;
-      let timer = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         for (let reads = 0; reads < 10_000; reads++) {
           const m = pattern.exec(text);

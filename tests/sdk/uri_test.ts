@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { Config, NotFoundError } from "../../mod.ts";
 import {
-  Config,
   formatResourceUri,
-  NotFoundError,
   parseProjectUri,
   parseResourceUri,
   type ResourceType,
-} from "../../mod.ts";
+} from "../../lib/sdk/uri.ts";
 
 const config = Config.from({
   current_instance: "local",

@@ -18,6 +18,7 @@ const PAGE = 256;
  *
  * @example A write lands in the job's table
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Datastore } from "../../../datastore/mod.ts";
  * import { WorkerCalls } from "./calls.ts";
  * const dir = await Deno.makeTempDir();
@@ -26,7 +27,7 @@ const PAGE = 256;
  *   datasetHead: 0, skip: [] };
  * const calls = new WorkerCalls(dir, { ds, plan });
  * const reply = await calls.answer({ type: "call", id: 1, op: "write", table: "t", rows: [{ id: 1 }] });
- * console.assert(reply.ok && ds.tables("project/self/eval/ab/ab12/t").length === 1);
+ * assert(reply.ok && ds.tables("project/self/eval/ab/ab12/t").length === 1);
  * await calls.close();
  * await ds.close();
  * await Deno.remove(dir, { recursive: true });

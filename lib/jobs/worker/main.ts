@@ -36,11 +36,12 @@ type CallBody = Call extends infer C ? C extends Call ? Omit<C, "type" | "id"> :
  * @param port The Worker's global scope (or any port with the same shape).
  * @example Nothing happens until a `start` message arrives
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serveJob } from "./main.ts";
  * const sent: unknown[] = [];
  * const port = { postMessage: (m: unknown) => sent.push(m), onmessage: null };
  * serveJob(port);
- * console.assert(typeof port.onmessage === "function" && sent.length === 0);
+ * assert(typeof port.onmessage === "function" && sent.length === 0);
  * ```
  */
 export function serveJob(port: WorkerPort): void {

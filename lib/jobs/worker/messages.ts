@@ -72,10 +72,11 @@ const TAG = "\u0000sw";
  * @returns A structured-clone-safe value.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { packValue, unpackValue } from "./messages.ts";
  * import { isTuple, tuple, type Value } from "../../../datastore/mod.ts";
  * const packed = structuredClone(packValue(tuple(1, 2) as unknown as Value));
- * console.assert(isTuple(unpackValue(packed)));
+ * assert(isTuple(unpackValue(packed)));
  * ```
  */
 export function packValue(value: Value): unknown {
