@@ -18,7 +18,7 @@ import {
   type ResourceUri,
 } from "../sdk/mod.ts";
 import { type ConfigFile, readConfigFile } from "./config_file.ts";
-import type { ResolvedIo } from "./io.ts";
+import { readLine, type ResolvedIo } from "./io.ts";
 import { jsonLine, jsonText } from "./output/json.ts";
 import { type Progress, type ProgressOptions, startProgress } from "./output/progress.ts";
 
@@ -202,6 +202,17 @@ export class CliContext {
   /** Writes a notice to stderr. */
   async note(text: string): Promise<void> {
     await this.io.stderr.write(`${text}\n`);
+  }
+
+  /**
+   * Asks a yes/no question on stderr and reads the answer from stdin.
+   *
+   * @param question The question, e.g. `Remove project 'demo'?`.
+   * @returns `true` for `y` or `yes` (any case); `false` for anything else or no answer.
+   */
+  async confirm(question: string): Promise<boolean> {
+    await this.io.stderr.write(`${question} [y/N] `);
+    return /^\s*y(es)?\s*$/i.test(await readLine(this.io.stdin()));
   }
 
   /** Writes one JSON document to stdout. */

@@ -41,9 +41,16 @@ export async function runCommandLine(args: readonly string[], io: CliIo = {}): P
       await resolved.stdout.write(mainHelp(GROUPS));
       return help ? 0 : 2;
     }
-    if (!group) throw new UsageError(`Unknown command group '${rest[0]}'`);
+    if (!group) {
+      const near = closest(rest[0], GROUPS.map((g) => g.name));
+      throw new UsageError(
+        `Unknown command group '${rest[0]}'${near ? ` (did you mean '${near}'?)` : ""}`,
+      );
+    }
     return await runGroup(group, rest.slice(1), { io: resolved, globals, help });
   } catch (e) {
+    // The reader of stdout went away (`swcli ... | head`): nothing more to say, to anyone.
+    if (e instanceof Deno.errors.BrokenPipe) return 0;
     const report = describeError(e, { verbose: globals.verbose > 0 });
     await resolved.stderr.write(`${report.text}\n`);
     return report.exitCode;
@@ -61,18 +68,27 @@ async function runGroup(
     return args.length === 0 && !state.help ? 2 : 0;
   }
   const command = findCommand(group, args[0]);
-  if (!command) throw new UsageError(`Unknown command '${group.name} ${args[0]}'`, group.name);
+  if (!command) {
+    const near = closest(args[0], group.commands.map((c) => c.name));
+    throw new UsageError(
+      `Unknown command '${group.name} ${args[0]}'` +
+        (near ? ` (did you mean '${group.name} ${near}'?)` : ""),
+      group.name,
+    );
+  }
   const name = `${group.name} ${command.name}`;
-  const help = state.help || args.includes("--help") || args.includes("-h");
-  const parsed = parseArgs(args.slice(1).filter((a) => a !== "--help" && a !== "-h"), {
-    command: name,
-    options: [...(command.options ?? []), ...GLOBAL_OPTIONS],
-    positionals: help ? [] : command.positionals ?? [],
-  });
-  if (help) {
+  const rest = args.slice(1);
+  // `--help` anywhere (before `--`) shows the help, whatever else the line holds.
+  const end = rest.includes("--") ? rest.indexOf("--") : rest.length;
+  if (state.help || rest.slice(0, end).some((a) => a === "--help" || a === "-h")) {
     await io.stdout.write(commandHelp(group, command));
     return 0;
   }
+  const parsed = parseArgs(rest, {
+    command: name,
+    options: [...(command.options ?? []), ...GLOBAL_OPTIONS],
+    positionals: command.positionals ?? [],
+  });
   applyGlobals(parsed.options, globals, name);
   const ctx = new CliContext(io, globals);
   try {
@@ -121,4 +137,33 @@ function applyGlobals(
   }
   if (options.verbose) globals.verbose += Number(options.verbose);
   if (typeof options.instance === "string") globals.instance = options.instance;
+}
+
+/** The name nearest to a typo (edit distance at most 2, or a unique prefix), if any. */
+function closest(typo: string, names: readonly string[]): string | undefined {
+  const prefixed = names.filter((n) => n.startsWith(typo));
+  if (typo.length >= 2 && prefixed.length === 1) return prefixed[0];
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = distance(typo, name);
+    if (d < bestDistance) (best = name, bestDistance = d);
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, swaps. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -106,3 +106,32 @@ export async function readAllText(stream: ReadableStream<Uint8Array>): Promise<s
   for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
 }
+
+/**
+ * Reads one line from a stream (without its line break) and leaves the rest unread.
+ *
+ * @param stream The stream (its lock is released afterwards).
+ * @returns The line; `""` when the stream ended first.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readLine } from "./io.ts";
+ * const stream = new Blob(["yes\nmore"]).stream();
+ * assert.equal(await readLine(stream), "yes");
+ * ```
+ */
+export async function readLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (let i = 0; i < 1024 && !text.includes("\n"); i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return text.split(/\r?\n/)[0];
+}

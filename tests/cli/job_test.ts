@@ -116,8 +116,21 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
     assertMatch(p.stderr, / {4}at /, "--verbose shows the stack");
   });
 
+  await t.step(
+    "remove asks first: refused in a script without --yes, no on a terminal",
+    async () => {
+      const script = await home.run(["job", "remove", id]);
+      assertEquals(script.code, 2);
+      assertMatch(script.stderr, /Refusing to remove job .* add --yes/);
+      const no = await home.run(["job", "remove", id], { isTerminal: true, stdin: "n\n" });
+      assertEquals(no.code, 1);
+      assertMatch(no.stderr, /Remove job [0-9a-z]+\? \[y\/N\] error: Aborted/);
+      assert((await home.json<{ id: string }[]>(["job", "list"])).some((j) => j.id === id));
+    },
+  );
+
   await t.step("remove hides the job, recover brings it back", async () => {
-    assertEquals((await home.run(["job", "remove", id.slice(0, 10)])).code, 0);
+    assertEquals((await home.run(["job", "remove", id.slice(0, 10), "--yes"])).code, 0);
     const after = await home.json<{ id: string }[]>(["job", "list"]);
     assert(!after.some((j) => j.id === id));
     const info = await home.run(["job", "info", id]);
@@ -125,6 +138,14 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
     assertMatch(info.stderr, /removed/);
     assertEquals((await home.run(["job", "recover", id])).code, 0);
     assert((await home.json<{ id: string }[]>(["job", "list"])).some((j) => j.id === id));
+  });
+
+  await t.step("remove --force deletes for good: there is nothing to recover", async () => {
+    const yes = await home.run(["job", "remove", id, "-y"], { isTerminal: true });
+    assertEquals(yes.code, 0, yes.stderr);
+    assertEquals((await home.run(["job", "recover", id])).code, 0);
+    assertEquals((await home.run(["job", "remove", id, "--force"])).code, 0);
+    assertEquals((await home.run(["job", "recover", id])).code, 1);
   });
 });
 

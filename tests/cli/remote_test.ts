@@ -46,7 +46,7 @@ Deno.test("swcli instance and project against the standalone instance and a serv
     assertEquals((await home.run(["project", "select", "demo"])).code, 0);
     const info = await home.json<{ project: string; jobs: number }>(["project", "info"]);
     assertEquals([info.project, info.jobs], ["demo", 0]);
-    assertEquals((await home.run(["project", "remove", "demo"])).code, 0);
+    assertEquals((await home.run(["project", "remove", "demo", "--yes"])).code, 0);
     assertEquals(await home.json(["project", "list"]), ["self"]);
     assertEquals((await home.run(["project", "recover", "demo"])).code, 0);
     assertEquals((await home.run(["project", "select", "self"])).code, 0);

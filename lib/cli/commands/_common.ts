@@ -7,7 +7,8 @@
 
 import type { Key } from "../../../datastore/mod.ts";
 import type { OptionSpec } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import type { CliContext } from "../context.ts";
+import { CommandFailed, UsageError } from "../errors.ts";
 
 /** `-p/--project URI`. */
 export const PROJECT_OPTION: OptionSpec = {
@@ -25,6 +26,39 @@ export const FORCE_OPTION: OptionSpec = {
   type: "boolean",
   description: "Do it without asking",
 };
+
+/** `-y/--yes`. */
+export const YES_OPTION: OptionSpec = {
+  name: "yes",
+  short: "y",
+  type: "boolean",
+  description: "Do it without asking",
+};
+
+/**
+ * Gets the user's consent to a destructive action: given on the line (`--yes`, or `--force`
+ * when it makes the action permanent), else asked on a terminal; a script must give it.
+ *
+ * @param ctx The context.
+ * @param ask The action (`remove project 'demo'`), whether consent was given on the line, and
+ *   the command for errors.
+ * @throws {UsageError} Not a terminal and no consent on the line. {CommandFailed} The answer
+ *   was no ("Aborted").
+ */
+export async function confirmOrStop(
+  ctx: CliContext,
+  ask: { action: string; given: boolean; command: string },
+): Promise<void> {
+  if (ask.given) return;
+  if (!ctx.io.isTerminal) {
+    throw new UsageError(
+      `Refusing to ${ask.action} without asking: add --yes (or --force to delete for good)`,
+      ask.command,
+    );
+  }
+  const question = `${ask.action[0].toUpperCase()}${ask.action.slice(1)}?`;
+  if (!(await ctx.confirm(question))) throw new CommandFailed("Aborted");
+}
 
 /** Options of a key range: `--start`, `--end`, `--end-inclusive`, `--keep-none`, `--limit`. */
 export const RANGE_OPTIONS: OptionSpec[] = [

@@ -7,7 +7,7 @@
 import type { Instance, JobRef } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
+import { confirmOrStop, FORCE_OPTION, PROJECT_OPTION, YES_OPTION } from "./_common.ts";
 import type { CliContext } from "../context.ts";
 
 /**
@@ -35,20 +35,41 @@ function control(
   act: (instance: Instance, ref: JobRef, force: boolean) => Promise<void>,
   done: string,
 ): Command {
+  const removing = name === "remove";
   return {
     name,
-    aliases: name === "remove" ? ["rm"] : undefined,
+    aliases: removing ? ["rm"] : undefined,
     summary,
+    description: removing
+      ? "Asks first on a terminal; a script must add --yes. The job waits in the recycle bin " +
+        "('swcli job recover') unless --force deletes it and its tables for good."
+      : undefined,
     positionals: [{ name: "JOB" }],
-    options: [PROJECT_OPTION, FORCE_OPTION],
-    examples: [`swcli job ${name} xm5wnup`, `swcli job ${name} cloud://srv/project/1/job/42`],
+    options: removing
+      ? [PROJECT_OPTION, YES_OPTION, {
+        name: "force",
+        short: "f",
+        type: "boolean",
+        description: "Delete it and its tables for good (not recoverable), without asking",
+      }]
+      : [PROJECT_OPTION, FORCE_OPTION],
+    examples: removing
+      ? ["swcli job remove xm5wnup", "swcli job rm xm5wnup --yes", "swcli job rm xm5wnup --force"]
+      : [`swcli job ${name} xm5wnup`, `swcli job ${name} cloud://srv/project/1/job/42`],
     async run(ctx, args) {
       const { instance, ref } = await openJob(ctx, args);
       const force = args.options.force === true;
       // Resolve a prefix first so the message names the full id (removed jobs resolve on recover).
-      const id = name === "recover" || (name === "remove" && force)
+      const id = name === "recover" || (removing && force)
         ? ref.id
         : (await instance.getJob(ref)).id;
+      if (removing) {
+        await confirmOrStop(ctx, {
+          action: force ? `delete job ${id} and its tables for good` : `remove job ${id}`,
+          given: args.options.yes === true || force,
+          command: "job remove",
+        });
+      }
       await act(instance, { project: ref.project, id }, force);
       if (ctx.json) await ctx.printJson({ id, project: ref.project, action: name, ok: true });
       else await ctx.print(`👏 ${done} job ${id}`);

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { UnsupportedError } from "../../sdk/mod.ts";
+import { artifactStore, UnsupportedError } from "../../sdk/mod.ts";
 import type { Command, Group } from "../command.ts";
-import { FORCE_OPTION } from "./_common.ts";
+import { confirmOrStop, YES_OPTION } from "./_common.ts";
 import { recordSelectProject, writeConfigFile } from "../config_file.ts";
 import { CliContext, type ProjectTarget } from "../context.ts";
 import { createProject, recoverProject, removeProject } from "../../standalone/mod.ts";
@@ -109,8 +109,9 @@ const info: Command = {
       jobs: page.total,
     };
     if (CliContext.isLocal(target.target)) {
-      out.models = new Set((await instance.listModels(project)).map((m) => m.name)).size;
-      out.datasets = new Set((await instance.listDatasets(project)).map((d) => d.name)).size;
+      const store = artifactStore(instance, "counting models and datasets");
+      out.models = new Set((await store.listModels(project)).map((m) => m.name)).size;
+      out.datasets = new Set((await store.listDatasets(project)).map((d) => d.name)).size;
       out.location = `${await ctx.root()}/${project}`;
     }
     if (ctx.json) await ctx.printJson(out);
@@ -122,14 +123,32 @@ const info: Command = {
 const remove: Command = {
   name: "remove",
   aliases: ["rm"],
-  summary: "Remove a project (recoverable unless --force; standalone)",
+  summary: "Remove a project with its jobs, models and datasets (standalone)",
+  description: "Asks first on a terminal; a script must add --yes. The project waits in the " +
+    "recycle bin ('swcli project recover') unless --force deletes it for good.",
   positionals: [{ name: "PROJECT" }],
-  options: [FORCE_OPTION],
-  examples: ["swcli project remove demo", "swcli project remove demo --force"],
+  options: [YES_OPTION, {
+    name: "force",
+    short: "f",
+    type: "boolean",
+    description: "Delete it for good (not recoverable), without asking",
+  }],
+  examples: [
+    "swcli project remove demo",
+    "swcli project remove demo --yes",
+    "swcli project remove demo --force",
+  ],
   async run(ctx, { positionals, options }) {
     const target = await ctx.project(String(positionals.PROJECT));
     localOnly("project remove", target);
-    await removeProject(await ctx.root(), target.project, { force: options.force === true });
+    const force = options.force === true;
+    await confirmOrStop(ctx, {
+      action: `${force ? "delete" : "remove"} project '${target.project}'` +
+        (force ? " for good" : ""),
+      given: options.yes === true || force,
+      command: "project remove",
+    });
+    await removeProject(await ctx.root(), target.project, { force });
     if (ctx.json) await ctx.printJson({ project: target.project, ok: true });
     else await ctx.print(`👏 removed project '${target.project}'`);
     return 0;

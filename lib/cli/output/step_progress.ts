@@ -1,0 +1,142 @@
+/**
+ * Progress of a running job, step by step. On a terminal: one live line per step with a bar,
+ * rows done / total, the rate and the time left, redrawn in place (steps that run together get
+ * a line each). Elsewhere (scripts, CI logs): one plain line per step when it ends, with its
+ * counts, so a log shows how far a job got without carriage returns.
+ *
+ * @module
+ */
+
+import type { TextWriter } from "../io.ts";
+import { formatDuration } from "./cells.ts";
+import { barText, rateText } from "./progress.ts";
+
+/** How far one step is. */
+export interface StepState {
+  /** The step, e.g. `mnist.evaluator:MNISTInference.predict`. */
+  step: string;
+  /** Rows (or tasks) done so far. */
+  done: number;
+  /** Rows (or tasks) in all, when known. */
+  total?: number;
+  /** Milliseconds since the step started. */
+  elapsedMs: number;
+}
+
+/** A live view of a job's steps; call {@link StepProgressView.end} once at the end. */
+export interface StepProgressView {
+  /** Records the state of one step and redraws (at most every `intervalMs` on a terminal). */
+  update(state: StepState): void;
+  /** Draws the final state: on a terminal the last lines, else the line of every step not yet printed. */
+  end(): void;
+}
+
+/** Options of {@link stepProgressView}. */
+export interface StepProgressOptions {
+  /** Where to write (stderr). */
+  writer: TextWriter;
+  /** A person watches: redraw lines in place. Else write one line per finished step. */
+  terminal: boolean;
+  /** Redraw at most this often on a terminal (ms); default 100. */
+  intervalMs?: number;
+  /** The clock (ms); default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The plain line of a finished step: `predict: 1000/1000 rows in 8s, 125 rows/s`.
+ *
+ * @param state The step's last state.
+ * @returns One line, without a line break.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepLine } from "./step_progress.ts";
+ * assert.equal(
+ *   stepLine({ step: "m:C.predict", done: 1000, total: 1000, elapsedMs: 8000 }),
+ *   "step m:C.predict: 1000/1000 rows in 8s, 125 rows/s",
+ * );
+ * ```
+ */
+export function stepLine(state: StepState): string {
+  const seconds = state.elapsedMs / 1000;
+  const counts = state.total === undefined ? `${state.done}` : `${state.done}/${state.total}`;
+  const rate = seconds > 0 && state.done > 0 ? `, ${rateText(state.done / seconds)} rows/s` : "";
+  return `step ${state.step}: ${counts} rows in ${formatDuration(seconds)}${rate}`;
+}
+
+/**
+ * Starts a view of a job's steps.
+ *
+ * @param options The writer, whether a person watches, the redraw interval.
+ * @returns The view.
+ * @example Without a terminal, one line per step as it ends
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepProgressView } from "./step_progress.ts";
+ * let text = "";
+ * const view = stepProgressView({ writer: { write: (t) => void (text += t) }, terminal: false });
+ * view.update({ step: "predict", done: 1, total: 2, elapsedMs: 500 });
+ * view.update({ step: "predict", done: 2, total: 2, elapsedMs: 1000 });
+ * view.update({ step: "evaluate", done: 2, elapsedMs: 10 });
+ * view.end();
+ * assert.equal(
+ *   text,
+ *   "step predict: 2/2 rows in 1s, 2 rows/s\nstep evaluate: 2 rows in 0s, 200 rows/s\n",
+ * );
+ * ```
+ */
+export function stepProgressView(options: StepProgressOptions): StepProgressView {
+  const { writer, terminal } = options;
+  const now = options.now ?? Date.now;
+  const interval = options.intervalMs ?? 100;
+  const steps = new Map<string, StepState>();
+  const printed = new Set<string>();
+  let drawnLines = 0;
+  let last = -Infinity;
+
+  const draw = () => {
+    last = now();
+    const lines = [...steps.values()].map((s) =>
+      s.total === undefined
+        ? `${s.step} ${s.done} rows, ${formatDuration(s.elapsedMs / 1000)}`
+        : barText(s.step, {
+          done: s.done,
+          total: s.total,
+          unit: "rows",
+          seconds: s.elapsedMs / 1000,
+        })
+    );
+    const up = drawnLines > 1 ? `\x1b[${drawnLines - 1}A` : "";
+    void writer.write(`\r${up}${lines.map((l) => `${l}\x1b[K`).join("\n")}`);
+    drawnLines = lines.length;
+  };
+  const print = (s: StepState) => {
+    printed.add(s.step);
+    void writer.write(`${stepLine(s)}\n`);
+  };
+
+  return {
+    update(state: StepState): void {
+      const finished = state.total !== undefined && state.done >= state.total;
+      steps.set(state.step, { ...state });
+      if (terminal) {
+        if (finished || now() - last >= interval) draw();
+        return;
+      }
+      // A step ends when it reaches its total, or when a later step starts after it.
+      for (const s of steps.values()) {
+        if (s.step === state.step) break;
+        if (!printed.has(s.step) && s.total === undefined) print(s);
+      }
+      if (finished && !printed.has(state.step)) print(state);
+    },
+    end(): void {
+      if (terminal) {
+        if (steps.size) (draw(), void writer.write("\n"));
+        return;
+      }
+      for (const s of steps.values()) if (!printed.has(s.step)) print(s);
+    },
+  };
+}
