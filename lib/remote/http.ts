@@ -19,6 +19,33 @@ export interface ApiClientOptions {
   attempts?: number;
   /** First backoff in ms, doubled per retry (with jitter), capped at 5 s. @default 200 */
   backoffMs?: number;
+  /**
+   * Waits `ms` before a retry, rejecting with the signal's reason when it aborts first (inject
+   * one to test the backoff without waiting). @default a timer
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The wait before retry `attempt` (1-based): half to all of `first * 2^(attempt-1)`, at most 5 s. */
+function backoff(first: number, attempt: number): number {
+  const base = Math.min(5000, first * 2 ** (attempt - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+  });
 }
 
 /** One request. */
@@ -53,8 +80,14 @@ export class ApiClient {
   readonly #fetch: (request: Request) => Promise<Response>;
   readonly #attempts: number;
   readonly #backoff: number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
-  /** @param options Base URL, token, fetch and retry settings. */
+  /**
+   * Makes a client; nothing is sent before the first request.
+   *
+   * @param options Base URL, token, fetch and retry settings.
+   * @throws {TypeError} On a malformed URL or an empty token.
+   */
   constructor(options: ApiClientOptions) {
     if (!/^https?:\/\/[^/]+$/.test(options.url)) {
       throw new TypeError(
@@ -69,6 +102,7 @@ export class ApiClient {
     this.#fetch = options.fetch ?? ((r) => fetch(r));
     this.#attempts = Math.max(1, options.attempts ?? 4);
     this.#backoff = options.backoffMs ?? 200;
+    this.#sleep = options.sleep ?? sleep;
   }
 
   /** The base URL. */
@@ -147,19 +181,6 @@ export class ApiClient {
   }
 
   #wait(attempt: number, signal?: AbortSignal): Promise<void> {
-    const base = Math.min(5000, this.#backoff * 2 ** (attempt - 1));
-    const ms = base / 2 + Math.random() * (base / 2);
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        signal?.removeEventListener("abort", abort);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      const abort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason);
-      };
-      signal?.addEventListener("abort", abort, { once: true });
-    });
+    return this.#sleep(backoff(this.#backoff, attempt), signal);
   }
 }

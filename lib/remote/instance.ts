@@ -8,7 +8,6 @@ import type {
   ArtifactRef,
   CreateJobOptions,
   DatasetRecord,
-  DatasetRow,
   Instance,
   JobRecord,
   JobRef,
@@ -19,10 +18,11 @@ import type {
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
-import { JobStateError, NotFoundError, RemoteError, UnsupportedError } from "../sdk/errors.ts";
+import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
-import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./datastore.ts";
-import { jobRecord, type JobVo, pageOf } from "./_views.ts";
+import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
+import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
+import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo } from "../wire/mod.ts";
 
 /** Options of {@link RemoteInstance}: the server's base URL, token, fetch and retries. */
 export type RemoteInstanceOptions = ApiClientOptions;
@@ -42,7 +42,10 @@ export class RemoteInstance implements Instance {
   #closed = false;
 
   /**
-   * @param options `url` (`scheme://host[:port]`), `token`, optional `fetch`, `attempts`, `backoffMs`.
+   * Connects to a server (lazily: nothing is sent before the first call).
+   *
+   * @param options `url` (`scheme://host[:port]`), `token`, optional `fetch`, `attempts`,
+   *   `backoffMs`, `sleep`.
    * @throws {TypeError} On a malformed URL or an empty token.
    */
   constructor(options: RemoteInstanceOptions) {
@@ -106,8 +109,8 @@ export class RemoteInstance implements Instance {
     const pageNum = options.pageIndex ?? 1, pageSize = options.pageSize ?? 20;
     const data = await this.#call(`/project/${enc(pid)}/job`, {
       query: { pageNum, pageSize, status: options.status, model: options.model },
-    }, ["project", project]) as Record<string, unknown>;
-    const jobs = ((data.list ?? []) as JobVo[]).map((vo) => jobRecord(vo, project))
+    }, ["project", project]) as PageInfoVo<JobVo>;
+    const jobs = (data.list ?? []).map((vo) => jobRecord(vo, project))
       .filter((j) =>
         (!options.status || j.status === options.status) &&
         (!options.model || j.model === options.model)
@@ -128,7 +131,11 @@ export class RemoteInstance implements Instance {
     return jobRecord(await this.#jobVo(ref), ref.project);
   }
 
-  async #versionId(project: string, kind: "model" | "dataset" | "runtime", uri: string) {
+  async #versionId<T extends { versionId: string }>(
+    project: string,
+    kind: "model" | "dataset" | "runtime",
+    uri: string,
+  ): Promise<T> {
     const pid = await this.projectId(project);
     const m = /^(?:.*\/)?([^/]+?)(?:\/version\/([^/]+))?$/.exec(uri.replace(/\/+$/, ""));
     const name = m?.[1] ?? uri, version = m?.[2] ?? "latest";
@@ -138,17 +145,19 @@ export class RemoteInstance implements Instance {
       kind,
       `${name}/version/${version}`,
       project,
-    ]) as Record<string, unknown>;
+    ]) as T;
     return info;
   }
 
   async createJob(project: string, options: CreateJobOptions): Promise<JobRecord> {
     if (!options.runHandler) throw new TypeError("Cannot create a job: 'runHandler' is empty");
     const pid = await this.projectId(project);
-    const model = await this.#versionId(project, "model", options.model);
+    const model = await this.#versionId<ModelInfoVo>(project, "model", options.model);
     const datasets = [];
     for (const d of options.datasets ?? []) {
-      datasets.push(String((await this.#versionId(project, "dataset", d)).versionId));
+      datasets.push(
+        String((await this.#versionId<DatasetInfoVo>(project, "dataset", d)).versionId),
+      );
     }
     const runtime = options.runtime
       ? String((await this.#versionId(project, "runtime", options.runtime)).versionId)
@@ -257,60 +266,22 @@ export class RemoteInstance implements Instance {
     }
   }
 
-  buildModel(): Promise<ModelRecord> {
-    return Promise.reject(
-      new UnsupportedError("buildModel", `the remote instance ${this.url}: build locally and copy`),
-    );
-  }
-
-  listModels(): Promise<ModelRecord[]> {
-    return Promise.reject(new UnsupportedError("listModels", `the remote instance ${this.url}`));
-  }
-
   async getModel(ref: ArtifactRef): Promise<ModelRecord> {
-    const info = await this.#versionId(
+    const info = await this.#versionId<ModelInfoVo>(
       ref.project,
       "model",
       `${ref.name}/version/${ref.version ?? "latest"}`,
     );
-    const steps = (info.versionInfo as { stepSpecs?: { job_name?: string }[] })?.stepSpecs ?? [];
-    return {
-      ...versionRecord(ref, info),
-      size: Number(info.size ?? 0),
-      handlers: [...new Set(steps.map((s) => s.job_name ?? "").filter(Boolean))].sort(),
-    };
-  }
-
-  removeModel(): Promise<void> {
-    return Promise.reject(new UnsupportedError("removeModel", `the remote instance ${this.url}`));
-  }
-
-  buildDataset(): Promise<DatasetRecord> {
-    return Promise.reject(new UnsupportedError("buildDataset", `the remote instance ${this.url}`));
-  }
-
-  listDatasets(): Promise<DatasetRecord[]> {
-    return Promise.reject(new UnsupportedError("listDatasets", `the remote instance ${this.url}`));
+    return modelRecord(info, ref);
   }
 
   async getDataset(ref: ArtifactRef): Promise<DatasetRecord> {
-    const info = await this.#versionId(
+    const info = await this.#versionId<DatasetInfoVo>(
       ref.project,
       "dataset",
       `${ref.name}/version/${ref.version ?? "latest"}`,
     );
-    return {
-      ...versionRecord(ref, info),
-      rows: Number(info.rows ?? 0),
-    };
-  }
-
-  removeDataset(): Promise<void> {
-    return Promise.reject(new UnsupportedError("removeDataset", `the remote instance ${this.url}`));
-  }
-
-  scanDataset(): AsyncIterable<DatasetRow> {
-    throw new UnsupportedError("scanDataset", `the remote instance ${this.url}`);
+    return datasetRecord(info, ref);
   }
 
   listTables(prefix: string): Promise<string[]> {
@@ -339,13 +310,14 @@ export class RemoteInstance implements Instance {
     return Promise.resolve();
   }
 
+  /** Closes the instance, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 }
 
-function stepOverrides(model: Record<string, unknown>, options: CreateJobOptions): string {
-  const steps = ((model.versionInfo as { stepSpecs?: Record<string, unknown>[] })?.stepSpecs ?? [])
+function stepOverrides(model: ModelInfoVo, options: CreateJobOptions): string {
+  const steps: Record<string, unknown>[] = (model.versionInfo?.stepSpecs ?? [])
     .filter((s) => s.job_name === options.runHandler);
   if (steps.length === 0) {
     throw new NotFoundError("handler", options.runHandler, {
@@ -368,18 +340,4 @@ function stepOverrides(model: Record<string, unknown>, options: CreateJobOptions
     }
   }
   return toYaml(steps);
-}
-
-/** The fields a server's model or dataset version info shares with local records. */
-function versionRecord(
-  ref: ArtifactRef,
-  info: Record<string, unknown>,
-): { project: string; name: string; version: string; tags: string[]; createdAt: string } {
-  return {
-    project: ref.project,
-    name: String(info.name ?? ref.name),
-    version: String(info.versionName ?? ""),
-    tags: String(info.versionTag ?? "").split(",").filter(Boolean),
-    createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
-  };
 }

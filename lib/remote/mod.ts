@@ -17,5 +17,5 @@ export { RemoteInstance } from "./instance.ts";
 export type { RemoteInstanceOptions } from "./instance.ts";
 export { ApiClient } from "./http.ts";
 export type * from "../sdk/instance.ts";
-export type { Row } from "../../datastore/mod.ts";
+export type { Row, ScanOptions } from "../../datastore/mod.ts";
 export type { ApiClientOptions, ApiRequest } from "./http.ts";

@@ -1,9 +1,10 @@
 /**
- * Field readers for request bodies: each names the offending field and value in a 400.
+ * Request bodies: bounded JSON reading, and field readers that each name the offending field and
+ * value in a 400.
  *
  * @module
  */
-import { ApiError } from "./http.ts";
+import { ApiError } from "./api_error.ts";
 
 /** Reads typed fields of one JSON object, failing with a 400 for `subject`. */
 export class BodyReader {
@@ -97,34 +98,7 @@ export function show(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 80)}...` : s;
 }
 
-const TABLE_NAME = /^[A-Za-z0-9\-_/: ]+$/;
 const COLUMN_NAME = /^[\p{L}\p{N}\-_/: ]*$/u;
-
-/**
- * Checks a datastore table name: upstream's character set, no empty, `.` or `..` segment, no
- * leading `/`, at most 1024 characters.
- *
- * @param name The name.
- * @param subject The 400 subject.
- * @returns The name.
- * @throws {ApiError} On an invalid name.
- */
-export function checkTableName(name: unknown, subject: string): string {
-  if (typeof name !== "string" || name === "") {
-    throw ApiError.invalid(
-      subject,
-      `invalid table name ${show(name)}: expected a non-empty string`,
-    );
-  }
-  if (name.length > 1024 || !TABLE_NAME.test(name) || name.split("/").some((s) => s === "")) {
-    throw ApiError.invalid(
-      subject,
-      `invalid table name ${show(name)}: use letters, digits, '-', '_', ':', ' ' and '/' ` +
-        "between non-empty segments",
-    );
-  }
-  return name;
-}
 
 /**
  * Checks a column name against upstream's pattern (letters, digits, `-`, `_`, `/`, `:`, space).
@@ -158,4 +132,71 @@ export function parseRevision(value: unknown, subject: string): number | undefin
     throw ApiError.invalid(subject, `invalid revision ${show(value)}: expected a decimal integer`);
   }
   return n;
+}
+
+/**
+ * Reads a JSON object body, refusing bodies over `limit` bytes (413) and malformed JSON (400).
+ *
+ * @param request The request.
+ * @param options `limit` in bytes, `subject` for the 400 code, `optional` allows an empty body.
+ * @returns The parsed object (`{}` for an allowed empty body).
+ * @throws {ApiError} On an oversized, malformed or non-object body.
+ */
+export async function readJson(
+  request: Request,
+  options: { limit: number; subject: string; optional?: boolean },
+): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (declared > options.limit) throw tooLarge(declared, options.limit);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    try {
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > options.limit) throw tooLarge(size, options.limit);
+        chunks.push(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  const text = new TextDecoder().decode(concat(chunks, size)).trim();
+  if (text === "") {
+    if (options.optional) return {};
+    throw ApiError.invalid(options.subject, "the request body is empty, expected a JSON object");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw ApiError.invalid(options.subject, `the request body is not valid JSON: ${cause}`, {
+      cause,
+    });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw ApiError.invalid(options.subject, "the request body must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function tooLarge(size: number, limit: number): ApiError {
+  return new ApiError(
+    413,
+    "payloadTooLarge",
+    `the request body has ${size} bytes, more than the limit of ${limit} bytes`,
+  );
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }

@@ -47,11 +47,12 @@ export interface RunningServer {
  * @throws {DatastoreLockedError} When another process holds the root's datastore.
  * @example Serve a temporary root on a free port
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serve } from "@starwhale/sdk/server";
  * const root = await Deno.makeTempDir();
  * const server = await serve({ port: 0, root, token: "t" });
  * const res = await fetch(`${server.url}/health`);
- * console.assert((await res.json()).status === "ok");
+ * assert((await res.json()).status === "ok");
  * await server.shutdown();
  * await Deno.remove(root, { recursive: true });
  * ```
@@ -62,6 +63,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ? undefined
     : new StandaloneInstance(options.root, { durability: "flush" });
   const instance = options.instance ?? owned;
+  await owned?.open(); // ends the jobs an earlier server left RUNNING (their runner is gone)
   const app = createApp({
     store: lease.ds,
     token: options.token,

@@ -12,7 +12,7 @@ import {
   WIRE_TYPES,
   type WireSchema,
 } from "./schema.ts";
-import { decodeScalar, encodeScalar, isScalarType, rawScalar, scalarFits } from "./_scalar.ts";
+import { decodeScalar, encodeScalar, isScalarType, rawScalar, scalarFits } from "./scalar.ts";
 import type { ColumnType } from "../../datastore/mod.ts";
 
 /** Options for the encoders. */
@@ -45,8 +45,9 @@ function entriesOf(value: Value): [Value, Value][] {
  * @returns `true` when every part fits.
  * @example A FLOAT64 column may hold 1
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitsSchema } from "@starwhale/sdk/wire";
- * console.assert(fitsSchema(1, { type: "FLOAT64" }) && !fitsSchema("1", { type: "FLOAT64" }));
+ * assert(fitsSchema(1, { type: "FLOAT64" }) && !fitsSchema("1", { type: "FLOAT64" }));
  * ```
  */
 export function fitsSchema(value: Value, schema: WireSchema): boolean {
@@ -88,9 +89,10 @@ export function fitsSchema(value: Value, schema: WireSchema): boolean {
  * @returns The schema to use.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseSchema } from "@starwhale/sdk/wire";
- * console.assert(chooseSchema(1, { type: "FLOAT64" }).type === "FLOAT64");
- * console.assert(chooseSchema("a", { type: "FLOAT64" }).type === "STRING");
+ * assert.equal(chooseSchema(1, { type: "FLOAT64" }).type, "FLOAT64");
+ * assert.equal(chooseSchema("a", { type: "FLOAT64" }).type, "STRING");
  * ```
  */
 export function chooseSchema(value: Value, hint?: WireSchema): WireSchema {
@@ -107,9 +109,10 @@ export function chooseSchema(value: Value, hint?: WireSchema): WireSchema {
  * @throws {TypeError} When the value does not match the schema.
  * @example Encode a MAP as key/value pairs
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodePlain } from "@starwhale/sdk/wire";
  * const out = encodePlain(new Map([[1, "x"]]), { type: "MAP", keyType: { type: "INT8" }, valueType: { type: "STRING" } });
- * console.assert(JSON.stringify(out) === '[["01","x"]]');
+ * assert.equal(JSON.stringify(out), '[["01","x"]]');
  * ```
  */
 export function encodePlain(
@@ -171,9 +174,10 @@ function need(s: WireSchema | undefined, what: string, i: number): WireSchema {
  * @throws {SyntaxError} On a scalar that does not decode.
  * @example Decode a TUPLE
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodePlain } from "@starwhale/sdk/wire";
  * const t = decodePlain(["01"], { type: "TUPLE", elementType: { type: "INT8" } }) as number[];
- * console.assert(t[0] === 1);
+ * assert.equal(t[0], 1);
  * ```
  */
 export function decodePlain(json: unknown, schema: WireSchema): Value {
@@ -244,9 +248,10 @@ function short(json: unknown): string {
  * @returns `{type, value}` (OBJECT adds `pythonType`).
  * @example Typed null and list
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTyped } from "@starwhale/sdk/wire";
- * console.assert(JSON.stringify(encodeTyped(null)) === '{"type":"UNKNOWN","value":null}');
- * console.assert(JSON.stringify(encodeTyped([true])) === '{"type":"LIST","value":[{"type":"BOOL","value":"1"}]}');
+ * assert.equal(JSON.stringify(encodeTyped(null)), '{"type":"UNKNOWN","value":null}');
+ * assert.equal(JSON.stringify(encodeTyped([true])), '{"type":"LIST","value":[{"type":"BOOL","value":"1"}]}');
  * ```
  */
 export function encodeTyped(
@@ -302,8 +307,9 @@ function shallowFits(value: Value, s: WireSchema): boolean {
  * @throws {SyntaxError} On a scalar that does not decode.
  * @example Decode an INT64
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeTyped } from "@starwhale/sdk/wire";
- * console.assert(decodeTyped({ type: "INT64", value: "000000000000000a" }) === 10);
+ * assert.equal(decodeTyped({ type: "INT64", value: "000000000000000a" }), 10);
  * ```
  */
 export function decodeTyped(json: unknown): Value {

@@ -5,11 +5,12 @@
  *
  * @example Round-trip a row value through both forms
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodePlain, decodeTyped, encodePlain, encodeTyped, inferSchema } from "@starwhale/sdk/wire";
  * const value = [1, 2.5, "x"];
  * const schema = inferSchema(value);
- * console.assert(JSON.stringify(decodePlain(encodePlain(value, schema), schema)) === JSON.stringify(value));
- * console.assert(JSON.stringify(decodeTyped(encodeTyped(value))) === JSON.stringify(value));
+ * assert.deepEqual(decodePlain(encodePlain(value, schema), schema), value);
+ * assert.deepEqual(decodeTyped(encodeTyped(value)), value);
  * ```
  *
  * @module
@@ -25,9 +26,34 @@ export {
 export type { EncodeOptions, TypedValue } from "./codec.ts";
 export { inferSchema, parseSchema, WIRE_TYPES } from "./schema.ts";
 export type { WirePairSchema, WireSchema } from "./schema.ts";
-export { decodeScalar, encodeScalar, rawScalar } from "./_scalar.ts";
+export { decodeScalar, encodeScalar, rawScalar } from "./scalar.ts";
 export type { ColumnSchema, ColumnType, ScalarType, Value } from "../../datastore/mod.ts";
 export { SwObject } from "../../datastore/mod.ts";
-export { isScalarType } from "./_scalar.ts";
+export { isScalarType } from "./scalar.ts";
 export { schemaKey } from "./schema.ts";
-export { jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./views.ts";
+export { checkTableName, MAX_TABLE_NAME } from "./table_name.ts";
+export type {
+  DatasetInfoVo,
+  DatasetVo,
+  JobVo,
+  ModelInfoVo,
+  ModelVersionVo,
+  ModelVo,
+  PageInfoVo,
+  ProjectVo,
+  RuntimeVersionVo,
+  RuntimeVo,
+  StepSpecVo,
+  TaskVo,
+  UserVo,
+} from "./views.ts";
+export {
+  datasetInfoVo,
+  jobVo,
+  modelInfoVo,
+  pageInfo,
+  projectVo,
+  taskVo,
+  USER_VO,
+} from "./write_views.ts";
+export { datasetRecord, jobRecord, modelRecord, pageOf } from "./read_views.ts";

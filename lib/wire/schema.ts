@@ -66,9 +66,10 @@ function fail(path: string, what: string, value: unknown): never {
  * @throws {TypeError} On any wrong shape, with the offending path and value.
  * @example Parse a list schema
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSchema } from "@starwhale/sdk/wire";
  * const s = parseSchema({ name: "probs", type: "LIST", elementType: { type: "FLOAT32" } });
- * console.assert(s.elementType?.type === "FLOAT32");
+ * assert.equal(s.elementType?.type, "FLOAT32");
  * ```
  */
 export function parseSchema(
@@ -176,9 +177,10 @@ const RANK: Record<ColumnType, number> = {
  * @throws {RangeError} For a bigint outside INT64.
  * @example Infer a mixed list
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inferSchema } from "@starwhale/sdk/wire";
  * const s = inferSchema([1, "a", "b", 2.5]);
- * console.assert(s.elementType?.type === "STRING" && s.attributes?.length === 2);
+ * assert(s.elementType?.type === "STRING" && s.attributes?.length === 2);
  * ```
  */
 export function inferSchema(value: Value): WireSchema {

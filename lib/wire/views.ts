@@ -1,173 +1,300 @@
 /**
- * The upstream view objects the server answers with (`UserVo`, `ProjectVo`, `JobVo`, `TaskVo`,
- * PageHelper's `PageInfo`), built from the SDK's records.
+ * The view objects of the Starwhale Server REST API, with upstream's field names: what the server
+ * writes into the `data` of its `{code, message, data}` envelope and what the remote adapter reads
+ * back. One set of types for both sides; {@link jobVo} and friends build them from SDK records,
+ * {@link jobRecord} and friends read them back.
+ *
+ * Fields upstream marks optional are optional here too: a real Starwhale Server may leave them
+ * out, so readers must not rely on them.
  *
  * @module
  */
-import type { JobRecord } from "../sdk/instance.ts";
+import type { JobStatus } from "../sdk/instance.ts";
 
-/** The single user of a standalone server. */
-export const USER_VO: Record<string, unknown> = {
-  id: "1",
-  name: "starwhale",
-  createdTime: 0,
-  isEnabled: true,
-  systemRole: "OWNER",
-  projectRoles: {},
-};
-
-/**
- * A PageHelper `PageInfo` for one page of `total` items.
- *
- * @param list The items of the page.
- * @param paging `total`, 1-based `pageNum`, `pageSize`.
- * @returns The page object, with upstream's field names.
- */
-export function pageInfo<T>(
-  list: T[],
-  paging: { total: number; pageNum: number; pageSize: number },
-): Record<string, unknown> {
-  const { total, pageNum, pageSize } = paging;
-  const pages = pageSize > 0 ? Math.ceil(total / pageSize) : 0;
-  const startRow = list.length ? (pageNum - 1) * pageSize + 1 : 0;
-  const nav: number[] = [];
-  const first = Math.max(1, Math.min(pageNum - 4, pages - 7));
-  for (let p = first; p <= pages && nav.length < 8; p++) nav.push(p);
-  return {
-    total,
-    list,
-    pageNum,
-    pageSize,
-    size: list.length,
-    startRow,
-    endRow: list.length ? startRow + list.length - 1 : 0,
-    pages,
-    prePage: pageNum > 1 ? pageNum - 1 : 0,
-    nextPage: pageNum < pages ? pageNum + 1 : 0,
-    isFirstPage: pageNum === 1,
-    isLastPage: pageNum >= pages,
-    hasPreviousPage: pageNum > 1,
-    hasNextPage: pageNum < pages,
-    navigatePages: 8,
-    navigatepageNums: nav,
-    navigateFirstPage: nav[0] ?? 0,
-    navigateLastPage: nav.at(-1) ?? 0,
-  };
+/** A user (`UserVo`). */
+export interface UserVo {
+  /** User id, decimal. */
+  id: string;
+  /** Login name. */
+  name: string;
+  /** Creation time, ms since the epoch. */
+  createdTime: number;
+  /** Whether the user may log in. */
+  isEnabled: boolean;
+  /** `OWNER`, `MAINTAINER`, `GUEST`... */
+  systemRole?: string | null;
+  /** Project id -> role. */
+  projectRoles?: Record<string, string> | null;
 }
 
-/**
- * A `ProjectVo` for a standalone project; its `id` is its name, so the summary and job tables
- * a client derives from the id are the same tables the standalone instance writes.
- *
- * @param name The project name.
- * @returns The view object.
- */
-export function projectVo(name: string): Record<string, unknown> {
-  return {
-    id: name,
-    name,
-    description: "",
-    privacy: "PRIVATE",
-    createdTime: 0,
-    owner: USER_VO,
-    statistics: {},
-  };
+/** A project (`ProjectVo`). */
+export interface ProjectVo {
+  /** Project id; this package's server uses the project name. */
+  id: string;
+  /** Project name. */
+  name: string;
+  /** Free text. */
+  description?: string | null;
+  /** `PRIVATE` or `PUBLIC`. */
+  privacy: string;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** The owner. */
+  owner: UserVo;
+  /** Counts of the project's resources. */
+  statistics?: Record<string, number> | null;
 }
 
-function ms(iso: string | null): number {
-  return iso ? Date.parse(iso) : -1;
+/** A model version inside a {@link JobVo} (`ModelVersionVo`). */
+export interface ModelVersionVo {
+  /** Version id. */
+  id: string;
+  /** Version name. */
+  name: string;
+  /** `v0`, `v1`... */
+  alias: string;
+  /** Whether it is the newest version. */
+  latest: boolean;
+  /** Tags of the version. */
+  tags?: string[] | null;
+  /** Shared with other projects. */
+  shared: boolean;
+  /** Not yet committed. */
+  draft: boolean;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner?: UserVo | null;
+  /** The steps of the model's handlers. */
+  stepSpecs: StepSpecVo[];
 }
 
-/**
- * A `JobVo` for a job; `uuid` is the standalone job id and `id` the server's numeric id.
- *
- * @param job The job record.
- * @param numericId The numeric id the server assigned to it.
- * @returns The view object, with every field the generated client model requires.
- */
-export function jobVo(job: JobRecord, numericId: number): Record<string, unknown> {
-  const created = ms(job.createdAt);
-  const stop = ms(job.finishedAt);
-  const model = job.model ?? "";
-  const version = job.modelVersion ?? "";
-  return {
-    id: String(numericId),
-    uuid: job.id,
-    modelName: model,
-    modelVersion: version,
-    model: {
-      id: model,
-      name: model,
-      createdTime: created,
-      owner: USER_VO,
-      version: {
-        id: version,
-        name: version,
-        alias: "",
-        latest: false,
-        tags: [],
-        shared: false,
-        draft: false,
-        createdTime: created,
-        owner: USER_VO,
-        stepSpecs: [],
-      },
-    },
-    jobName: job.handler ?? "",
-    jobType: "EVALUATION",
-    datasets: job.datasets,
-    datasetList: [],
-    runtime: {
-      id: "0",
-      name: "deno",
-      createdTime: 0,
-      owner: USER_VO,
-      version: {
-        id: "0",
-        name: Deno.version.deno,
-        alias: "",
-        latest: true,
-        createdTime: 0,
-        owner: USER_VO,
-      },
-    },
-    isBuiltinRuntime: true,
-    device: null,
-    deviceAmount: null,
-    owner: USER_VO,
-    createdTime: created,
-    stopTime: stop,
-    jobStatus: job.status,
-    comment: null,
-    stepSpec: "",
-    resourcePool: "default",
-    duration: (stop > 0 ? stop : Date.now()) - created,
-    exposedLinks: [],
-    pinnedTime: null,
-    project: job.project,
-    errorMessage: job.errorMessage,
-  };
+/** A model and one of its versions (`ModelVo`). */
+export interface ModelVo {
+  /** Model id. */
+  id: string;
+  /** Model name. */
+  name: string;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner: UserVo;
+  /** The version. */
+  version: ModelVersionVo;
 }
 
-/**
- * The one `TaskVo` of a standalone job (the whole job runs as one task).
- *
- * @param job The job record.
- * @param numericId The job's numeric id.
- * @returns The view object.
- */
-export function taskVo(job: JobRecord, numericId: number): Record<string, unknown> {
-  return {
-    id: String(numericId),
-    uuid: job.id,
-    startedTime: ms(job.createdAt),
-    finishedTime: ms(job.finishedAt),
-    taskStatus: job.status,
-    retryNum: 0,
-    resourcePool: "default",
-    stepName: job.handler ?? "",
-    exposedLinks: [],
-    failedReason: job.errorMessage,
-    runs: [],
-  };
+/** A runtime version inside a {@link JobVo} (`RuntimeVersionVo`). */
+export interface RuntimeVersionVo {
+  /** Version id. */
+  id: string;
+  /** Version name. */
+  name: string;
+  /** `v0`, `v1`... */
+  alias: string;
+  /** Whether it is the newest version. */
+  latest: boolean;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner?: UserVo | null;
+}
+
+/** The runtime a job ran on (`RuntimeVo`). */
+export interface RuntimeVo {
+  /** Runtime id. */
+  id: string;
+  /** Runtime name. */
+  name: string;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner: UserVo;
+  /** The version. */
+  version: RuntimeVersionVo;
+}
+
+/** A dataset version a job read (`DatasetVo` with its `DatasetVersionVo`). */
+export interface DatasetVo {
+  /** Dataset name. */
+  name?: string;
+  /** The version. */
+  version?: { name?: string };
+}
+
+/** One step of a handler (`StepSpec`, upstream's snake_case keys). */
+export interface StepSpecVo {
+  /** Step name. */
+  name: string;
+  /** The handler the step belongs to. */
+  job_name?: string;
+  /** Display name. */
+  show_name: string;
+  /** Concurrent replicas. */
+  replicas: number;
+  /** Other step fields (resources, needs, ...). */
+  [field: string]: unknown;
+}
+
+/** A job (`JobVo`). `errorMessage` is this package's extension; upstream clients ignore it. */
+export interface JobVo {
+  /** The server's numeric id, decimal. */
+  id: string;
+  /** The job uuid: the evaluation id in table names (the standalone job id). */
+  uuid: string;
+  /** Model name. */
+  modelName: string;
+  /** Model version name. */
+  modelVersion: string;
+  /** The model and version. */
+  model: ModelVo;
+  /** Handler name. */
+  jobName?: string | null;
+  /** `EVALUATION`, `TRAIN`, ... */
+  jobType?: string | null;
+  /** Dataset URIs; declared by upstream, filled by this package's server. */
+  datasets?: string[] | null;
+  /** Dataset versions, as a Starwhale Server fills them. */
+  datasetList?: DatasetVo[] | null;
+  /** The runtime. */
+  runtime: RuntimeVo;
+  /** Whether the runtime is the model's built-in one. */
+  isBuiltinRuntime?: boolean | null;
+  /** `CPU`, `GPU`, ... */
+  device?: string | null;
+  /** Devices per task. */
+  deviceAmount?: number | null;
+  /** Who created the job. */
+  owner: UserVo;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** End time, ms; -1 or absent while the job runs. */
+  stopTime?: number | null;
+  /** Status. */
+  jobStatus: JobStatus;
+  /** Free text. */
+  comment?: string | null;
+  /** The step specs as YAML. */
+  stepSpec?: string | null;
+  /** Resource pool. */
+  resourcePool: string;
+  /** Run time so far, ms. */
+  duration?: number | null;
+  /** Links to dev-mode IDEs and web handlers. */
+  exposedLinks: unknown[];
+  /** When the job was pinned, ms. */
+  pinnedTime?: number | null;
+  /** Project name (this package's server). */
+  project?: string;
+  /** Why the job failed (this package's server). */
+  errorMessage?: string | null;
+}
+
+/** A task of a job (`TaskVo`). */
+export interface TaskVo {
+  /** Task id, decimal. */
+  id: string;
+  /** Task uuid. */
+  uuid: string;
+  /** Start time, ms. */
+  startedTime?: number | null;
+  /** End time, ms; -1 while running. */
+  finishedTime?: number | null;
+  /** Status. */
+  taskStatus: string;
+  /** Retries so far. */
+  retryNum?: number | null;
+  /** Resource pool. */
+  resourcePool: string;
+  /** The step the task runs. */
+  stepName: string;
+  /** Links to dev-mode IDEs and web handlers. */
+  exposedLinks?: unknown[] | null;
+  /** Why the task failed. */
+  failedReason?: string | null;
+  /** Runs of the task. */
+  runs?: unknown[] | null;
+}
+
+/** A page of items (PageHelper's `PageInfo`, as upstream's `PageInfoJobVo` and the like). */
+export interface PageInfoVo<T> {
+  /** Items over all pages. */
+  total?: number;
+  /** The items of this page. */
+  list?: T[];
+  /** 1-based page number. */
+  pageNum?: number;
+  /** Items per page. */
+  pageSize?: number;
+  /** Items on this page. */
+  size?: number;
+  /** 1-based index of the first item of this page, 0 when empty. */
+  startRow?: number;
+  /** 1-based index of the last item of this page, 0 when empty. */
+  endRow?: number;
+  /** Number of pages. */
+  pages?: number;
+  /** Previous page number, 0 when none. */
+  prePage?: number;
+  /** Next page number, 0 when none. */
+  nextPage?: number;
+  /** Whether this is the first page. */
+  isFirstPage?: boolean;
+  /** Whether this is the last page. */
+  isLastPage?: boolean;
+  /** Whether a previous page exists. */
+  hasPreviousPage?: boolean;
+  /** Whether a next page exists. */
+  hasNextPage?: boolean;
+  /** Page numbers shown in a navigation bar. */
+  navigatePages?: number;
+  /** The page numbers of the navigation bar. */
+  navigatepageNums?: number[];
+  /** First page of the navigation bar. */
+  navigateFirstPage?: number;
+  /** Last page of the navigation bar. */
+  navigateLastPage?: number;
+}
+
+/** A model version looked up by name and version (`ModelInfoVo`). */
+export interface ModelInfoVo {
+  /** Model id. */
+  id: string;
+  /** Model name. */
+  name: string;
+  /** What a `JobRequest` names the version by. */
+  versionId: string;
+  /** Version name. */
+  versionName: string;
+  /** `v0`, `v1`... */
+  versionAlias: string;
+  /** Tags, comma-separated. */
+  versionTag?: string | null;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Shared with other projects. */
+  shared: boolean;
+  /** The version's details; `size` in bytes when known. */
+  versionInfo: { stepSpecs: StepSpecVo[]; size?: number | null; [field: string]: unknown };
+}
+
+/** A dataset version looked up by name and version (`DatasetInfoVo`). */
+export interface DatasetInfoVo {
+  /** Dataset id. */
+  id: string;
+  /** Dataset name. */
+  name: string;
+  /** What a `JobRequest` names the version by. */
+  versionId: string;
+  /** Version name. */
+  versionName: string;
+  /** Tags, comma-separated. */
+  versionTag?: string | null;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Shared with other projects. */
+  shared: boolean;
+  /** The datastore table of the rows. */
+  indexTable?: string | null;
+  /** Number of rows (this package's server). */
+  rows?: number;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Row, Value } from "../../../datastore/mod.ts";
-import { ApiError } from "../http.ts";
+import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 
 /** A compiled filter. */

@@ -7,7 +7,7 @@
 import type { ColumnSchema, Key, Row, Value } from "../../datastore/mod.ts";
 import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
-import { decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
+import { checkTableName, decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
 import { schemaKey, type WireSchema } from "../wire/mod.ts";
 
 /** Records per request, the server's cap. */
@@ -30,13 +30,14 @@ function keyWire(key: Key, field: string): { value: string; type: string } {
  * @param table Full table name.
  * @param options Range, keepNone, limit, columns.
  * @returns The rows, decoded.
+ * @throws {TypeError} On an invalid table name, before anything is sent.
  */
 export async function* scanRemoteTable(
   api: ApiClient,
   table: string,
   options: ScanTableOptions = {},
 ): AsyncGenerator<Row> {
-  const desc: Record<string, unknown> = { tableName: table };
+  const desc: Record<string, unknown> = { tableName: checkTableName(table) };
   if (options.columns) desc.columns = options.columns.map((c) => ({ columnName: c, alias: c }));
   if (options.keepNone) desc.keepNone = true;
   const body: Record<string, unknown> = { tables: [desc], encodeWithType: true };
@@ -107,7 +108,8 @@ function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][]
  * @param rows The rows.
  * @param options Key column (default `id`) and explicit column schemas.
  * @returns The last revision.
- * @throws {TypeError} For a row without the key or a value the type system cannot hold.
+ * @throws {TypeError} For an invalid table name (before anything is sent), a row without the key
+ *   or a value the type system cannot hold.
  */
 export async function updateRemoteTable(
   api: ApiClient,
@@ -115,6 +117,7 @@ export async function updateRemoteTable(
   rows: Row[],
   options: UpdateTableOptions = {},
 ): Promise<number> {
+  checkTableName(table);
   const keyColumn = options.keyColumn ?? "id";
   const explicit = new Map((options.schema ?? []).map((s) => [s.name!, s]));
   let revision = 0;

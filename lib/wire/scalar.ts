@@ -60,9 +60,10 @@ function bad(value: unknown, type: ColumnType): never {
  * @throws {RangeError} When an integer does not fit the width.
  * @example Encode an INT32 and a FLOAT64
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeScalar } from "@starwhale/sdk/wire";
- * console.assert(encodeScalar(10, "INT32") === "0000000a");
- * console.assert(encodeScalar(0.5, "FLOAT64") === "3fe0000000000000");
+ * assert.equal(encodeScalar(10, "INT32"), "0000000a");
+ * assert.equal(encodeScalar(0.5, "FLOAT64"), "3fe0000000000000");
  * ```
  */
 export function encodeScalar(value: Value, type: ColumnType): string {
@@ -118,8 +119,9 @@ export function encodeScalar(value: Value, type: ColumnType): string {
  * @throws {SyntaxError} When the text is not valid for the type.
  * @example Decode two's complement
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeScalar } from "@starwhale/sdk/wire";
- * console.assert(decodeScalar("ff", "INT8") === -1);
+ * assert.equal(decodeScalar("ff", "INT8"), -1);
  * ```
  */
 export function decodeScalar(text: unknown, type: ColumnType): Value {
@@ -180,8 +182,9 @@ export function decodeScalar(text: unknown, type: ColumnType): Value {
  * @returns The readable string.
  * @example Raw forms
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rawScalar } from "@starwhale/sdk/wire";
- * console.assert(rawScalar(1e10, "FLOAT64") === "1.0E10" && rawScalar(5, "INT8") === "5");
+ * assert(rawScalar(1e10, "FLOAT64") === "1.0E10" && rawScalar(5, "INT8") === "5");
  * ```
  */
 export function rawScalar(value: Value, type: ColumnType): string {

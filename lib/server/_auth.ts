@@ -1,0 +1,30 @@
+/**
+ * The Bearer-token check in front of every `/api/v1` route.
+ *
+ * @module
+ */
+import { jsonResponse } from "./api_error.ts";
+
+/**
+ * Checks a request's token: the `Authorization: Bearer <token>` header, or the `Authorization`
+ * query parameter, compared in constant time.
+ *
+ * @param request The request.
+ * @param token The expected token (without `Bearer `).
+ * @returns `undefined` when allowed, else the 401 response (upstream's body, without `data`).
+ */
+export function checkAuth(request: Request, token: string): Response | undefined {
+  const header = request.headers.get("authorization") ??
+    new URL(request.url).searchParams.get("Authorization");
+  if (!header || !header.startsWith("Bearer ")) {
+    return jsonResponse(401, { code: "Unauthorized", message: "Not logged in." });
+  }
+  const given = new TextEncoder().encode(header.slice(7).trim());
+  const want = new TextEncoder().encode(token);
+  let diff = given.length ^ want.length;
+  for (let i = 0; i < want.length; i++) diff |= want[i] ^ (given[i % (given.length || 1)] ?? 0);
+  if (diff !== 0) {
+    return jsonResponse(401, { code: "Unauthorized", message: "JWT token is expired or invalid." });
+  }
+  return undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * Building the view objects the server answers with from the SDK's records: `UserVo`,
+ * `ProjectVo`, `JobVo`, `TaskVo`, PageHelper's `PageInfo`, `ModelInfoVo` and `DatasetInfoVo`.
+ *
+ * @module
+ */
+import type { DatasetRecord, JobRecord, ModelRecord } from "../sdk/instance.ts";
+import type {
+  DatasetInfoVo,
+  JobVo,
+  ModelInfoVo,
+  PageInfoVo,
+  ProjectVo,
+  TaskVo,
+  UserVo,
+} from "./views.ts";
+
+/** The single user of a standalone server. */
+export const USER_VO: UserVo = {
+  id: "1",
+  name: "starwhale",
+  createdTime: 0,
+  isEnabled: true,
+  systemRole: "OWNER",
+  projectRoles: {},
+};
+
+/**
+ * A PageHelper `PageInfo` for one page of `total` items.
+ *
+ * @param list The items of the page.
+ * @param paging `total`, 1-based `pageNum`, `pageSize`.
+ * @returns The page object, with upstream's field names.
+ * @example The second page of five items, two per page
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pageInfo } from "@starwhale/sdk/wire";
+ * const page = pageInfo(["c", "d"], { total: 5, pageNum: 2, pageSize: 2 });
+ * assert.deepEqual([page.pages, page.startRow, page.endRow, page.nextPage], [3, 3, 4, 3]);
+ * ```
+ */
+export function pageInfo<T>(
+  list: T[],
+  paging: { total: number; pageNum: number; pageSize: number },
+): PageInfoVo<T> {
+  const { total, pageNum, pageSize } = paging;
+  const pages = pageSize > 0 ? Math.ceil(total / pageSize) : 0;
+  const startRow = list.length ? (pageNum - 1) * pageSize + 1 : 0;
+  const nav: number[] = [];
+  const first = Math.max(1, Math.min(pageNum - 4, pages - 7));
+  for (let p = first; p <= pages && nav.length < 8; p++) nav.push(p);
+  return {
+    total,
+    list,
+    pageNum,
+    pageSize,
+    size: list.length,
+    startRow,
+    endRow: list.length ? startRow + list.length - 1 : 0,
+    pages,
+    prePage: pageNum > 1 ? pageNum - 1 : 0,
+    nextPage: pageNum < pages ? pageNum + 1 : 0,
+    isFirstPage: pageNum === 1,
+    isLastPage: pageNum >= pages,
+    hasPreviousPage: pageNum > 1,
+    hasNextPage: pageNum < pages,
+    navigatePages: 8,
+    navigatepageNums: nav,
+    navigateFirstPage: nav[0] ?? 0,
+    navigateLastPage: nav.at(-1) ?? 0,
+  };
+}
+
+/**
+ * A `ProjectVo` for a standalone project; its `id` is its name, so the summary and job tables
+ * a client derives from the id are the same tables the standalone instance writes.
+ *
+ * @param name The project name.
+ * @returns The view object.
+ */
+export function projectVo(name: string): ProjectVo {
+  return {
+    id: name,
+    name,
+    description: "",
+    privacy: "PRIVATE",
+    createdTime: 0,
+    owner: USER_VO,
+    statistics: {},
+  };
+}
+
+function ms(iso: string | null): number {
+  return iso ? Date.parse(iso) : -1;
+}
+
+/**
+ * A `JobVo` for a job; `uuid` is the standalone job id and `id` the server's numeric id.
+ *
+ * @param job The job record.
+ * @param numericId The numeric id the server assigned to it.
+ * @returns The view object, with every field the generated client model requires.
+ */
+export function jobVo(job: JobRecord, numericId: number): JobVo {
+  const created = ms(job.createdAt);
+  const stop = ms(job.finishedAt);
+  const model = job.model ?? "";
+  const version = job.modelVersion ?? "";
+  return {
+    id: String(numericId),
+    uuid: job.id,
+    modelName: model,
+    modelVersion: version,
+    model: {
+      id: model,
+      name: model,
+      createdTime: created,
+      owner: USER_VO,
+      version: {
+        id: version,
+        name: version,
+        alias: "",
+        latest: false,
+        tags: [],
+        shared: false,
+        draft: false,
+        createdTime: created,
+        owner: USER_VO,
+        stepSpecs: [],
+      },
+    },
+    jobName: job.handler ?? "",
+    jobType: "EVALUATION",
+    datasets: job.datasets,
+    datasetList: [],
+    runtime: {
+      id: "0",
+      name: "deno",
+      createdTime: 0,
+      owner: USER_VO,
+      version: {
+        id: "0",
+        name: Deno.version.deno,
+        alias: "",
+        latest: true,
+        createdTime: 0,
+        owner: USER_VO,
+      },
+    },
+    isBuiltinRuntime: true,
+    device: null,
+    deviceAmount: null,
+    owner: USER_VO,
+    createdTime: created,
+    stopTime: stop,
+    jobStatus: job.status,
+    comment: null,
+    stepSpec: "",
+    resourcePool: "default",
+    duration: (stop > 0 ? stop : Date.now()) - created,
+    exposedLinks: [],
+    pinnedTime: null,
+    project: job.project,
+    errorMessage: job.errorMessage,
+  };
+}
+
+/**
+ * The one `TaskVo` of a standalone job (the whole job runs as one task).
+ *
+ * @param job The job record.
+ * @param numericId The job's numeric id.
+ * @returns The view object.
+ */
+export function taskVo(job: JobRecord, numericId: number): TaskVo {
+  return {
+    id: String(numericId),
+    uuid: job.id,
+    startedTime: ms(job.createdAt),
+    finishedTime: ms(job.finishedAt),
+    taskStatus: job.status,
+    retryNum: 0,
+    resourcePool: "default",
+    stepName: job.handler ?? "",
+    exposedLinks: [],
+    failedReason: job.errorMessage,
+    runs: [],
+  };
+}
+
+/**
+ * A `ModelInfoVo` for a model version; `versionId` is what a `JobRequest` names it by.
+ *
+ * @param m The model record.
+ * @returns The view object, one step per handler.
+ */
+export function modelInfoVo(m: ModelRecord): ModelInfoVo {
+  return {
+    id: m.name,
+    name: m.name,
+    versionId: `${m.name}/version/${m.version}`,
+    versionName: m.version,
+    versionAlias: m.tags.find((t) => /^v\d+$/.test(t)) ?? "",
+    versionTag: m.tags.join(","),
+    createdTime: Date.parse(m.createdAt),
+    shared: false,
+    versionInfo: {
+      stepSpecs: m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
+    },
+  };
+}
+
+/**
+ * A `DatasetInfoVo` for a dataset version.
+ *
+ * @param d The dataset record.
+ * @returns The view object.
+ */
+export function datasetInfoVo(d: DatasetRecord): DatasetInfoVo {
+  return {
+    id: d.name,
+    name: d.name,
+    versionId: `${d.name}/version/${d.version}`,
+    versionName: d.version,
+    versionTag: d.tags.join(","),
+    createdTime: Date.parse(d.createdAt),
+    shared: false,
+    indexTable: "",
+    rows: d.rows,
+  };
+}

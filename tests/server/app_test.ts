@@ -1,0 +1,114 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { Datastore, DatastoreClosedError } from "../../datastore/mod.ts";
+import { createApp, type ServerStore } from "../../lib/server/mod.ts";
+import { JobStateError, NotFoundError } from "../../lib/sdk/errors.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+const TOKEN = "t0ken";
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** A datastore in a temp dir; `await using` closes and removes it. */
+async function tempStore(): Promise<Datastore & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "sw-server-app-" });
+  const ds = await Datastore.open(dir, { durability: "none" });
+  return Object.assign(ds, {
+    async [Symbol.asyncDispose]() {
+      await ds.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  });
+}
+
+/** Resolves with `value`, or with "timed out" after `ms` (the timer is always cleared). */
+async function within<T>(ms: number, p: Promise<T>): Promise<T | "timed out"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timed out">((r) => (timer = setTimeout(() => r("timed out"), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("close() called twice while a request is in flight resolves both calls", async () => {
+  await using ds = await tempStore();
+  const gate = Promise.withResolvers<void>();
+  const entered = Promise.withResolvers<void>();
+  const store: ServerStore = Object.assign(Object.create(ds), {
+    flush: async () => {
+      entered.resolve();
+      await gate.promise;
+    },
+    tables: (prefix?: string) => ds.tables(prefix),
+  });
+  const app = createApp({ store, token: TOKEN });
+  const request = app.fetch(
+    new Request("http://sw/api/v1/datastore/flush", { method: "POST", headers: auth }),
+  );
+  await entered.promise;
+  const first = app.close(), second = app.close();
+  const refused = await app.fetch(new Request("http://sw/health"));
+  assertEquals(refused.status, 503);
+  assertEquals((await refused.json()).message, "server is shutting down");
+  gate.resolve();
+  assertEquals((await request).status, 200);
+  assertEquals(await within(5000, first.then(() => "first")), "first");
+  assertEquals(await within(5000, second.then(() => "second")), "second");
+});
+
+Deno.test("GET /api/v1/system/version answers the version deno.json declares", async () => {
+  await using store = await tempStore();
+  const app = createApp({ store, token: TOKEN });
+  const res = await app.fetch(new Request("http://sw/api/v1/system/version", { headers: auth }));
+  assertEquals(await res.json(), { code: "success", message: "Success", data: denoJson.version });
+  await app.close();
+});
+
+Deno.test("one error table: each error class answers its status and envelope code", async (t) => {
+  await using ds = await tempStore();
+  const cases: [string, Error, number, string][] = [
+    ["NotFoundError", new NotFoundError("job", "xm5"), 404, "NOT FOUND: 001"],
+    [
+      "JobStateError",
+      new JobStateError("pause", { id: "xm5", status: "SUCCESS" }),
+      400,
+      "INVALID REQUEST: JOB",
+    ],
+    ["TypeError", new TypeError("bad shape"), 400, "INVALID REQUEST: Starwhale Internal DataStore"],
+    ["RangeError", new RangeError("too big"), 400, "INVALID REQUEST: Starwhale Internal DataStore"],
+    [
+      "DatastoreClosedError",
+      new DatastoreClosedError("list tables"),
+      503,
+      "Service is Unavailable: 001",
+    ],
+    ["any other error", new Error("disk on fire"), 500, "internalServerError"],
+  ];
+  for (const [name, error, status, code] of cases) {
+    await t.step(name, async () => {
+      const store: ServerStore = Object.assign(Object.create(ds), {
+        tables: () => {
+          throw error;
+        },
+      });
+      const app = createApp({ store, token: TOKEN });
+      const res = await app.fetch(
+        new Request("http://sw/api/v1/datastore/listTables", { method: "POST", headers: auth }),
+      );
+      const body = await res.json();
+      assertEquals([res.status, body.code, body.data], [status, code, null]);
+      assert(body.message.includes(error.message), body.message);
+      await app.close();
+    });
+  }
+});
+
+Deno.test("the Hono app answers in-process through hono.request()", async () => {
+  await using store = await tempStore();
+  const app = createApp({ store, token: TOKEN });
+  const res = await app.hono.request("/api/v1/user/current", { headers: auth });
+  assertEquals((await res.json()).data.name, "starwhale");
+  const missing = await app.hono.request("/api/v1/nothing", { headers: auth });
+  assertEquals([missing.status, (await missing.json()).code], [404, "NOT FOUND: 001"]);
+  await app.close();
+});
