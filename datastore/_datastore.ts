@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import { BlockCache } from "./_block_cache.ts";
-import { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+import { DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
 import { segmentName, walName } from "./_file_names.ts";
 import { writeCompacted, writeMemtable } from "./_flush.ts";
 import { normalizeKey } from "./_key.ts";
@@ -35,6 +35,7 @@ import { WalWriter } from "./_wal_writer.ts";
 import {
   applyWrite,
   encodeDelete,
+  encodeDictionaries,
   type EncodedWrite,
   encodeUpdate,
   encodeWriteBatch,
@@ -69,8 +70,8 @@ export class Datastore {
   #cache: BlockCache;
   /** The WAL new writes go to, opened on the first write after open or a flush. */
   #wal: Promise<WalWriter> | undefined;
-  /** Where and why a WAL write failed, after which writes are refused. */
-  #walError: { cause: unknown; file: string; offset: number } | undefined;
+  /** The error of the last failed WAL write, until a write succeeds again. */
+  #writeFailure: Error | undefined;
   /** The error of a background compaction, thrown by the next flush, compact or close. */
   #backgroundError: unknown;
   /** WAL files whose records are not yet in segments, oldest first. */
@@ -152,46 +153,74 @@ export class Datastore {
     return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
   }
 
-  /** The current WAL; the first call after open or a flush creates the file. */
+  /**
+   * The current WAL; the first call after open, a flush or a failed write creates the file.
+   * After a failed write the new file starts with every table's dictionary, since the failed
+   * record may have been the one that introduced columns later records use.
+   */
   #currentWal(): Promise<WalWriter> {
     if (this.#wal === undefined) {
       const n = this.#nextFile++;
       this.#walFiles.push(n);
       const file = `${this.dir}/${walName(n)}`;
-      this.#wal = (async () => {
+      const relog = this.#writeFailure !== undefined;
+      const opening = (async () => {
         const wal = await WalWriter.open(this.#storage, file, { durability: this.#durability });
-        // The new file's directory entry must be durable before a record in it is acknowledged.
-        await this.#storage.syncDir(this.dir).catch((e) => {
+        try {
+          // The file's directory entry must be durable before a record in it is acknowledged.
+          await this.#storage.syncDir(this.dir);
+          if (relog) {
+            const dict = encodeDictionaries(this.#tables.values(), { rev: this.#lastRevision });
+            if (dict !== undefined) await wal.append(dict);
+          }
+        } catch (e) {
           wal.abandon();
           throw e;
-        });
+        }
         return wal;
       })();
-      this.#wal.catch((cause) => this.#walError ??= { cause, file, offset: 0 });
+      this.#wal = opening;
+      opening.catch((e) => this.#walFailed(opening, e));
     }
     return this.#wal;
   }
 
+  /**
+   * A WAL write failed: remember why, and retire that WAL so the next write opens a new one.
+   * The failed file stays until a flush covers its acknowledged records.
+   */
+  #walFailed(wal: Promise<WalWriter>, e: unknown): void {
+    this.#writeFailure = e instanceof Error ? e : new Error(String(e));
+    if (this.#wal !== wal) return;
+    this.#wal = undefined;
+    wal.then((w) => w.abandon(), () => {});
+  }
+
   async #append(payload: Uint8Array): Promise<void> {
     this.#dirty = true;
-    const wal = await this.#currentWal();
+    const opening = this.#currentWal();
+    const wal = await opening;
     try {
       await wal.append(payload);
     } catch (e) {
-      this.#walError ??= { cause: e, file: wal.path, offset: wal.size };
+      this.#walFailed(opening, e);
       throw e;
     }
+    if (this.#wal === opening) this.#writeFailure = undefined;
   }
 
   #check(operation: string): void {
     if (this.#closed || this.#closing !== undefined) throw new DatastoreClosedError(operation);
-    const broken = this.#walError;
-    if (broken !== undefined) {
-      throw new CorruptionError(
-        `cannot ${operation}: a write failed here, so the WAL may end in a partial record; reopen the datastore`,
-        broken,
-      );
-    }
+  }
+
+  /**
+   * Why writes cannot be made durable right now: the error of the last failed WAL write (e.g.
+   * ENOSPC or EIO), or `undefined` while writes can be made durable. A failed write is rejected,
+   * never acknowledged; the next write opens a new WAL file, and once one succeeds this is
+   * `undefined` again. Health checks read it.
+   */
+  get writeFailure(): Error | undefined {
+    return this.#writeFailure;
   }
 
   /** The highest revision written so far. */
@@ -619,16 +648,13 @@ export class Datastore {
   async #closeNow(): Promise<void> {
     try {
       await Promise.allSettled([...this.#inflight]);
-      if (this.#walError === undefined) {
-        await this.#flushing;
-        await this.#flush();
-        // A background compaction's error is recorded by its own handler, reported below.
-        for (const t of this.#tables.values()) await t.compaction?.catch(() => {});
-        this.#reportBackgroundError();
-      } else {
-        (await this.#wal?.catch(() => undefined))?.abandon();
-      }
+      await this.#flushing?.catch(() => {});
+      await this.#flush();
+      // A background compaction's error is recorded by its own handler, reported below.
+      for (const t of this.#tables.values()) await t.compaction?.catch(() => {});
+      this.#reportBackgroundError();
     } finally {
+      (await this.#wal?.catch(() => undefined))?.abandon();
       this.#closed = true;
       for (const t of this.#tables.values()) for (const s of t.segments) s.closeFile();
       OPEN_DIRS.delete(this.dir);

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { CorruptionError } from "./_errors.ts";
 import { MANIFEST_TMP, SEGMENT_RE, walName, walNumbers } from "./_file_names.ts";
 import { readManifest } from "./_manifest.ts";
 import type { SegmentInfo } from "./_segment_format.ts";
@@ -62,7 +61,7 @@ export async function recover(
     if (stale) await storage.remove(`${dir}/${n}`);
   }
   const wals = walNumbers(names);
-  for (const [i, n] of wals.entries()) {
+  for (const n of wals) {
     const path = `${dir}/${walName(n)}`;
     if (n < state.manifestWal) {
       await storage.remove(path);
@@ -72,11 +71,9 @@ export async function recover(
     for (const payload of contents.records) {
       for (const record of splitRecords(payload)) replay(state, record);
     }
-    if (contents.torn && i === wals.length - 1) {
-      await storage.truncate(path, contents.validLength);
-    } else if (contents.torn) {
-      throw new CorruptionError("WAL ends early", { file: path, offset: contents.validLength });
-    }
+    // A torn end holds only a write that was never acknowledged: the last write before a crash,
+    // or, in an older file, a write that failed (the datastore then moved on to a new file).
+    if (contents.torn) await storage.truncate(path, contents.validLength);
     state.walFiles.push(n);
     state.nextFile = Math.max(state.nextFile, n + 1);
   }

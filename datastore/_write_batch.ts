@@ -240,6 +240,32 @@ export function encodeWriteBatch(
   return { payload, writes, rev: rev - 1 };
 }
 
+/**
+ * A record restating every table's key, column dictionary and types (updates of no rows), or
+ * `undefined` when there are no tables.
+ */
+export function encodeDictionaries(
+  tables: Iterable<Table>,
+  options: { rev: number },
+): Uint8Array | undefined {
+  const records: Uint8Array[] = [];
+  for (const t of tables) {
+    if (t.kind === undefined || !t.visible) continue;
+    const w = new ByteWriter(64 + t.names.length * 16);
+    const countAt = startRecord(w, {
+      op: OP_UPDATE,
+      rev: options.rev,
+      table: t.name,
+      keyColumn: t.keyColumn,
+      kind: t.kind,
+    });
+    const added = t.names.map((name, id): [number, string] => [id, name]);
+    finishRecord(w, countAt, 0, added, [...t.schema.values()]);
+    records.push(w.bytes());
+  }
+  return records.length === 0 ? undefined : encodeBatch(records);
+}
+
 /** Puts a durable write into the memtable it captured. */
 export function applyWrite(e: EncodedWrite): void {
   const { mem, keys, rev, offsets, lengths } = e;

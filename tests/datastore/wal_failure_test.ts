@@ -1,0 +1,47 @@
+import { Datastore } from "../../datastore/mod.ts";
+import { FaultyStorage, InjectedFault } from "./faulty_storage.ts";
+import { MemoryDisk } from "./memory_storage.ts";
+import { assert, assertEquals, assertRejects, collect, Rng } from "./_helpers.ts";
+
+const DIR = "/ds";
+
+for (const mode of ["enospc", "eio"] as const) {
+  Deno.test(`after ${mode} in the WAL the datastore recovers by itself once the fault clears`, async (t) => {
+    const disk = new MemoryDisk();
+    const probe = new FaultyStorage({ base: new MemoryDisk() });
+    const p = await Datastore.open(DIR, { storage: probe });
+    await p.update("t", [{ id: 1, a: 1 }]);
+    await p.close();
+    const firstWrite = probe.ops.findIndex((op) => op.startsWith("write wal-"));
+    // Fail the second WAL write: the one of the update that adds column `b`.
+    const storage = new FaultyStorage({ base: disk, failAt: firstWrite + 2, mode });
+    const ds = await Datastore.open(DIR, { storage });
+    await t.step("the failed write is rejected and writeFailure says why", async () => {
+      assertEquals(ds.writeFailure, undefined);
+      await ds.update("t", [{ id: 1, a: 1 }]);
+      await assertRejects(() => ds.update("t", [{ id: 2, b: "new column" }]), InjectedFault);
+      assert(ds.writeFailure instanceof InjectedFault, "writeFailure holds the error");
+    });
+    await t.step(
+      "once the fault clears the next write works and writeFailure is cleared",
+      async () => {
+        storage.heal();
+        await ds.update("t", [{ id: 3, b: "uses the column of the failed write" }]);
+        assertEquals(ds.writeFailure, undefined);
+        await ds.update("t", [{ id: 4, a: 4 }]);
+      },
+    );
+    await t.step("everything acknowledged survives a power loss", async () => {
+      storage.crash();
+      disk.powerLoss(new Rng(3));
+      await ds.close().catch(() => {});
+      await using again = await Datastore.open(DIR, { storage: disk });
+      const rows = await collect(again.scan("t"));
+      assertEquals(rows.filter((r) => r.id !== 2), [
+        { id: 1, a: 1 },
+        { id: 3, b: "uses the column of the failed write" },
+        { id: 4, a: 4 },
+      ]);
+    });
+  });
+}
