@@ -1,6 +1,7 @@
 /**
  * The demo: builds the MNIST dataset and an MNIST model package (a small TypeScript classifier
- * trained here on 80% of the digits), runs the seed's standalone example
+ * trained here on 80% of the digits), runs the standalone example of
+ * Starwhale's Job SDK documentation
  *
  *   Job.create({ project: "self", model: "mnist",
  *     runHandler: "mnist.evaluator:MNISTInference.evaluate", datasets: ["mnist"] })
@@ -84,7 +85,7 @@ progress(
   true,
 );
 
-// 4. The job: the seed's standalone example.
+// 4. The job: the standalone example of Starwhale's Job SDK documentation.
 progress("[4/4] running job mnist.evaluator:MNISTInference.evaluate ...");
 const job = await Job.create({
   project: "self",

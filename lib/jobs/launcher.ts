@@ -2,7 +2,7 @@
  * `WorkerLauncher`: runs each job created through the server in its own module Worker, so jobs
  * run asynchronously and isolated from the server and from each other, while the server's
  * process keeps the only open datastore (its LOCK is process-exclusive). The Worker's datastore
- * writes and scans arrive as messages and are served here (see `job_worker_calls.ts`).
+ * writes and scans arrive as messages and are served here (see `worker/calls.ts`).
  *
  * Status: CREATED -> READY (Worker starting) -> RUNNING -> SUCCESS/FAIL. `cancel` goes
  * CANCELLING -> CANCELED once the Worker has stopped (it is terminated if it does not stop within
@@ -31,7 +31,7 @@ import {
   type StoredJob,
   summaryTableName,
 } from "../standalone/job_store.ts";
-import { createdColumns, statusColumns, SYS_SCHEMA } from "./sys_columns.ts";
+import { createdColumns, statusColumns, SYS_SCHEMA } from "./_sys_columns.ts";
 import { WorkerCalls } from "./worker/calls.ts";
 import { ModelStore } from "../standalone/model_store.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";

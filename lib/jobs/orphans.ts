@@ -17,7 +17,7 @@ import {
 } from "../standalone/job_store.ts";
 import { runningJobs, withJobRecord } from "./control.ts";
 import { goneReason, RunnerLock } from "./runner_lock.ts";
-import { statusColumns } from "./sys_columns.ts";
+import { statusColumns } from "./_sys_columns.ts";
 
 /**
  * Settles the given jobs of one project whose runner is gone; jobs that ended, or that a live

@@ -35,7 +35,7 @@ export interface HandlerOptions {
 /** A plain handler: called once per replica with the task context. */
 export type HandlerFunction = (ctx: TaskContext) => unknown;
 
-/** One step of `jobs.yaml`, with upstream's field names. */
+/** One step of `jobs.yaml`, with the field names of Starwhale's Python SDK. */
 export interface StepSpec {
   /** The handler key, `module.path:Qualname`. */
   name: string;
@@ -163,7 +163,8 @@ const UNITS: Record<string, number> = {
 };
 
 /**
- * Converts handler resources to upstream's `[{type, request, limit}]` (memory in bytes).
+ * Converts handler resources to the Starwhale Server's `[{type, request, limit}]` (memory in
+ * bytes).
  *
  * @param resources e.g. `{ memory: "1GiB", cpu: { request: 1, limit: 2 } }`.
  * @returns The list, in the given key order.

@@ -72,7 +72,7 @@ const TYPES: Record<string, ResourceType> = {
 };
 
 /**
- * Checks a name against upstream's object-name rule (projects, models, datasets, tags).
+ * Checks a name against Starwhale's object-name rule (projects, models, datasets, tags).
  *
  * @param kind What the name is for, used in the message.
  * @param name The name.
@@ -139,7 +139,7 @@ export function parseProjectUri(uri: string, options: ParseUriOptions): ProjectU
  * @returns The parsed URI; tags and prefixes are resolved later by the instance.
  * @throws {TypeError} For a malformed URI, a type mismatch or an invalid name.
  *   {NotFoundError} For an unknown `cloud://` alias.
- * @example Job URIs of the seed
+ * @example Job URIs from the documentation of Starwhale's Job SDK
  * ```ts
  * import assert from "node:assert/strict";
  * import { Config, parseResourceUri } from "@starwhale/sdk";
@@ -197,7 +197,7 @@ export function parseResourceUri(
 }
 
 /**
- * Formats the full URI of a parsed resource, as upstream's `full_uri`.
+ * Formats the full URI of a parsed resource, as the Python SDK's `full_uri`.
  *
  * @param r The resource.
  * @returns e.g. `local/project/self/job/<id>` or `https://h/project/1/model/m/version/latest`.

@@ -1,7 +1,8 @@
 /**
  * Versioned bundles (models, datasets) in the standalone layout:
  * `<root>/<project>/<type>/<name>/<v[:2]>/<v><suffix>/` plus the tag manifest
- * `<root>/<project>/<type>/<name>/_manifest.yaml` (`tags`, `versions`, `fast_tag_seq`), as upstream.
+ * `<root>/<project>/<type>/<name>/_manifest.yaml` (`tags`, `versions`, `fast_tag_seq`), as
+ * Starwhale's Python swcli lays them out.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import { join } from "node:path";
 import { AmbiguousError, NotFoundError } from "../sdk/errors.ts";
 import { exists, formatManifestTime, listDir, readYaml, writeYaml } from "./files.ts";
+import { KeyedMutex } from "./keyed_mutex.ts";
 
 /** The tag manifest of one bundle name. */
 export interface TagManifest {
@@ -18,7 +20,7 @@ export interface TagManifest {
   name: string;
   /** `model` or `dataset`. */
   typ: string;
-  /** Last change, upstream time format. */
+  /** Last change, in the Python SDK's manifest time format. */
   updated_at: string;
   /** Tag -> version. */
   tags: Record<string, string>;
@@ -27,19 +29,8 @@ export interface TagManifest {
 }
 
 const SUFFIX = { model: ".swmp", dataset: ".swds" } as const;
-const locks = new Map<string, Promise<unknown>>();
-
-/** Runs `fn` after every earlier call with the same key has settled (in this process). */
-export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const prev = locks.get(key) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  const tail = next.catch(() => {});
-  locks.set(key, tail);
-  tail.then(() => {
-    if (locks.get(key) === tail) locks.delete(key);
-  });
-  return next;
-}
+/** One lock per tag manifest (by its name's folder), shared by every store in this process. */
+const tagLocks = new KeyedMutex();
 
 /** The versions of one bundle type in one project. */
 export class BundleStore {
@@ -88,7 +79,19 @@ export class BundleStore {
     return out;
   }
 
-  /** Writes the tag manifest of a name (inside `serialized(join(typeDir, name), ...)`). */
+  /**
+   * Runs `fn` holding this process's lock on a name's tag manifest, so concurrent builds, tags
+   * and removals of one name read and write it one at a time.
+   *
+   * @param name The bundle name.
+   * @param fn Reads and writes the name's tag manifest.
+   * @returns What `fn` returns.
+   */
+  withTagLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return tagLocks.lock(join(this.typeDir, name), fn);
+  }
+
+  /** Writes the tag manifest of a name (inside {@link withTagLock}). */
   async saveTags(name: string, m: TagManifest): Promise<void> {
     m.updated_at = formatManifestTime(new Date());
     await writeYaml(join(this.typeDir, name, "_manifest.yaml"), { ...m });
@@ -151,7 +154,7 @@ export class BundleStore {
    * @returns The tags given to it.
    */
   addVersion(name: string, version: string): Promise<string[]> {
-    return serialized(join(this.typeDir, name), async () => {
+    return this.withTagLock(name, async () => {
       const m: TagManifest = (await this.tags(name)) ??
         { fast_tag_seq: -1, name, typ: this.#type, updated_at: "", tags: {}, versions: {} };
       const seq = (m.fast_tag_seq ?? -1) + 1;
@@ -174,7 +177,7 @@ export class BundleStore {
    * @returns The removed versions.
    */
   remove(name: string, version?: string): Promise<string[]> {
-    return serialized(join(this.typeDir, name), async () => {
+    return this.withTagLock(name, async () => {
       const m = await this.tags(name);
       if (!m) throw new NotFoundError(this.#type, name, { project: this.#project });
       const targets = version === undefined

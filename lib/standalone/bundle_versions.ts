@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { BundleStore, serialized, type TagManifest } from "./_bundles.ts";
+import { BundleStore, type TagManifest } from "./_bundles.ts";
 import { AmbiguousError, NotFoundError } from "../sdk/errors.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -58,7 +58,7 @@ export async function recoverBundle(ref: BundleRef): Promise<string> {
   }
   if (matches.length > 1) throw new AmbiguousError(`removed ${ref.type}`, ref.version, matches);
   const version = matches[0];
-  return await serialized(join(store.typeDir, name), async () => {
+  return await store.withTagLock(name, async () => {
     const target = store.versionDir(name, version);
     await Deno.mkdir(join(target, ".."), { recursive: true });
     await Deno.rename(store.removedDir(name, version), target);
@@ -108,7 +108,7 @@ export async function tagBundle(
       throw new TypeError(`Cannot change tag '${tag}': 'latest' and 'vN' are set by builds`);
     }
   }
-  return await serialized(join(store.typeDir, name), async () => {
+  return await store.withTagLock(name, async () => {
     const m = (await store.tags(name))!;
     m.versions[version] ??= {};
     for (const tag of change.tags) {

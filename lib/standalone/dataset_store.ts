@@ -1,7 +1,7 @@
 /**
  * Standalone datasets: each version's rows in the datastore table
  * `project/<project>/dataset/<name>/<v[:2]>/<v>/meta` (key `id`, features as `features/<name>`
- * columns, as upstream's `meta` rows), and its manifest at
+ * columns, as the Python SDK's `meta` rows), and its manifest at
  * `<root>/<project>/dataset/<name>/<v[:2]>/<v>.swds/_manifest.yaml`. Rows are written first; the
  * manifest and the tags last, so a failed build is never visible (and its rows are deleted).
  *

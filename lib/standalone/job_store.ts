@@ -336,7 +336,10 @@ function fromRow(project: string, row: Row): StoredJob {
   };
 }
 
-/** Maps an upstream manifest status (`success`, `failed`, `start`, ...) to a {@link JobStatus}. */
+/**
+ * Maps the status of a Python SDK job manifest (`success`, `failed`, `start`, ...) to a
+ * {@link JobStatus}.
+ */
 export function statusFromManifest(text: unknown): JobStatus {
   const s = String(text ?? "").toUpperCase();
   if (s === "FAILED") return "FAIL";

@@ -1,6 +1,6 @@
 /**
  * A model package on disk: `model.yaml`, its modules, the handlers they export, and the
- * `jobs.yaml` map from each handler key to its expanded step list (needs first), as upstream.
+ * `jobs.yaml` map from each handler key to its expanded step list (needs first), as Starwhale's Python SDK writes it.
  *
  * @module
  */

@@ -25,7 +25,7 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
   }
   const newest = created.map((c) => c.id).reverse();
 
-  await t.step("default page: 20 newest, upstream pagination keys", async () => {
+  await t.step("default page: 20 newest, the Python SDK's pagination fields", async () => {
     const [jobs, page] = await Job.list("self", { instance });
     assert.deepEqual(jobs.map((j) => j.id), newest.slice(0, 20));
     assert.deepEqual(page, {

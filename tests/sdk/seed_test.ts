@@ -1,4 +1,4 @@
-// Every example of the seed document (the Job SDK page), as TypeScript.
+// Every example of the Job SDK page of Starwhale's documentation, as TypeScript.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Config, Dataset, Job, job, Model } from "../../mod.ts";
@@ -99,7 +99,7 @@ Deno.test("seed: the standalone examples run against the configured storage root
 
 Deno.test("seed: server job URIs resolve to the logged-in instance and project", () => {
   const config = Config.from(SERVER_CONFIG, { root: "/unused" });
-  // job("https://server/job/1"): upstream cannot parse it; here the instance's selected project is used.
+  // job("https://server/job/1"): Starwhale's Python SDK cannot parse it; here the instance's selected project is used.
   const j1 = job("https://server/job/1", { config });
   assert.equal(j1.uri, "https://server/project/1/job/1");
   assert.equal(j1.instance.kind, "cloud");

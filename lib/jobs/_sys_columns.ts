@@ -1,6 +1,6 @@
 /**
  * The `sys/*` columns a server keeps in a job's row of the project summary table
- * (`project/<project>/eval/summary`, key = job id), as upstream writes them: the full set at
+ * (`project/<project>/eval/summary`, key = job id), as the Starwhale Server writes them: the full set at
  * creation, `sys/job_status` and `sys/modified_time` at every status change, `sys/finished_time`
  * and `sys/duration_ms` at the end, `sys/_is_deleted` on remove and recover.
  *
@@ -12,7 +12,7 @@ import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { JobRecord } from "../sdk/instance.ts";
 
-/** Column types that inference would get wrong (upstream writes these as INT32). */
+/** Column types that inference would get wrong (the Starwhale Server writes these as INT32). */
 export const SYS_SCHEMA: ColumnSchema[] = [
   { name: "sys/dev_mode", type: "INT32" },
   { name: "sys/_is_deleted", type: "INT32" },
@@ -27,7 +27,7 @@ export const SYS_SCHEMA: ColumnSchema[] = [
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createdColumns } from "./sys_columns.ts";
+ * import { createdColumns } from "./_sys_columns.ts";
  * const row = createdColumns({
  *   id: "ab12", project: "self", status: "CREATED", model: "m", modelVersion: "v1",
  *   datasets: ["d"], handler: "h:F", createdAt: new Date(0).toISOString(), finishedAt: null,
@@ -76,7 +76,7 @@ export function createdColumns(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { statusColumns } from "./sys_columns.ts";
+ * import { statusColumns } from "./_sys_columns.ts";
  * const row = statusColumns({
  *   id: "ab12", project: "self", status: "SUCCESS", model: null, modelVersion: null,
  *   datasets: [], handler: null, createdAt: new Date(0).toISOString(),
