@@ -1,13 +1,19 @@
 /**
  * The command line's own errors ({@link UsageError}, {@link CommandFailed}) and how any error is
  * reported: the one line a person reads, and the exit code — 2 for usage errors, 1 for
- * everything else. Missing Deno permissions name the flag to add; unreachable servers say so.
+ * everything else. The SDK's errors (`StarwhaleError`) and input errors print their message;
+ * missing Deno permissions name the flag to add; unreachable servers say so; anything else is
+ * named as an unexpected error, with its stack under `-v`.
  *
  * @module
  */
 
-import { DatastoreLockedError } from "../../datastore/mod.ts";
-import { RemoteError } from "../sdk/mod.ts";
+import {
+  CorruptionError,
+  DatastoreClosedError,
+  DatastoreLockedError,
+} from "../../datastore/mod.ts";
+import { RemoteError, StarwhaleError } from "../sdk/mod.ts";
 
 /**
  * A wrong command line: unknown command or option, missing or malformed value. Exit code 2.
@@ -132,10 +138,30 @@ function headline(error: unknown): string {
   if (error instanceof Deno.errors.PermissionDenied) {
     return `The operating system denied access: ${firstLine(error.message)}`;
   }
-  if (error instanceof Error) return firstLine(error.message) || error.name;
-  return String(error);
+  if (expected(error)) return firstLine(error.message) || error.name;
+  // Anything else is a defect, not a message written for the user: name it and say how to see more.
+  const what = error instanceof Error
+    ? `${error.name}: ${firstLine(error.message)}`
+    : `${typeof error} thrown: ${String(error)}`;
+  return `${what} (an unexpected error; run with -v for the stack)`;
 }
 
+/**
+ * Errors whose message is written for the user: the SDK's own ({@link StarwhaleError}), the
+ * command line's, the datastore's, the operating system's (`Deno.errors`), the SDK's input errors
+ * (`TypeError` for a wrong shape, `RangeError` for a value out of range, `SyntaxError` for
+ * unparsable text) and plain `Error`s. A `ReferenceError`, an unknown class or a thrown non-error
+ * is a defect.
+ */
+function expected(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  return error.constructor === Error || error instanceof StarwhaleError ||
+    error instanceof UsageError || error instanceof CommandFailed ||
+    error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError ||
+    error instanceof CorruptionError || error instanceof DatastoreClosedError ||
+    error instanceof DatastoreLockedError ||
+    Object.values(Deno.errors).some((c) => error instanceof c);
+}
 function permissionLine(error: Error): string {
   const m = /--allow-[a-z]+/.exec(error.message);
   const kind = /Requires (\w+) access/.exec(error.message)?.[1];
