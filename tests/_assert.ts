@@ -63,6 +63,11 @@ function check(
 }
 
 /** Fails unless `actual` matches the regular expression `expected`. */
-export function assertMatch(actual: string, expected: RegExp, message?: string): void {
-  assertStrict.match(actual, expected, message);
+export function assertMatch(actual: unknown, expected: RegExp, message?: string): void {
+  assertStrict.match(String(actual), expected, message);
+}
+
+/** Fails when `actual` and `expected` are deeply strictly equal. */
+export function assertNotEquals(actual: unknown, expected: unknown, message?: string): void {
+  assertStrict.notDeepStrictEqual(actual, expected, message);
 }
