@@ -62,9 +62,10 @@ function check(
   return caught;
 }
 
-/** Fails unless `actual` matches the regular expression `expected`. */
+/** Fails unless `actual` is a string matching the regular expression `expected`. */
 export function assertMatch(actual: unknown, expected: RegExp, message?: string): void {
-  assertStrict.match(String(actual), expected, message);
+  assertStrict.equal(typeof actual, "string", message ?? `expected a string, got ${typeof actual}`);
+  assertStrict.match(actual as string, expected, message);
 }
 
 /** Fails when `actual` and `expected` are deeply strictly equal. */
