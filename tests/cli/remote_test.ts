@@ -119,7 +119,10 @@ Deno.test("swcli instance and project against the standalone instance and a serv
         "2",
       ]);
       assertEquals(rows.stdout.trim().split("\n").length, 2, rows.stderr);
-      assertEquals((await home.run(["job", "info", uri])).code, 0);
+      const info = await home.run(["job", "info", uri]);
+      assertEquals(info.code, 0, info.stderr);
+      assertMatch(info.stdout, /\nTasks\nStep\s+Status\s+Started At\s+Duration\n/);
+      assertMatch(info.stdout, /flow\.steps:Doubler\.\w+\s+SUCCESS\s+\d{4}-/);
       assertEquals(jobs[0].id, job.id);
     });
     await t.step("instance select, list, info, logout", async () => {

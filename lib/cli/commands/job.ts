@@ -17,6 +17,7 @@ import { createJobOptions, JOB_CREATE_OPTIONS, waitForJob } from "./_job_create.
 import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
+import { taskRows } from "../output/job_tasks.ts";
 
 const create: Command = {
   name: "create",
@@ -142,6 +143,15 @@ const info: Command = {
       ["Finished At", formatTime(job.finishedAt)],
       ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
     ]));
+    const tasks = taskRows(details, Date.now());
+    if (tasks) {
+      await ctx.print(`\n${
+        renderGrid(tasks.columns, tasks.rows, {
+          title: "Tasks",
+          width: ctx.io.columns,
+        })
+      }`);
+    }
     const summary = (details.report as { summary?: Record<string, unknown> })?.summary ?? {};
     const pairs = flatten(summary).filter(([k]) => k !== "id");
     if (pairs.length) {
