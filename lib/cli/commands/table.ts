@@ -8,13 +8,13 @@
 
 import type { Key, Row } from "../../../datastore/mod.ts";
 import { readJsonl } from "../../sdk/mod.ts";
-import { type Instance, NotFoundError, UnsupportedError } from "../../sdk/mod.ts";
+import { UnsupportedError } from "../../sdk/mod.ts";
 import { leaseDatastore } from "../../standalone/mod.ts";
 import type { ParsedArgs } from "../args.ts";
-import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
 import { parseKey, RANGE_OPTIONS, rangeOf } from "./_common.ts";
 import { printRows } from "./_rows.ts";
+import { checkTable, existingTable } from "./_table_names.ts";
 import { CliContext } from "../context.ts";
 import { readAllText } from "../io.ts";
 import { formatBytes } from "../output/cells.ts";
@@ -46,46 +46,6 @@ async function keyOf(ctx: CliContext, table: string, text: string, keyType?: str
   if (!CliContext.isLocal(target.target)) return parseKey(text);
   const schema = await withLocal(ctx, "get", (ds) => ds.schema(table));
   return parseKey(text, schema?.keyType === "STRING" ? "string" : undefined);
-}
-
-const TABLE_NAME = /^[A-Za-z0-9\-_/: ]{1,1024}$/;
-
-/**
- * Checks a table name given on the command line (upstream's characters, non-empty segments).
- *
- * @throws {UsageError} An invalid name.
- */
-function checkTable(name: string, command: string): string {
-  if (!TABLE_NAME.test(name) || name.split("/").some((s) => s === "")) {
-    throw new UsageError(
-      `Invalid table name ${JSON.stringify(name)}: expected letters, digits, '-', '_', ':', ' ' ` +
-        "and '/' between non-empty segments",
-      command,
-    );
-  }
-  return name;
-}
-
-/**
- * Checks that a table exists.
- *
- * @throws {UsageError} An invalid name. {NotFoundError} No such table, naming the nearest ones.
- */
-async function existingTable(instance: Instance, name: string, command: string): Promise<string> {
-  checkTable(name, command);
-  if ((await instance.listTables(name)).includes(name)) return name;
-  const all = await instance.listTables("");
-  let near: string[] = [];
-  for (let parent = name; near.length === 0 && parent.includes("/");) {
-    parent = parent.slice(0, parent.lastIndexOf("/"));
-    near = all.filter((t) => t.startsWith(`${parent}/`));
-  }
-  if (near.length === 0) near = all;
-  const shown = near.slice(0, 8).join(", ") +
-    (near.length > 8 ? `, and ${near.length - 8} more` : "");
-  throw new NotFoundError("table", name, {
-    detail: all.length ? `tables are ${shown} ('swcli table list')` : "there are no tables",
-  });
 }
 
 const TABLE = { name: "TABLE" };

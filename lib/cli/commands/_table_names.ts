@@ -1,0 +1,53 @@
+/**
+ * Table names given to `swcli table`: checked before use, and a missing table reported with the
+ * tables near it, on either backend.
+ *
+ * @module
+ */
+
+import { type Instance, NotFoundError } from "../../sdk/mod.ts";
+import { UsageError } from "../errors.ts";
+
+const TABLE_NAME = /^[A-Za-z0-9\-_/: ]{1,1024}$/;
+
+/**
+ * Checks a table name given on the command line (upstream's characters, non-empty segments).
+ *
+ * @throws {UsageError} An invalid name.
+ */
+export function checkTable(name: string, command: string): string {
+  if (!TABLE_NAME.test(name) || name.split("/").some((s) => s === "")) {
+    throw new UsageError(
+      `Invalid table name ${JSON.stringify(name)}: expected letters, digits, '-', '_', ':', ' ' ` +
+        "and '/' between non-empty segments",
+      command,
+    );
+  }
+  return name;
+}
+
+/**
+ * Checks that a table exists.
+ *
+ * @throws {UsageError} An invalid name. {NotFoundError} No such table, naming the nearest ones.
+ */
+export async function existingTable(
+  instance: Instance,
+  name: string,
+  command: string,
+): Promise<string> {
+  checkTable(name, command);
+  if ((await instance.listTables(name)).includes(name)) return name;
+  const all = await instance.listTables("");
+  let near: string[] = [];
+  for (let parent = name; near.length === 0 && parent.includes("/");) {
+    parent = parent.slice(0, parent.lastIndexOf("/"));
+    near = all.filter((t) => t.startsWith(`${parent}/`));
+  }
+  if (near.length === 0) near = all;
+  const shown = near.slice(0, 8).join(", ") +
+    (near.length > 8 ? `, and ${near.length - 8} more` : "");
+  throw new NotFoundError("table", name, {
+    detail: all.length ? `tables are ${shown} ('swcli table list')` : "there are no tables",
+  });
+}
