@@ -6,24 +6,22 @@
  */
 
 import { type Instance, NotFoundError } from "../../sdk/mod.ts";
+import { checkTableName } from "../../wire/mod.ts";
 import { UsageError } from "../errors.ts";
 
-const TABLE_NAME = /^[A-Za-z0-9\-_/: ]{1,1024}$/;
-
 /**
- * Checks a table name given on the command line (upstream's characters, non-empty segments).
+ * Checks a table name given on the command line, by the rule the server and the remote adapter
+ * use (Starwhale's characters, non-empty `/`-separated segments).
  *
  * @throws {UsageError} An invalid name.
  */
 export function checkTable(name: string, command: string): string {
-  if (!TABLE_NAME.test(name) || name.split("/").some((s) => s === "")) {
-    throw new UsageError(
-      `Invalid table name ${JSON.stringify(name)}: expected letters, digits, '-', '_', ':', ' ' ` +
-        "and '/' between non-empty segments",
-      command,
-    );
+  try {
+    return checkTableName(name);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    throw new UsageError(e.message.replace(/^invalid/, "Invalid"), command);
   }
-  return name;
 }
 
 /**

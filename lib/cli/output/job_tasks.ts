@@ -10,7 +10,7 @@ import { formatDuration, formatTime } from "./cells.ts";
 /**
  * The columns and cells of a job's tasks, or `undefined` when the details list none.
  *
- * @param details What `Instance.jobInfo` returned (a server's has `tasks`, upstream's TaskVo).
+ * @param details What `Instance.jobInfo` returned (a server's has `tasks`, Starwhale Server's TaskVo).
  * @param now The current time (ms), for the duration of running tasks.
  * @returns The header and the rows, or `undefined`.
  * @example
