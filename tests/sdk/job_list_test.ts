@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { assertEquals, assertRejects } from "../_assert.ts";
 import { Job, type JobStatus, Model } from "../../mod.ts";
 import { tempPackage, tempRoot } from "./_helpers.ts";
 
@@ -27,8 +27,8 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
 
   await t.step("default page: 20 newest, the Python SDK's pagination fields", async () => {
     const [jobs, page] = await Job.list("self", { instance });
-    assert.deepEqual(jobs.map((j) => j.id), newest.slice(0, 20));
-    assert.deepEqual(page, {
+    assertEquals(jobs.map((j) => j.id), newest.slice(0, 20));
+    assertEquals(page, {
       total: 300,
       current: 20,
       remain: 280,
@@ -53,65 +53,67 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
         instance,
       });
       seen.push(...jobs.map((j) => j.id));
-      assert.equal(page.page.pages, 43);
+      assertEquals(page.page.pages, 43);
       if (!page.page.hasNextPage) {
-        assert.equal(page.page.nextPage, 0);
-        assert.equal(jobs.length, 300 - 42 * 7);
+        assertEquals(page.page.nextPage, 0);
+        assertEquals(jobs.length, 300 - 42 * 7);
         break;
       }
     }
-    assert.deepEqual(seen, newest);
+    assertEquals(seen, newest);
   });
 
   await t.step("past the last page: empty", async () => {
     const [jobs, page] = await Job.list("self", { pageIndex: 16, instance });
-    assert.equal(jobs.length, 0);
-    assert.equal(page.total, 300);
-    assert.equal(page.page.hasNextPage, false);
+    assertEquals(jobs.length, 0);
+    assertEquals(page.total, 300);
+    assertEquals(page.page.hasNextPage, false);
   });
 
   await t.step("status and model filters, combined with paging", async () => {
     const want = (f: (c: typeof created[0]) => boolean) =>
       created.filter(f).map((c) => c.id).reverse();
     const [failed, fp] = await Job.list("self", { status: "FAIL", pageSize: 100, instance });
-    assert.equal(fp.total, 75);
-    assert.deepEqual(failed.map((j) => j.id), want((c) => c.status === "FAIL"));
+    assertEquals(fp.total, 75);
+    assertEquals(failed.map((j) => j.id), want((c) => c.status === "FAIL"));
     const [beta, bp] = await Job.list("self", {
       model: "beta",
       pageIndex: 2,
       pageSize: 50,
       instance,
     });
-    assert.equal(bp.total, 100);
-    assert.deepEqual(beta.map((j) => j.id), want((c) => c.model === "beta").slice(50, 100));
+    assertEquals(bp.total, 100);
+    assertEquals(beta.map((j) => j.id), want((c) => c.model === "beta").slice(50, 100));
     const [both, p] = await Job.list("self", {
       model: "beta",
       status: "SUCCESS",
       pageSize: 500,
       instance,
     });
-    assert.deepEqual(
+    assertEquals(
       both.map((j) => j.id),
       want((c) => c.model === "beta" && c.status === "SUCCESS"),
     );
-    assert.equal(p.total, 75);
-    assert.equal((await Job.list("self", { model: "nosuch", instance }))[1].total, 0);
+    assertEquals(p.total, 75);
+    assertEquals((await Job.list("self", { model: "nosuch", instance }))[1].total, 0);
   });
 
   await t.step("jobs of another project are separate", async () => {
-    assert.equal((await Job.list("other", { instance }))[1].total, 0);
+    assertEquals((await Job.list("other", { instance }))[1].total, 0);
   });
 
   await t.step("bad paging and filters are errors naming the value", async () => {
-    await assert.rejects(() => Job.list("self", { pageIndex: 0, instance }), /pageIndex 0/);
-    await assert.rejects(() => Job.list("self", { pageSize: 1.5, instance }), RangeError);
-    await assert.rejects(
+    await assertRejects(() => Job.list("self", { pageIndex: 0, instance }), Error, "pageIndex 0");
+    await assertRejects(() => Job.list("self", { pageSize: 1.5, instance }), RangeError);
+    await assertRejects(
       () => Job.list("self", { status: "DONE" as JobStatus, instance }),
-      /status filter "DONE"/,
+      Error,
+      'status filter "DONE"',
     );
-    await assert.rejects(
+    await assertRejects(
       () => Job.list("bad project!", { instance }),
-      /project name "bad project!"/,
+      Error,
+      'project name "bad project!"',
     );
   });
 });

@@ -1,4 +1,10 @@
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "../_assert.ts";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import {
@@ -37,16 +43,16 @@ Deno.test("Job.create() runs needs first, replicas concurrently, and merges the 
     runHandler: "flow.steps:report",
     instance: t.instance,
   });
-  assert.equal(await j.status, "SUCCESS");
-  assert.match(j.id, /^[a-z2-7]{40}$/);
+  assertEquals(await j.status, "SUCCESS");
+  assertMatch(j.id, /^[a-z2-7]{40}$/);
   const rows = await Array.fromAsync(j.getTableRows("order"));
   const prepares = rows.filter((r) => String(r.id).startsWith("prepare-"));
-  assert.deepEqual(prepares.map((r) => r.id).sort(), ["prepare-0", "prepare-1", "prepare-2"]);
-  assert.ok(prepares.every((r) => r.together === true && r.total === 3), "replicas ran together");
+  assertEquals(prepares.map((r) => r.id).sort(), ["prepare-0", "prepare-1", "prepare-2"]);
+  assert(prepares.every((r) => r.together === true && r.total === 3), "replicas ran together");
   const report = rows.find((r) => r.id === "report")!;
-  assert.ok(prepares.every((r) => (r.seq as number) < (report.seq as number)), "needs ran first");
-  assert.deepEqual(await j.summary, { id: j.id, "prepared/count": 3, acc: 0.5 });
-  assert.deepEqual(await j.tables, ["order"]);
+  assert(prepares.every((r) => (r.seq as number) < (report.seq as number)), "needs ran first");
+  assertEquals(await j.summary, { id: j.id, "prepared/count": 3, acc: 0.5 });
+  assertEquals(await j.tables, ["order"]);
 });
 
 Deno.test("Job.create() returns a FAIL job with the handler's error and skips later steps", async () => {
@@ -57,62 +63,21 @@ Deno.test("Job.create() returns a FAIL job with the handler's error and skips la
     runHandler: "flow.steps:after",
     instance: t.instance,
   });
-  assert.equal(await j.status, "FAIL");
+  assertEquals(await j.status, "FAIL");
   const record = await j.record();
-  assert.match(record.errorMessage ?? "", /flow\.steps:boom.*boom!/);
-  assert.ok(record.finishedAt);
-  assert.deepEqual(await j.tables, [], "the step after the failure never ran");
+  assertMatch(record.errorMessage ?? "", /flow\.steps:boom.*boom!/);
+  assert(record.finishedAt);
+  assertEquals(await j.tables, [], "the step after the failure never ran");
   const manifest = parseYaml(
     await Deno.readTextFile(join(t.root, "self", "job", j.id.slice(0, 2), j.id, "_manifest.yaml")),
   ) as Record<string, unknown>;
-  assert.equal(manifest.status, "fail");
-  assert.match(String(manifest.error_message), /boom!/);
-  assert.equal(manifest.handler_name, "flow.steps:after");
-  assert.equal(manifest.model, "steps");
+  assertEquals(manifest.status, "fail");
+  assertMatch(String(manifest.error_message), /boom!/);
+  assertEquals(manifest.handler_name, "flow.steps:after");
+  assertEquals(manifest.model, "steps");
   for (const key of ["created_at", "finished_at", "version", "project", "model_src_dir"]) {
-    assert.ok(typeof manifest[key] === "string" && manifest[key] !== "", `manifest has ${key}`);
+    assert(typeof manifest[key] === "string" && manifest[key] !== "", `manifest has ${key}`);
   }
-});
-
-Deno.test("Job.create() writes the manifest at each status change", async () => {
-  await using t = await setup();
-  await using pkg = await tempPackage({
-    "gate.ts": `
-import { handler } from "@starwhale/sdk";
-export const wait = handler(async (ctx) => {
-  await (globalThis as unknown as { swTestGate: Promise<void> }).swTestGate;
-  ctx.log("seen", { id: 1, ok: true });
-});
-`,
-  });
-  await Model.build(pkg.dir, { name: "gate", instance: t.instance });
-  let open!: () => void;
-  (globalThis as unknown as { swTestGate: Promise<void> }).swTestGate = new Promise((r) =>
-    open = r
-  );
-  const running = Job.create({
-    project: "self",
-    model: "gate",
-    runHandler: "gate:wait",
-    instance: t.instance,
-  });
-  const manifest = async () => {
-    const [id] = await jobDirs(t.root);
-    if (!id) return undefined;
-    const path = join(t.root, "self", "job", id.slice(0, 2), id, "_manifest.yaml");
-    const text = await Deno.readTextFile(path).catch(() => undefined);
-    return text === undefined ? undefined : parseYaml(text) as Record<string, unknown>;
-  };
-  while ((await manifest())?.status !== "running") await new Promise((r) => setTimeout(r, 1));
-  const during = (await manifest())!;
-  assert.equal(during.finished_at, "");
-  open();
-  const j = await running;
-  const after = (await manifest())!;
-  assert.equal(after.status, "success");
-  assert.equal(after.version, j.id);
-  assert.notEqual(after.finished_at, "");
-  delete (globalThis as Record<string, unknown>).swTestGate;
 });
 
 Deno.test("Job.create() pipeline: results keyed by dataset id, datasetHead, evaluate summary", async () => {
@@ -124,17 +89,17 @@ Deno.test("Job.create() pipeline: results keyed by dataset id, datasetHead, eval
     datasets: ["nums"],
     instance: t.instance,
   });
-  assert.equal(await j.status, "SUCCESS");
-  assert.deepEqual(await j.summary, { id: j.id, n: 10, sum: 90 });
+  assertEquals(await j.status, "SUCCESS");
+  assertEquals(await j.summary, { id: j.id, n: 10, sum: 90 });
   const rows = await Array.fromAsync(j.getTableRows("results", { start: 2, end: 4 }));
-  assert.deepEqual(rows.map((r) => [r.id, r["output/y"], r["input/x"], r["input/label"]]), [
+  assertEquals(rows.map((r) => [r.id, r["output/y"], r["input/x"], r["input/label"]]), [
     [2, 4, 2, "l2"],
     [3, 6, 3, "l3"],
   ]);
   const inclusive = await Array.fromAsync(
     j.getTableRows("results", { start: 2, end: 4, endInclusive: true }),
   );
-  assert.equal(inclusive.length, 3);
+  assertEquals(inclusive.length, 3);
   const head = await Job.create({
     project: "self",
     model: "steps",
@@ -143,13 +108,13 @@ Deno.test("Job.create() pipeline: results keyed by dataset id, datasetHead, eval
     datasetHead: 3,
     instance: t.instance,
   });
-  assert.deepEqual(await head.summary, { id: head.id, n: 3, sum: 6 });
+  assertEquals(await head.summary, { id: head.id, n: 3, sum: 6 });
 });
 
 Deno.test("Job.create() selects handlers by index into the sorted list and honours overwriteSpecs", async () => {
   await using t = await setup();
   const model = await Model.get("steps", { instance: t.instance });
-  assert.deepEqual(model.handlers, [
+  assertEquals(model.handlers, [
     "flow.steps:Doubler.evaluate",
     "flow.steps:Doubler.predict",
     "flow.steps:after",
@@ -164,9 +129,9 @@ Deno.test("Job.create() selects handlers by index into the sorted list and honou
     overwriteSpecs: { "flow.steps:prepare": { replicas: 2 } },
     instance: t.instance,
   });
-  assert.equal((await j.record()).handler, "flow.steps:prepare");
+  assertEquals((await j.record()).handler, "flow.steps:prepare");
   const rows = await Array.fromAsync(j.getTableRows("order"));
-  assert.deepEqual(rows.map((r) => r.total), [2, 2]);
+  assertEquals(rows.map((r) => r.total), [2, 2]);
 });
 
 Deno.test("Job.create() rejects bad input with a clear error and writes nothing", async () => {
@@ -197,15 +162,15 @@ Deno.test("Job.create() rejects bad input with a clear error and writes nothing"
     [{ overwriteSpecs: { "flow.steps:report": { replicas: 0 } } }, RangeError, /replicas 0/],
   ];
   for (const [patch, type, message] of cases) {
-    await assert.rejects(
+    const e = await assertRejects(
       () => Job.create({ ...base, ...patch } as Parameters<typeof Job.create>[0]),
-      (e: Error) => e instanceof type && message.test(e.message),
-      JSON.stringify(patch),
+      type,
     );
+    assertMatch(e.message, message, JSON.stringify(patch));
   }
-  assert.deepEqual(await jobDirs(t.root), []);
+  assertEquals(await jobDirs(t.root), []);
   const [jobs, page] = await Job.list("self", { instance: t.instance });
-  assert.equal(jobs.length + page.total, 0);
+  assertEquals(jobs.length + page.total, 0);
 });
 
 Deno.test("job() resolves unique prefixes and reports unknown ids", async () => {
@@ -217,14 +182,15 @@ Deno.test("job() resolves unique prefixes and reports unknown ids", async () => 
     instance: t.instance,
   });
   const short = job(j.id.slice(0, 7), { instance: t.instance, config: t.config });
-  assert.equal(await short.status, "SUCCESS");
-  assert.equal(short.id, j.id);
-  assert.equal(short.uri, `local/project/self/job/${j.id}`);
-  await assert.rejects(
+  assertEquals(await short.status, "SUCCESS");
+  assertEquals(short.id, j.id);
+  assertEquals(short.uri, `local/project/self/job/${j.id}`);
+  await assertRejects(
     () => job("zzzzzzz", { instance: t.instance, config: t.config }).status,
-    (e: Error) => e instanceof NotFoundError && /job 'zzzzzzz' in project 'self'/.test(e.message),
+    NotFoundError,
+    "job 'zzzzzzz' in project 'self'",
   );
-  assert.throws(() => job("bad id!", { instance: t.instance, config: t.config }), TypeError);
+  assertThrows(() => job("bad id!", { instance: t.instance, config: t.config }), TypeError);
 });
 
 Deno.test("Job.remove() and Job.recover() round-trip; removed jobs leave the list", async () => {
@@ -236,27 +202,27 @@ Deno.test("Job.remove() and Job.recover() round-trip; removed jobs leave the lis
     instance: t.instance,
   });
   await j.remove();
-  assert.deepEqual((await Job.list("self", { instance: t.instance }))[1].total, 0);
-  await assert.rejects(() => j.status, /removed/);
-  assert.ok(
+  assertEquals((await Job.list("self", { instance: t.instance }))[1].total, 0);
+  await assertRejects(() => j.status, Error, "removed");
+  assert(
     await Deno.stat(
       join(t.root, "self", "job", ".recover", j.id.slice(0, 2), j.id, "_manifest.yaml"),
     ),
   );
-  await assert.rejects(() => j.remove(), NotFoundError);
+  await assertRejects(() => j.remove(), NotFoundError);
   await j.recover();
-  assert.equal(await j.status, "SUCCESS");
-  assert.deepEqual(await j.summary, { id: j.id, "prepared/count": 3, acc: 0.5 });
-  await assert.rejects(() => j.recover(), NotFoundError);
+  assertEquals(await j.status, "SUCCESS");
+  assertEquals(await j.summary, { id: j.id, "prepared/count": 3, acc: 0.5 });
+  await assertRejects(() => j.recover(), NotFoundError);
   await j.remove({ force: true });
-  await assert.rejects(() => j.recover(), NotFoundError);
-  assert.deepEqual(await jobDirs(t.root), []);
+  await assertRejects(() => j.recover(), NotFoundError);
+  assertEquals(await jobDirs(t.root), []);
   for (
     const table of await t.instance.listTables(`project/self/eval/${j.id.slice(0, 2)}/${j.id}/`)
   ) {
-    assert.deepEqual(await Array.fromAsync(t.instance.scanTable(table)), [], `${table} is emptied`);
+    assertEquals(await Array.fromAsync(t.instance.scanTable(table)), [], `${table} is emptied`);
   }
-  assert.deepEqual(await Array.fromAsync(t.instance.scanTable("project/self/eval/summary")), []);
+  assertEquals(await Array.fromAsync(t.instance.scanTable("project/self/eval/summary")), []);
 });
 
 Deno.test("Job.cancel(), pause() and resume() act on running jobs only", async () => {
@@ -288,18 +254,15 @@ export const wait = handler(async (ctx) => {
   }
   const live = job(id, { instance: t.instance, config: t.config });
   await live.pause();
-  assert.equal(await live.status, "PAUSED");
-  await assert.rejects(() => live.pause(), JobStateError);
+  assertEquals(await live.status, "PAUSED");
+  await assertRejects(() => live.pause(), JobStateError);
   await live.resume();
-  assert.equal(await live.status, "RUNNING");
-  await assert.rejects(() => live.remove(), JobStateError);
+  assertEquals(await live.status, "RUNNING");
+  await assertRejects(() => live.remove(), JobStateError);
   await live.cancel();
   const done = await running;
-  assert.equal(await done.status, "CANCELED");
-  await assert.rejects(
-    () => done.cancel(),
-    (e: Error) => e instanceof JobStateError && /CANCELED/.test(e.message),
-  );
+  assertEquals(await done.status, "CANCELED");
+  await assertRejects(() => done.cancel(), JobStateError, "CANCELED");
   controller.abort();
 });
 
@@ -319,13 +282,10 @@ Deno.test("Job.list() reports an ambiguous prefix with every match", async () =>
   }
   const first = ids.map((id) => id[0]).find((c, i, all) => all.indexOf(c) !== i)!;
   const matching = ids.filter((id) => id.startsWith(first)).sort();
-  await assert.rejects(
+  const e = await assertRejects(
     () => job(first, { instance: t.instance, config: t.config }).status,
-    (e: Error) => {
-      assert.ok(e instanceof AmbiguousError);
-      assert.deepEqual([...e.matches].sort(), matching);
-      assert.match(e.message, new RegExp(`prefix matches ${matching.length} jobs`));
-      return true;
-    },
-  );
+    AmbiguousError,
+  ) as AmbiguousError;
+  assertEquals([...e.matches].sort(), matching);
+  assertMatch(e.message, new RegExp(`prefix matches ${matching.length} jobs`));
 });

@@ -1,5 +1,5 @@
 // Every example of the Job SDK page of Starwhale's documentation, as TypeScript.
-import assert from "node:assert/strict";
+import { assertEquals } from "../_assert.ts";
 import { join } from "node:path";
 import { Config, Dataset, Job, job, Model } from "../../mod.ts";
 import { createApp } from "../../lib/server/mod.ts";
@@ -38,7 +38,7 @@ Deno.test("seed: the standalone examples run against the configured storage root
           runHandler: "flow.steps:Doubler.evaluate",
           datasets: ["mnist"],
         });
-        assert.equal(await created.status, "SUCCESS");
+        assertEquals(await created.status, "SUCCESS");
       },
     );
     const short = created.id.slice(0, 7);
@@ -54,22 +54,22 @@ Deno.test("seed: the standalone examples run against the configured storage root
             Job.get(`local/project/self/job/${short}`),
           ]
         ) {
-          assert.equal(await j.status, "SUCCESS");
-          assert.equal(j.uri, `local/project/self/job/${created.id}`);
+          assertEquals(await j.status, "SUCCESS");
+          assertEquals(j.uri, `local/project/self/job/${created.id}`);
         }
       },
     );
 
     await t.step("Job.list() lists the selected project", async () => {
       const [jobs, page] = await Job.list();
-      assert.deepEqual(jobs.map((j) => j.id), [created.id]);
-      assert.equal(page.total, 1);
+      assertEquals(jobs.map((j) => j.id), [created.id]);
+      assertEquals(page.total, 1);
     });
 
     await t.step("print(j1.summary), print(j1.tables)", async () => {
       const j1 = job(short);
-      assert.deepEqual(await j1.summary, { id: created.id, n: 5, sum: 20 });
-      assert.deepEqual(await j1.tables, ["results"]);
+      assertEquals(await j1.summary, { id: created.id, n: 5, sum: 20 });
+      assertEquals(await j1.tables, ["results"]);
     });
 
     await t.step(
@@ -77,14 +77,14 @@ Deno.test("seed: the standalone examples run against the configured storage root
       async () => {
         const j = job(`local/project/self/job/${short}`);
         const tableName = (await j.tables)[0];
-        assert.equal((await Array.fromAsync(j.getTableRows(tableName))).length, 5);
-        assert.equal(
+        assertEquals((await Array.fromAsync(j.getTableRows(tableName))).length, 5);
+        assertEquals(
           (await Array.fromAsync(j.getTableRows(tableName, { start: 0, end: 100 }))).length,
           5,
         );
         const [result] = await Array.fromAsync(j.getTableRows("results", { start: 0, end: 1 }));
-        assert.equal(result.id, 0);
-        assert.equal(result["output/y"], 0);
+        assertEquals(result.id, 0);
+        assertEquals(result["output/y"], 0);
       },
     );
   } finally {
@@ -101,17 +101,17 @@ Deno.test("seed: server job URIs resolve to the logged-in instance and project",
   const config = Config.from(SERVER_CONFIG, { root: "/unused" });
   // job("https://server/job/1"): Starwhale's Python SDK cannot parse it; here the instance's selected project is used.
   const j1 = job("https://server/job/1", { config });
-  assert.equal(j1.uri, "https://server/project/1/job/1");
-  assert.equal(j1.instance.kind, "cloud");
-  assert.equal(
+  assertEquals(j1.uri, "https://server/project/1/job/1");
+  assertEquals(j1.instance.kind, "cloud");
+  assertEquals(
     Job.get("https://server/project/1/job/1", { config }).uri,
     "https://server/project/1/job/1",
   );
-  assert.equal(
+  assertEquals(
     job("cloud://server/project/2/job/9", { config }).uri,
     "https://server/project/2/job/9",
   );
-  assert.equal(
+  assertEquals(
     job("https://cloud.starwhale.cn/projects/starwhale:public/jobs/123", { config }).uri,
     "https://cloud.starwhale.cn/project/starwhale:public/job/123",
   );
@@ -150,10 +150,10 @@ Deno.test("seed: Job.list('https://server/project/<p>', page_index=2, page_size=
       config,
       instance: remote,
     });
-    assert.equal(page.total, 25);
-    assert.equal(page.page.pageNum, 2);
-    assert.equal(jobs.length, 10);
-    assert.equal(await jobs[0].status, "SUCCESS");
+    assertEquals(page.total, 25);
+    assertEquals(page.page.pageNum, 2);
+    assertEquals(jobs.length, 10);
+    assertEquals(await jobs[0].status, "SUCCESS");
   } finally {
     await app.close();
   }
