@@ -63,7 +63,8 @@ export const CLIENT_SCRIPT = String.raw`"use strict";
         scales: {
           x: { type: "category", labels: spec.labels, offset: true, grid: { display: false },
             title: { display: true, text: "predicted" } },
-          y: { type: "category", labels: spec.labels, offset: true, reverse: true,
+          // Chart.js puts a vertical category axis's first label at the bottom: true class 0 on top.
+          y: { type: "category", labels: [...spec.labels].reverse(), offset: true,
             grid: { display: false }, title: { display: true, text: "true" } },
         },
       },

@@ -57,7 +57,8 @@ const Actions: FC<{ job: JobRecord; csrf: string }> = ({ job, csrf }) => {
 const Record: FC<{ job: JobRecord; stack?: string }> = ({ job, stack }) => {
   const progress = progressOf(job);
   return (
-    <>
+    <section aria-labelledby="record-title">
+      <h2 id="record-title">Record</h2>
       <dl class="record">
         <dt>ID</dt>
         <dd class="mono">{job.id}</dd>
@@ -95,7 +96,7 @@ const Record: FC<{ job: JobRecord; stack?: string }> = ({ job, stack }) => {
           </section>
         )
         : null}
-    </>
+    </section>
   );
 };
 
@@ -132,14 +133,6 @@ const Summary: FC<{ view: JobView }> = ({ view }) => {
       {logged.length === 0 && view.classes.length === 0
         ? <Notice>Nothing logged yet.</Notice>
         : <KeyValues id="summary" entries={logged} />}
-      {view.classes.length
-        ? (
-          <>
-            <h3>Per class</h3>
-            <ClassTable metrics={view.classes} />
-          </>
-        )
-        : null}
       {sys.length
         ? (
           <details>
@@ -192,6 +185,14 @@ const Charts: FC<{ view: JobView }> = ({ view }) => {
           )
           : null}
       </div>
+      {view.classes.length
+        ? (
+          <details open>
+            <summary>Per-class table</summary>
+            <ClassTable metrics={view.classes} />
+          </details>
+        )
+        : null}
     </section>
   );
 };
@@ -229,8 +230,10 @@ export const JobPage = (
         </h1>
         {flash ? <Notice error>{flash}</Notice> : null}
         {csrf && !frame.readOnly ? <Actions job={job} csrf={csrf} /> : null}
-        <Record job={job} stack={view.stack} />
-        <Summary view={view} />
+        <div class="overview">
+          <Record job={job} stack={view.stack} />
+          <Summary view={view} />
+        </div>
         <Charts view={view} />
         <section aria-labelledby="tables-title">
           <h2 id="tables-title">Tables</h2>

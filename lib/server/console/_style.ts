@@ -61,6 +61,10 @@ fieldset.columns { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .notice { padding: 8px 12px; border: 1px solid var(--line); background: var(--panel); }
 .error { border-color: var(--bad); color: var(--bad); }
 .muted { color: var(--muted); }
+.overview { display: grid; grid-template-columns: minmax(320px, 1fr) minmax(320px, 1fr);
+  gap: 8px 32px; align-items: start; }
+.overview > section > h2:first-child { margin-top: 0; }
+@media (max-width: 900px) { .overview { grid-template-columns: 1fr; } }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 24px; }
 figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 .chart-box { position: relative; height: 320px; }

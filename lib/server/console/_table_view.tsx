@@ -111,9 +111,12 @@ export async function readTablePage(
   ) rows.push(r);
   const more = rows.length > query.limit;
   if (more) rows.length = query.limit;
+  // Columns in the order offered, then any others; only those the rows have (keepNone decides).
+  const present = new Set(rows.flatMap((r) => Object.keys(r)));
   const shown = [key];
-  for (const c of chosen.length ? chosen : available) if (!shown.includes(c)) shown.push(c);
-  for (const r of rows) for (const c of Object.keys(r)) if (!shown.includes(c)) shown.push(c);
+  for (const c of [...(chosen.length ? chosen : available), ...present]) {
+    if (present.has(c) && !shown.includes(c)) shown.push(c);
+  }
   return { query, key, available, shown, rows, next: more ? rows.at(-1)![key] as Key : undefined };
 }
 

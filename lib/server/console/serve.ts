@@ -70,15 +70,13 @@ export async function serveConsole(options: ServeConsoleOptions): Promise<Consol
   let port = options.port ?? 8083;
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (req, info) => {
+    server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, (req) => {
       if (!isLoopbackHost(req.headers.get("host"), port)) {
         return new Response("This console answers only to 127.0.0.1 and localhost", {
           status: 421,
         });
       }
-      const gone = new AbortController();
-      info.completed?.catch(() => gone.abort());
-      return app.fetch(new Request(req, { signal: gone.signal }));
+      return app.fetch(req);
     });
   } catch (e) {
     await owned?.close();

@@ -1,0 +1,277 @@
+/**
+ * The console app without a browser: sign-in and sessions, the API staying Bearer-only,
+ * read-only consoles, job actions, errors shown as pages, table paging by key range, the
+ * compare limits, and the same pages over a remote instance of our server.
+ */
+
+import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { createApp } from "../../lib/server/mod.ts";
+import { createConsole } from "../../lib/server/console/mod.ts";
+import { Job } from "../../lib/sdk/mod.ts";
+import { assert, assertEquals } from "../_assert.ts";
+import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
+import { mnistJobs } from "./_fixture.ts";
+
+const TOKEN = "t0ken";
+
+function cookieOf(res: Response): string {
+  const set = res.headers.get("set-cookie") ?? "";
+  return set.split(";")[0];
+}
+
+async function signIn(
+  app: { request: (p: string, i?: RequestInit) => Response | Promise<Response> },
+) {
+  const res = await app.request("/signin", {
+    method: "POST",
+    body: new URLSearchParams({ token: TOKEN, next: "/projects/self/jobs" }),
+  });
+  assertEquals(res.status, 303);
+  return cookieOf(res);
+}
+
+function csrfOf(html: string): string {
+  const m = /name="csrf" value="([0-9a-f]+)"/.exec(html);
+  assert(m, "the page has a CSRF field");
+  return m[1];
+}
+
+Deno.test("the console on a server signs in with the token; the API still wants a Bearer token", async (t) => {
+  await using root = await tempRoot();
+  const [full] = await mnistJobs(root.instance);
+  const server = createApp({ instance: root.instance, token: TOKEN });
+  const app = server.hono;
+  try {
+    let cookie = "";
+    await t.step("pages redirect to sign-in, which names where to come back to", async () => {
+      const res = await app.request(`/projects/self/jobs/${full}`);
+      assertEquals(res.status, 303);
+      assertEquals(
+        res.headers.get("location"),
+        `/signin?next=${encodeURIComponent(`/projects/self/jobs/${full}`)}`,
+      );
+      const live = await app.request(`/projects/self/jobs/${full}/live`, {
+        headers: { accept: "application/json" },
+      });
+      assertEquals(live.status, 401);
+    });
+    await t.step(
+      "a wrong token is refused; the right one gives an HttpOnly, SameSite cookie",
+      async () => {
+        const bad = await app.request("/signin", {
+          method: "POST",
+          body: new URLSearchParams({ token: "nope" }),
+        });
+        assertEquals(bad.status, 401);
+        assertEquals(bad.headers.get("set-cookie"), null);
+        const res = await app.request("/signin", {
+          method: "POST",
+          body: new URLSearchParams({ token: TOKEN, next: "//evil.example/" }),
+        });
+        assertEquals(res.headers.get("location"), "/");
+        const set = res.headers.get("set-cookie") ?? "";
+        assert(/HttpOnly/.test(set) && /SameSite=Strict/.test(set), set);
+        cookie = cookieOf(res);
+      },
+    );
+    await t.step("the session opens pages but not the API", async () => {
+      const page = await app.request(`/projects/self/jobs/${full}`, { headers: { cookie } });
+      assertEquals(page.status, 200);
+      assert((await page.text()).includes('data-key="accuracy"'));
+      const api = await app.request("/api/v1/project/self/job", { headers: { cookie } });
+      assertEquals(api.status, 401);
+    });
+    await t.step(
+      "an action needs the session's CSRF token; a JobStateError comes back as a notice",
+      async () => {
+        const html =
+          await (await app.request(`/projects/self/jobs/${full}`, { headers: { cookie } })).text();
+        const forged = await app.request(`/projects/self/jobs/${full}/cancel`, {
+          method: "POST",
+          headers: { cookie },
+          body: new URLSearchParams({ csrf: "0".repeat(32) }),
+        });
+        assertEquals(forged.status, 403);
+        const refused = await app.request(`/projects/self/jobs/${full}/cancel`, {
+          method: "POST",
+          headers: { cookie },
+          body: new URLSearchParams({ csrf: csrfOf(html) }),
+        });
+        assertEquals(refused.status, 303);
+        const back = refused.headers.get("location") ?? "";
+        assert(back.includes("flash="), back);
+        const shown = await (await app.request(back, { headers: { cookie } })).text();
+        assert(/role="alert"[^>]*>[^<]*cancel/i.test(shown), "the refusal is shown");
+      },
+    );
+    await t.step("signing out ends the session", async () => {
+      const html = await (await app.request("/projects/self/jobs", { headers: { cookie } })).text();
+      await app.request("/signout", {
+        method: "POST",
+        headers: { cookie },
+        body: new URLSearchParams({ csrf: csrfOf(html) }),
+      });
+      assertEquals((await app.request("/projects/self/jobs", { headers: { cookie } })).status, 303);
+    });
+    await t.step("removing a finished job goes through the API and back to the list", async () => {
+      cookie = await signIn(app);
+      const html = await (await app.request(`/projects/self/jobs/${full}`, { headers: { cookie } }))
+        .text();
+      const res = await app.request(`/projects/self/jobs/${full}/remove`, {
+        method: "POST",
+        headers: { cookie },
+        body: new URLSearchParams({ csrf: csrfOf(html) }),
+      });
+      assertEquals(res.headers.get("location"), "/projects/self/jobs");
+      const [jobs] = await root.instance.listJobs("self");
+      assert(!jobs.some((j) => j.id === full), "the job is removed");
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a console without a token is read-only: no sign-in, no action buttons, actions refused", async () => {
+  await using root = await tempRoot();
+  const [full, small] = await mnistJobs(root.instance);
+  const app = createConsole({ instance: root.instance });
+  const page = await app.request(`/projects/self/jobs/${full}`);
+  assertEquals(page.status, 200);
+  const html = await page.text();
+  assert(!html.includes("data-action="), "no action buttons");
+  assert(html.includes("read-only"));
+  const post = await app.request(`/projects/self/jobs/${full}/cancel`, { method: "POST" });
+  assertEquals(post.status, 403);
+  const cmp = await app.request(`/projects/self/compare?jobs=${full}&jobs=${small}`);
+  assertEquals(cmp.status, 200);
+  assert((await cmp.text()).includes('tr class="differs" data-key="rows"'));
+});
+
+Deno.test("console pages answer bad input with a page naming the value", async (t) => {
+  await using root = await tempRoot();
+  const [full] = await mnistJobs(root.instance);
+  const app = createConsole({ instance: root.instance });
+  const cases: [string, number, string][] = [
+    ["/projects/self/jobs?status=DONE", 400, "Invalid status &quot;DONE&quot;"],
+    ["/projects/self/jobs?page=0", 400, "Invalid page &quot;0&quot;"],
+    ["/projects/self/jobs/zzzz", 404, "Cannot find job &#39;zzzz&#39;"],
+    [`/projects/self/compare?jobs=${full}`, 400, "Cannot compare 1 job(s): choose 2 to 5 jobs"],
+    [
+      `/projects/self/jobs/${full}/table?table=results&start=abc`,
+      400,
+      "this table&#39;s keys are integers",
+    ],
+    [`/projects/self/jobs/${full}/table?table=results&limit=5000`, 400, "Invalid limit"],
+    ["/projects/self/datasets/nosuch", 404, "nosuch"],
+  ];
+  for (const [path, status, text] of cases) {
+    await t.step(path, async () => {
+      const res = await app.request(path);
+      const body = await res.text();
+      assertEquals(res.status, status, body.slice(0, 200));
+      assert(body.includes(text), `expected ${text} in ${body.replace(/\s+/g, " ").slice(-600)}`);
+    });
+  }
+});
+
+Deno.test("a job table pages by key range, with column choice and keepNone", async (t) => {
+  await using root = await tempRoot();
+  const [full] = await mnistJobs(root.instance);
+  const app = createConsole({ instance: root.instance });
+  const rowKeys = (html: string) =>
+    [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+  const view = (html: string) => html.slice(html.indexOf('id="table-view"'));
+  await t.step("integer keys: a range, then the page after its last key", async () => {
+    const html = view(
+      await (await app.request(`/projects/self/jobs/${full}/table?table=results&start=10&end=15`))
+        .text(),
+    );
+    assertEquals(rowKeys(html), ["10", "11", "12", "13", "14"]);
+    const inclusive = view(
+      await (await app.request(
+        `/projects/self/jobs/${full}/table?table=results&start=10&end=12&endInclusive=1`,
+      )).text(),
+    );
+    assertEquals(rowKeys(inclusive), ["10", "11", "12"]);
+    const first = view(
+      await (await app.request(`/projects/self/jobs/${full}/table?table=results&limit=20`)).text(),
+    );
+    const next = /href="([^"]+)" data-swap="table-view" rel="next"/.exec(first)?.[1].replaceAll(
+      "&amp;",
+      "&",
+    );
+    assert(next?.includes("start=19") && next.includes("after=1"), next);
+    assertEquals(rowKeys(view(await (await app.request(next!)).text())).slice(0, 2), ["20", "21"]);
+  });
+  await t.step("string keys and a column choice", async () => {
+    const html = view(
+      await (await app.request(
+        `/projects/self/jobs/${full}/table?table=labels&start=3&end=5&columns=precision`,
+      )).text(),
+    );
+    assertEquals(rowKeys(html), ["3", "4"]);
+    const head = /<thead><tr>(.*?)<\/tr><\/thead>/.exec(html)?.[1] ?? "";
+    assertEquals([...head.matchAll(/>([^<]+)<\/th>/g)].map((m) => m[1]), ["id", "precision"]);
+  });
+  await t.step("keepNone shows columns whose value is null", async () => {
+    await root.instance.updateTable(`project/self/eval/${full.slice(0, 2)}/${full}/notes`, [{
+      id: 1,
+      a: 1,
+      b: null,
+    }]);
+    const without = view(
+      await (await app.request(`/projects/self/jobs/${full}/table?table=notes`)).text(),
+    );
+    const withNone = view(
+      await (await app.request(`/projects/self/jobs/${full}/table?table=notes&keepNone=1`)).text(),
+    );
+    assert(!/<th scope="col">b<\/th>/.test(without) && /<th scope="col">b<\/th>/.test(withNone));
+  });
+});
+
+Deno.test("the console reads our server through a remote instance with the same calls", async () => {
+  await using root = await tempRoot();
+  const [full] = await mnistJobs(root.instance);
+  const server = createApp({ instance: root.instance, token: TOKEN });
+  try {
+    await using remote = new RemoteInstance({
+      url: "http://server.test",
+      token: TOKEN,
+      fetch: server.fetch,
+    });
+    const app = createConsole({ instance: remote });
+    const jobs = await (await app.request("/projects/self/jobs")).text();
+    assert(jobs.includes(`data-job="${full}"`), "the job is listed");
+    const page = await app.request(`/projects/self/jobs/${full}`);
+    const html = await page.text();
+    assertEquals(page.status, 200);
+    const local = await Job.get(full, { instance: root.instance }).summary;
+    assert(html.includes(`<td class="num">${local.accuracy}</td>`), "the accuracy is shown");
+    assert(html.includes('data-chart="confusion-data"'), "the confusion matrix is drawn");
+    const models = await (await app.request("/projects/self/models")).text();
+    assert(models.includes("cannot list its models"));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a failed job's page shows its error", async () => {
+  await using root = await tempRoot();
+  await using pkg = await tempPackage({
+    "model.yaml": "name: bad\nrun:\n  modules: [steps]\n",
+    "steps.ts":
+      `import { handler } from "@starwhale/sdk";\nexport const boom = handler(() => { throw new Error("boom <b>!"); });\n`,
+  });
+  const { Model } = await import("../../lib/sdk/mod.ts");
+  await Model.build(pkg.dir, { name: "bad", instance: root.instance });
+  const job = await Job.create({
+    project: "self",
+    model: "bad",
+    runHandler: "steps:boom",
+    instance: root.instance,
+  });
+  const app = createConsole({ instance: root.instance });
+  const html = await (await app.request(`/projects/self/jobs/${job.id}`)).text();
+  assert(html.includes('<span class="status status-FAIL" data-field="status">'));
+  assert(/<pre role="alert">[^<]*boom &lt;b&gt;!/.test(html), "the error is escaped and shown");
+});
