@@ -36,5 +36,5 @@ export type { Key, Row } from "../../datastore/mod.ts";
 export type { JobLauncher } from "../jobs/mod.ts";
 export { WorkerLauncher } from "../jobs/mod.ts";
 export type { WorkerLauncherOptions } from "../jobs/mod.ts";
-export { createConsole, serveConsole } from "./console/mod.ts";
-export type { ConsoleOptions, ConsoleServer, ServeConsoleOptions } from "./console/mod.ts";
+export { serveConsole } from "./console/mod.ts";
+export type { ConsoleServer, ServeConsoleOptions } from "./console/mod.ts";
