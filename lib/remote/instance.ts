@@ -227,7 +227,7 @@ export class RemoteInstance implements Instance {
     } catch (e) {
       if (e instanceof RemoteError && e.status === 400) {
         const status = await this.getJob(ref).then((j) => j.status, () => "UNKNOWN");
-        throw new JobStateError(action, { id: ref.id, status, reason: e.message, cause: e });
+        throw new JobStateError(action, { ...refusal(e, ref), status, cause: e });
       }
       throw e;
     }
@@ -260,7 +260,7 @@ export class RemoteInstance implements Instance {
     } catch (e) {
       if (e instanceof RemoteError && e.status === 400) {
         const status = await this.getJob(ref).then((j) => j.status, () => "UNKNOWN");
-        throw new JobStateError("remove", { id: ref.id, status, reason: e.message, cause: e });
+        throw new JobStateError("remove", { ...refusal(e, ref), status, cause: e });
       }
       throw e;
     }
@@ -314,6 +314,18 @@ export class RemoteInstance implements Instance {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * Why the server refused a job action: the job id and reason of its `Cannot <action> job '<id>':
+ * <reason>` message (what the standalone instance says), else the server's whole message.
+ */
+function refusal(e: RemoteError, ref: JobRef): { id: string; reason: string } {
+  const prefix = `Request to ${e.url} failed (HTTP ${e.status}): `;
+  let text = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  if (text.startsWith("invalid request on subject ")) text = text.slice(text.indexOf("\n") + 1);
+  const m = /^Cannot \w+ job '([^']*)': ([\s\S]*)$/.exec(text);
+  return m ? { id: m[1], reason: m[2] } : { id: ref.id, reason: text };
 }
 
 function stepOverrides(model: ModelInfoVo, options: CreateJobOptions): string {

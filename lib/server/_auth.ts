@@ -6,16 +6,15 @@
 import { jsonResponse } from "./api_error.ts";
 
 /**
- * Checks a request's token: the `Authorization: Bearer <token>` header, or the `Authorization`
- * query parameter, compared in constant time.
+ * Checks a request's token: the `Authorization: Bearer <token>` header, compared in constant
+ * time. Never the query string: URLs end up in logs and shell history.
  *
  * @param request The request.
  * @param token The expected token (without `Bearer `).
  * @returns `undefined` when allowed, else the 401 response (upstream's body, without `data`).
  */
 export function checkAuth(request: Request, token: string): Response | undefined {
-  const header = request.headers.get("authorization") ??
-    new URL(request.url).searchParams.get("Authorization");
+  const header = request.headers.get("authorization");
   if (!header || !header.startsWith("Bearer ")) {
     return jsonResponse(401, { code: "Unauthorized", message: "Not logged in." });
   }

@@ -13,12 +13,15 @@ import type { ServerStore } from "./store.ts";
 export interface InstanceStore {
   /** The datastore operations. */
   store: ServerStore;
-  /** Resolves once `store` is usable; rejects when the datastore cannot be opened. */
-  ready: Promise<void>;
+  /**
+   * Resolves once `store` is usable; rejects when the datastore cannot be opened, and tries
+   * again on the next call (so a server recovers once the cause is gone).
+   */
+  ready(): Promise<void>;
 }
 
 /**
- * The datastore of a standalone instance, as a server store.
+ * The datastore of a standalone instance, as a server store; opening starts at once.
  *
  * @param instance The served instance.
  * @returns The store and its readiness.
@@ -33,9 +36,17 @@ export function instanceStore(instance: Instance | undefined): InstanceStore {
     );
   }
   const open = instance.datastore;
-  if (open) return { store: open, ready: Promise.resolve() };
-  const ready = instance.open().then(() => {});
-  ready.catch(() => {});
+  if (open) return { store: open, ready: () => Promise.resolve() };
+  let opened = false, opening: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    if (opened) return Promise.resolve();
+    opening ??= instance.open().then(() => void (opened = true), (e) => {
+      opening = undefined;
+      throw e;
+    });
+    return opening;
+  };
+  ready().catch(() => {});
   const ds = () => {
     const current = instance.datastore;
     if (!current) throw new TypeError("Cannot use the datastore: the instance was closed");
@@ -46,10 +57,14 @@ export function instanceStore(instance: Instance | undefined): InstanceStore {
     store: {
       update: (table, rows, o) => ds().update(table, rows, o),
       delete: (table, keys) => ds().delete(table, keys),
+      write: (parts) => ds().write(parts),
       scan: (tables, o) => ds().scan(tables, o),
       schema: (table) => ds().schema(table),
       tables: (prefix) => ds().tables(prefix),
       flush: () => ds().flush(),
+      get writeFailure() {
+        return instance.datastore?.writeFailure;
+      },
     },
   };
 }

@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { Hono } from "../_deps.ts";
 import type { Instance } from "../sdk/mod.ts";
 import { type JobLauncher, WorkerLauncher } from "../jobs/mod.ts";
 import { StandaloneInstance } from "../standalone/mod.ts";
-import { ApiError, errorResponse, jsonResponse } from "./api_error.ts";
+import { ApiError, errorResponse, jsonResponse, toApiError } from "./api_error.ts";
 import { checkAuth } from "./_auth.ts";
 import { ServerContext, type ServerEnv } from "./_context.ts";
 import { instanceStore } from "./_instance_store.ts";
@@ -79,7 +80,7 @@ export function createApp(options: ServerOptions): ServerApp {
     throw new TypeError("Cannot create the server: 'token' must be a non-empty string");
   }
   const { store, ready } = options.store
-    ? { store: options.store, ready: Promise.resolve() }
+    ? { store: options.store, ready: () => Promise.resolve() }
     : instanceStore(options.instance);
   const ctx = new ServerContext({
     instance: options.instance,
@@ -96,13 +97,13 @@ export function createApp(options: ServerOptions): ServerApp {
     if (closing) throw ApiError.unavailable("server is shutting down");
     inFlight++;
     try {
-      await ready;
+      await ready();
       await next();
     } finally {
       if (--inFlight === 0 && closing) drained.resolve();
     }
   });
-  app.route("/health", healthRoutes());
+  app.route("/health", healthRoutes(ctx));
   app.use("/api/v1/*", async (c, next) => {
     const denied = checkAuth(c.req.raw, options.token);
     if (denied) return denied;
@@ -120,7 +121,26 @@ export function createApp(options: ServerOptions): ServerApp {
   app.notFound(() =>
     jsonResponse(404, { code: "NOT FOUND: 001", message: "Resource is not found", data: null })
   );
-  app.onError((e, c) => errorResponse(e, c.get("subject") ?? "SERVER"));
+  const roots = options.instance instanceof StandaloneInstance
+    ? [...new Set([resolve(options.instance.root), options.instance.root])]
+    : [];
+  app.onError((e, c) => {
+    let answer = toApiError(e, c.get("subject") ?? "SERVER");
+    const failure = store.writeFailure;
+    if (answer.status === 500 && failure !== undefined) {
+      // The disk is full or failing: the write was refused, not acknowledged; clients may retry.
+      answer = ApiError.unavailable(`writes cannot be made durable: ${failure.message}`, {
+        cause: e,
+      });
+    }
+    // File system errors name absolute paths: the storage root is the server's own business.
+    for (const root of roots) {
+      if (!answer.message.includes(root)) continue;
+      const message = answer.message.replaceAll(root, "<root>");
+      answer = new ApiError(answer.status, answer.code, message, { cause: e });
+    }
+    return errorResponse(answer, "SERVER");
+  });
 
   return {
     hono: app,

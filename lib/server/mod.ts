@@ -27,12 +27,12 @@ export type { HonoApp, ServerApp, ServerOptions } from "./app.ts";
 export { ApiError, DATASTORE_SUBJECT } from "./api_error.ts";
 export type { Envelope } from "./api_error.ts";
 
-export { serve } from "./serve.ts";
+export { DURABILITY_GUARANTEES, serve } from "./serve.ts";
 export type { RunningServer, ServeOptions } from "./serve.ts";
 export type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "./store.ts";
 export { SERVER_VERSION } from "./routes/system.ts";
 export type { CreateJobOptions, Instance, JobRecord, JobRef } from "../sdk/mod.ts";
-export type { Key, Row } from "../../datastore/mod.ts";
+export type { Durability, Key, Row, TableWrite } from "../../datastore/mod.ts";
 export type { JobLauncher } from "../jobs/mod.ts";
 export { WorkerLauncher } from "../jobs/mod.ts";
 export type { WorkerLauncherOptions } from "../jobs/mod.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ColumnSchema, ColumnType, Key, Row } from "../../datastore/mod.ts";
+import type { ColumnSchema, ColumnType, Key, Row, TableWrite } from "../../datastore/mod.ts";
 
 /** One table of a multi-table scan. */
 export interface ScanTableDesc {
@@ -56,6 +56,8 @@ export interface ServerStore {
   ): Promise<number>;
   /** Deletes rows by key. */
   delete(table: string, keys: Key[]): Promise<unknown>;
+  /** Upserts and deletes across tables as one atomic batch, parts in order; the last revision. */
+  write(parts: TableWrite[]): Promise<number>;
   /** Streams rows in key order, merged across tables. */
   scan(tables: string | ScanTableDesc[], options?: StoreScanOptions): AsyncIterable<Row>;
   /** The table's schema, or undefined when it does not exist. */
@@ -64,4 +66,6 @@ export interface ServerStore {
   tables(prefix?: string): string[];
   /** Makes acknowledged writes durable. */
   flush(): Promise<unknown>;
+  /** Why writes cannot be made durable right now (the last write's error), else `undefined`. */
+  readonly writeFailure?: Error | undefined;
 }

@@ -24,7 +24,7 @@ export {
   fitsSchema,
 } from "./codec.ts";
 export type { EncodeOptions, TypedValue } from "./codec.ts";
-export { inferSchema, parseSchema, WIRE_TYPES } from "./schema.ts";
+export { inferSchema, MAX_SCHEMA_DEPTH, parseSchema, WIRE_TYPES } from "./schema.ts";
 export type { WirePairSchema, WireSchema } from "./schema.ts";
 export { decodeScalar, encodeScalar, rawScalar } from "./scalar.ts";
 export type { ColumnSchema, ColumnType, ScalarType, Value } from "../../datastore/mod.ts";

@@ -64,6 +64,7 @@ function fail(path: string, what: string, value: unknown): never {
  * @param options `path` names the value in error messages; `named` requires a `name`.
  * @returns The schema, with only known fields kept.
  * @throws {TypeError} On any wrong shape, with the offending path and value.
+ * @throws {RangeError} When it nests deeper than {@link MAX_SCHEMA_DEPTH} levels.
  * @example Parse a list schema
  * ```ts
  * import assert from "node:assert/strict";
@@ -76,7 +77,24 @@ export function parseSchema(
   json: unknown,
   options: { path?: string; named?: boolean } = {},
 ): WireSchema {
+  return parseLevel(json, options, 0);
+}
+
+/** How deep column schemas may nest (a LIST of LISTs of ... counts one level per LIST). */
+export const MAX_SCHEMA_DEPTH = 64;
+
+function parseLevel(
+  json: unknown,
+  options: { path?: string; named?: boolean },
+  depth: number,
+): WireSchema {
   const path = options.path ?? "schema";
+  if (depth > MAX_SCHEMA_DEPTH) {
+    const shown = path.length > 120 ? `${path.slice(0, 60)}...${path.slice(-50)}` : path;
+    throw new RangeError(
+      `Invalid column schema at '${shown}': it nests deeper than ${MAX_SCHEMA_DEPTH} levels`,
+    );
+  }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     fail(path, "expected an object", json);
   }
@@ -99,12 +117,12 @@ export function parseSchema(
   const sub = (key: string) =>
     o[key] === undefined || o[key] === null
       ? undefined
-      : parseSchema(o[key], { path: `${path}.${key}` });
+      : parseLevel(o[key], { path: `${path}.${key}` }, depth + 1);
   if (type === "LIST" || type === "TUPLE") {
     out.elementType = sub("elementType") ?? { type: "UNKNOWN" };
     if (Array.isArray(o.attributes)) {
       out.attributes = o.attributes.map((a, i) =>
-        parseSchema(a, { path: `${path}.attributes[${i}]` })
+        parseLevel(a, { path: `${path}.attributes[${i}]` }, depth + 1)
       );
       out.attributes.forEach((a, i) => {
         if (a.index === undefined) fail(`${path}.attributes[${i}].index`, "required", a.index);
@@ -124,8 +142,8 @@ export function parseSchema(
         if (!/^\d+$/.test(k)) fail(p, "expected a pair position as key", k);
         const pr = (pair ?? {}) as Record<string, unknown>;
         out.sparseKeyValuePairSchema[k] = {
-          keyType: parseSchema(pr.keyType, { path: `${p}.keyType` }),
-          valueType: parseSchema(pr.valueType, { path: `${p}.valueType` }),
+          keyType: parseLevel(pr.keyType, { path: `${p}.keyType` }, depth + 1),
+          valueType: parseLevel(pr.valueType, { path: `${p}.valueType` }, depth + 1),
         };
       }
     }
@@ -137,7 +155,7 @@ export function parseSchema(
     const attrs = o.attributes ?? [];
     if (!Array.isArray(attrs)) fail(`${path}.attributes`, "expected an array", attrs);
     out.attributes = attrs.map((a, i) => {
-      const s = parseSchema(a, { path: `${path}.attributes[${i}]`, named: true });
+      const s = parseLevel(a, { path: `${path}.attributes[${i}]`, named: true }, depth + 1);
       if (!ATTRIBUTE_NAME.test(s.name!)) {
         fail(`${path}.attributes[${i}].name`, "attribute names must match [A-Za-z0-9_]+", s.name);
       }

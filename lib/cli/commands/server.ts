@@ -5,7 +5,7 @@
  * @module
  */
 
-import { serve } from "../../server/mod.ts";
+import { type Durability, DURABILITY_GUARANTEES, serve } from "../../server/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
@@ -14,7 +14,10 @@ const start: Command = {
   name: "start",
   summary: "Serve the storage root over the Starwhale REST API (/api/v1) until interrupted",
   description: "Clients log in with 'swcli instance login http://HOST:PORT --token TOKEN'. " +
-    "Without --token (or SW_SERVER_TOKEN) a random token is made and printed.",
+    "Without --token (or SW_SERVER_TOKEN) a random token is made and printed. --durability says " +
+    "when a write is acknowledged: " +
+    Object.entries(DURABILITY_GUARANTEES).map(([mode, what]) => `${mode}: ${what}`).join("; ") +
+    ".",
   positionals: [],
   options: [
     { name: "host", type: "string", value: "HOST", description: "Interface (default 127.0.0.1)" },
@@ -36,6 +39,12 @@ const start: Command = {
       value: "TOKEN",
       description: "Bearer token clients must send",
     },
+    {
+      name: "durability",
+      type: "string",
+      value: "fsync|flush|none",
+      description: "When writes are acknowledged (default fsync: once synced to disk)",
+    },
   ],
   examples: [
     "swcli server start --port 8082 --token secret",
@@ -47,7 +56,14 @@ const start: Command = {
     const root = (options.root as string | undefined) ?? await ctx.root();
     const token = (options.token as string | undefined) ?? ctx.io.env("SW_SERVER_TOKEN") ??
       crypto.randomUUID().replaceAll("-", "");
-    const instance = new StandaloneInstance(root);
+    const durability = (options.durability as string | undefined) ?? "fsync";
+    if (!Object.hasOwn(DURABILITY_GUARANTEES, durability)) {
+      throw new UsageError(
+        `Invalid --durability ${JSON.stringify(durability)}: expected fsync, flush or none`,
+        "server start",
+      );
+    }
+    const instance = new StandaloneInstance(root, { durability: durability as Durability });
     let server;
     try {
       server = await serve({
@@ -56,6 +72,7 @@ const start: Command = {
         root,
         token,
         instance,
+        durability: durability as Durability,
       });
     } catch (e) {
       await instance.close();

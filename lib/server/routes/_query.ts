@@ -16,15 +16,38 @@ type Operand = { column: string } | { constant: Value } | { filter: RowPredicate
 const LOGICAL = new Set(["AND", "OR", "NOT"]);
 const COMPARE = new Set(["EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"]);
 
+/** How deep filters may nest (`NOT` of `AND` of ... counts one level per filter). */
+export const MAX_FILTER_DEPTH = 64;
+
 /**
  * Compiles a filter description into a row predicate.
  *
  * @param json The `filter` field.
  * @param subject The 400 subject.
  * @returns The predicate.
- * @throws {ApiError} On a malformed filter, naming the offending part.
+ * @throws {ApiError} On a malformed filter, naming the offending part, or one nested deeper than
+ *   {@link MAX_FILTER_DEPTH} levels.
  */
-export function compileFilter(json: unknown, subject: string, path = "filter"): RowPredicate {
+export function compileFilter(json: unknown, subject: string): RowPredicate {
+  return compile(json, { subject, path: "filter", depth: 0 });
+}
+
+interface At {
+  subject: string;
+  path: string;
+  depth: number;
+}
+
+function compile(json: unknown, at: At): RowPredicate {
+  const { subject, path } = at;
+  if (at.depth > MAX_FILTER_DEPTH) {
+    throw ApiError.invalid(
+      subject,
+      `invalid filter at '${
+        path.slice(0, 60)
+      }...': it nests deeper than ${MAX_FILTER_DEPTH} levels`,
+    );
+  }
   const bad = (what: string): never => {
     throw ApiError.invalid(subject, `invalid filter at '${path}': ${what}, got ${show(json)}`);
   };
@@ -34,7 +57,9 @@ export function compileFilter(json: unknown, subject: string, path = "filter"): 
     bad("unknown operator");
   }
   if (!Array.isArray(operands)) bad("operands must be an array");
-  const ops = (operands as unknown[]).map((o, i) => operand(o, subject, `${path}.operands[${i}]`));
+  const ops = (operands as unknown[]).map((o, i) =>
+    operand(o, { ...at, path: `${path}.operands[${i}]` })
+  );
   if (LOGICAL.has(operator as string)) {
     const fs = ops.map((o) => ("filter" in o ? o.filter : bad("AND/OR/NOT take filters only")));
     if (operator === "NOT") {
@@ -68,7 +93,8 @@ export function compileFilter(json: unknown, subject: string, path = "filter"): 
   };
 }
 
-function operand(json: unknown, subject: string, path: string): Operand {
+function operand(json: unknown, at: At): Operand {
+  const { subject, path } = at;
   if (json === null || typeof json !== "object") {
     throw ApiError.invalid(subject, `invalid filter operand at '${path}': ${show(json)}`);
   }
@@ -84,7 +110,7 @@ function operand(json: unknown, subject: string, path: string): Operand {
   };
   switch (key) {
     case "filter":
-      return { filter: compileFilter(v, subject, `${path}.filter`) };
+      return { filter: compile(v, { subject, path: `${path}.filter`, depth: at.depth + 1 }) };
     case "columnName":
       return typeof v === "string" ? { column: v } : wrong();
     case "boolValue":

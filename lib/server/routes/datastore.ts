@@ -43,11 +43,11 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
     });
 }
 
-type Op = { kind: "put"; rows: Row[] } | { kind: "delete"; keys: Key[] };
+type Op = { rows: Row[] } | { deletes: Key[] };
 
 /**
  * Handles `updateTable`: decodes every record against the request's schema, then applies the
- * upserts and `-` deletions in order.
+ * upserts and `-` deletions in order as ONE atomic datastore batch.
  *
  * @param store The datastore.
  * @param json The request body.
@@ -123,23 +123,16 @@ export async function updateTable(
     }
     const last = ops.at(-1);
     if (deleted) {
-      if (last?.kind === "delete") last.keys.push(key);
-      else ops.push({ kind: "delete", keys: [key] });
-    } else if (last?.kind === "put") last.rows.push(row);
-    else ops.push({ kind: "put", rows: [row] });
+      if (last && "deletes" in last) last.deletes.push(key);
+      else ops.push({ deletes: [key] });
+    } else if (last && "rows" in last) last.rows.push(row);
+    else ops.push({ rows: [row] });
   });
   // Mixed-type lists and maps carry per-position types the datastore infers by itself.
   const schema: ColumnSchema[] = [...columns.values()].filter((c) => !hasSparse(c));
-  let revision = 0;
-  if (ops.length === 0) revision = await store.update(table, [], { keyColumn, schema });
-  for (const op of ops) {
-    if (op.kind === "put") revision = await store.update(table, op.rows, { keyColumn, schema });
-    else {
-      const r = await store.delete(table, op.keys);
-      if (typeof r === "number") revision = r;
-    }
-  }
-  return String(revision);
+  if (ops.length === 0) return String(await store.update(table, [], { keyColumn, schema }));
+  // One atomic batch: readers and a crash see all of the request or none of it.
+  return String(await store.write(ops.map((op) => ({ table, keyColumn, schema, ...op }))));
 }
 
 function hasSparse(s: WireSchema | undefined): boolean {

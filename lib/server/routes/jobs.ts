@@ -8,7 +8,7 @@
  */
 import type { Hono } from "../../_deps.ts";
 import type { JobRef, JobStatus } from "../../sdk/mod.ts";
-import { JOB_STATUSES, NotFoundError } from "../../sdk/mod.ts";
+import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
 import { jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
 import type { JobVo, TaskVo } from "../../wire/mod.ts";
@@ -18,6 +18,8 @@ import { ok, param, resource, type ServerContext, type ServerEnv } from "../_con
 import { parseJobRequest } from "./_job_request.ts";
 
 const J = "JOB";
+/** A numeric id, a job id or a unique prefix of one. */
+const JOB_ID = /^[0-9A-Za-z_-]{1,128}$/;
 
 /**
  * The jobs sub-app, to mount at `/api/v1/project/:p/job`.
@@ -59,6 +61,12 @@ class Jobs {
 
   async #ref(p: string, j: string, options: { removed?: boolean } = {}): Promise<JobRef> {
     const project = await this.#ctx.project(p);
+    if (!JOB_ID.test(j)) {
+      throw ApiError.invalid(
+        J,
+        `invalid job id ${show(j)}: expected a numeric id, a job id or a unique prefix of one`,
+      );
+    }
     if (/^\d+$/.test(j)) {
       const uuid = await this.#ctx.ids.uuidOf(Number(j));
       if (!uuid) throw new NotFoundError("job", j, { project });
@@ -136,6 +144,17 @@ class Jobs {
     const ref = await this.#ref(p, j, { removed: action === "recover" });
     const instance = this.#ctx.instance();
     if (action === "recover") {
+      const live = await instance.getJob(ref).catch((e) => {
+        if (e instanceof NotFoundError) return undefined;
+        throw e;
+      });
+      if (live) {
+        throw new JobStateError("recover", {
+          id: live.id,
+          status: live.status,
+          reason: "it is not removed",
+        });
+      }
       await instance.recoverJob(ref);
       return await this.#sys(ref, { "sys/_is_deleted": 0 });
     }

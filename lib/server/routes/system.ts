@@ -6,19 +6,36 @@
  */
 import type { Hono } from "../../_deps.ts";
 import { USER_VO } from "../../wire/mod.ts";
-import { ok, resource, type ServerEnv } from "../_context.ts";
+import { ok, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import manifest from "../../../deno.json" with { type: "json" };
 
 /** This package's version, as `deno.json` declares it. */
 export const SERVER_VERSION: string = manifest.version;
 
+/** The table the health check writes to while writes fail, to learn whether they work again. */
+const PROBE_TABLE = "sys/server/health";
+
 /**
- * The health sub-app, to mount at `/health`.
+ * The health sub-app, to mount at `/health`: `{status: "ok"}`, or a 503
+ * `{status: "unavailable", reason}` while writes cannot be made durable (a full disk, an I/O
+ * error). While they fail, each check tries one small write, so the answer turns back to ok by
+ * itself once they work again.
  *
- * @returns The sub-app answering `{status: "ok"}`.
+ * @param ctx The server context.
+ * @returns The sub-app.
  */
-export function healthRoutes(): Hono<ServerEnv> {
-  return resource("SERVER").get("/", (c) => c.json({ status: "ok" }));
+export function healthRoutes(ctx: ServerContext): Hono<ServerEnv> {
+  return resource("SERVER").get("/", async (c) => {
+    if (ctx.store.writeFailure !== undefined) {
+      try {
+        await ctx.store.update(PROBE_TABLE, [{ id: "probe", checkedAt: Date.now() }]);
+      } catch (e) {
+        const reason = `writes cannot be made durable: ${(e as Error)?.message ?? e}`;
+        return c.json({ status: "unavailable", reason }, 503);
+      }
+    }
+    return c.json({ status: "ok" });
+  });
 }
 
 /**
