@@ -25,6 +25,7 @@ import type {
   UpdateOptions,
 } from "./_options.ts";
 import { recover } from "./_recovery.ts";
+import { repairDir, type RepairReport } from "./_repair.ts";
 import { RowIterator, scanRows } from "./_row_iterator.ts";
 import { openView, rowOf, versionsOf } from "./_scan.ts";
 import type { SegmentInfo } from "./_segment_format.ts";
@@ -133,6 +134,46 @@ export class Datastore {
     return ds;
   }
 
+  /**
+   * Rebuilds the MANIFEST of the datastore in `dir` from its segment files and WAL files, as
+   * `leveldb::RepairDB` does: for a store that refuses to open because its MANIFEST is missing
+   * or damaged. Keeps every segment whose checksums all pass and every WAL frame before a
+   * damaged one; deletes nothing (unusable files are renamed with a `.dropped` suffix, a damaged
+   * WAL is kept as `.dropped` and replaced by its valid prefix). Open the store afterwards.
+   *
+   * Requires `--allow-read` and `--allow-write` on the directory.
+   *
+   * @example Rebuild a lost MANIFEST
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Datastore } from "@starwhale/sdk/datastore";
+   * const dir = await Deno.makeTempDir();
+   * const ds = await Datastore.open(dir);
+   * await ds.update("t", [{ id: 1, v: "kept" }]);
+   * await ds.close(); // flushed to a segment
+   * await Deno.remove(`${dir}/MANIFEST`);
+   * const report = await Datastore.repair(dir);
+   * assert.deepEqual(report.tables, [{ name: "t", segments: 1 }]);
+   * await using again = await Datastore.open(dir);
+   * assert.equal((await again.get("t", 1))?.v, "kept");
+   * ```
+   *
+   * @returns What was kept (tables, segments, WAL files) and what was dropped and why.
+   * @throws {DatastoreLockedError} If the store is open.
+   */
+  static async repair(dir: string, options: { storage?: Storage } = {}): Promise<RepairReport> {
+    const storage = options.storage ?? denoStorage;
+    const abs = resolve(dir);
+    if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
+    const lock = await storage.tryLock(`${abs}/LOCK`);
+    if (lock === null) throw new DatastoreLockedError(abs);
+    try {
+      return await repairDir(storage, abs);
+    } finally {
+      lock.release();
+    }
+  }
+
   async #recover(): Promise<void> {
     const state = await recover(this.#storage, this.dir, (info) => this.#reader(info));
     this.#tables = state.tables;
@@ -142,6 +183,8 @@ export class Datastore {
     this.#manifestWal = state.manifestWal;
     this.#visibleRevision = this.#lastRevision;
     this.#dirty = this.#walFiles.length > 0;
+    // A MANIFEST exists before any segment does, so a missing one is damage, not a new store.
+    if (!state.hadManifest) await this.#saveManifest();
   }
 
   /** The path of a new segment file. */
@@ -602,7 +645,8 @@ export class Datastore {
     const path = this.#newPath();
     let info: SegmentInfo;
     try {
-      info = await writeCompacted(this.#storage, path, { table: t, inputs });
+      const horizon = Math.max(t.horizon, ...inputs.map((s) => s.info.maxRev));
+      info = await writeCompacted(this.#storage, path, { table: t, inputs, horizon });
       await this.#storage.syncDir(this.dir);
     } catch (e) {
       for (const s of inputs) s.release();

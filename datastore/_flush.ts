@@ -10,9 +10,23 @@ import { mergeColumnBytes, visibleVersions } from "./_row.ts";
 import { Merger, type View } from "./_scan.ts";
 import type { SegmentInfo } from "./_segment_format.ts";
 import type { SegmentReader } from "./_segment_reader.ts";
-import { SegmentWriter, type VersionBytes } from "./_segment_writer.ts";
+import { type SegmentOptions, SegmentWriter, type VersionBytes } from "./_segment_writer.ts";
 import type { Storage } from "./_storage.ts";
 import type { Table } from "./_table.ts";
+
+/** The segment options of a table: its key kind and descriptor. */
+function descriptorOf(table: Table, horizon: number): SegmentOptions {
+  return {
+    kind: table.kind!,
+    descriptor: {
+      table: table.name,
+      keyColumn: table.keyColumn,
+      columns: [...table.names],
+      schema: [...table.schema.values()],
+      horizon,
+    },
+  };
+}
 
 /** Bytes buffered by a segment writer before they are written out. */
 const DRAIN_AT = 1 << 20;
@@ -27,7 +41,7 @@ export async function writeMemtable(
   source: { table: Table; mem: Memtable },
 ): Promise<SegmentInfo> {
   const { table, mem } = source;
-  const w = await SegmentWriter.create(storage, path, { kind: table.kind! });
+  const w = await SegmentWriter.create(storage, path, descriptorOf(table, table.horizon));
   try {
     const pool: VersionBytes[] = [];
     for (const key of mem.sortedKeys()) {
@@ -50,11 +64,11 @@ export async function writeMemtable(
 export async function writeCompacted(
   storage: Storage,
   path: string,
-  source: { table: Table; inputs: SegmentReader[] },
+  source: { table: Table; inputs: SegmentReader[]; horizon: number },
 ): Promise<SegmentInfo> {
   const { table, inputs } = source;
   const view: View = { table, mems: [], segs: inputs, snapshot: Infinity };
-  const w = await SegmentWriter.create(storage, path, { kind: table.kind! });
+  const w = await SegmentWriter.create(storage, path, descriptorOf(table, source.horizon));
   try {
     const opts = {
       startInclusive: true,

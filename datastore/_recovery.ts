@@ -6,7 +6,8 @@
  */
 
 import { MANIFEST_TMP, SEGMENT_RE, walName, walNumbers } from "./_file_names.ts";
-import { readManifest } from "./_manifest.ts";
+import { MANIFEST_FILE, readManifest } from "./_manifest.ts";
+import { CorruptionError } from "./_errors.ts";
 import type { SegmentInfo } from "./_segment_format.ts";
 import type { SegmentReader } from "./_segment_reader.ts";
 import type { Storage } from "./_storage.ts";
@@ -23,6 +24,8 @@ export interface Recovered {
   lastRevision: number;
   /** WAL files numbered below this are covered by segments. */
   manifestWal: number;
+  /** Whether a MANIFEST was found (a new or never-flushed store has none yet). */
+  hadManifest: boolean;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function recover(
     nextFile: 1,
     lastRevision: 0,
     manifestWal: 0,
+    hadManifest: false,
   };
   const manifest = await readManifest(storage, dir);
   if (manifest !== undefined) {
@@ -55,6 +59,20 @@ export async function recover(
     }
   }
   const names = await storage.list(dir);
+  state.hadManifest = manifest !== undefined;
+  const segments = names.filter((n) => SEGMENT_RE.test(n));
+  if (manifest === undefined && segments.length > 0) {
+    // Every store writes its MANIFEST before its first segment: it was lost, not never made.
+    // Without it no segment can be proven garbage, so nothing is deleted.
+    throw new CorruptionError(
+      `MANIFEST is missing but ${segments.length} segment file(s) exist (${
+        segments.sort().slice(0, 3).join(", ")
+      }${
+        segments.length > 3 ? ", ..." : ""
+      }); nothing was deleted: Datastore.repair(dir) rebuilds it`,
+      { file: `${dir}/${MANIFEST_FILE}`, offset: 0 },
+    );
+  }
   const live = new Set(manifest?.tables.flatMap((t) => t.segments.map((s) => s.file)) ?? []);
   for (const n of names) {
     const stale = (SEGMENT_RE.test(n) && !live.has(n)) || n === MANIFEST_TMP;

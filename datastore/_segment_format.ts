@@ -12,18 +12,22 @@
  */
 
 import { ByteReader, ByteWriter } from "./_bytes.ts";
+import type { ColumnSchema } from "./_value.ts";
 
 /** Segment file magic ("SWSG"). */
 export const SEGMENT_MAGIC = 0x47535753;
-/** Segment format version. */
-export const SEGMENT_VERSION = 1;
+/** Segment format version written: 2 adds the table descriptor to the meta block. */
+export const SEGMENT_VERSION = 2;
+/** Segment format versions read. */
+export const SEGMENT_VERSIONS_READ: readonly number[] = [1, 2];
 /** Bytes of the footer. */
 export const FOOTER_SIZE = 40;
 /** Target size of a data block before it is cut. */
 export const BLOCK_SIZE = 4096;
 /**
- * Bytes before the block offsets in the meta block: u32 keyKind, u32 packed, u32 blocks, u32 0,
- * f64 keys, f64 versions, f64 minRev, f64 maxRev.
+ * Bytes before the block offsets in the meta block: u32 keyKind, u32 packed, u32 blocks,
+ * u32 descriptorOffset (0: none; always 0 in version 1), f64 keys, f64 versions, f64 minRev,
+ * f64 maxRev.
  */
 export const META_HEADER = 48;
 /** The meta block's key kind codes. */
@@ -45,6 +49,21 @@ export interface SegmentInfo {
   maxRev: number;
   /** Size of the file in bytes. */
   bytes: number;
+}
+
+/**
+ * Which table a segment belongs to, with the table's column dictionary and types when it was
+ * written: what `Datastore.repair` needs to rebuild a lost manifest. Stored in the meta block as
+ * a JSON string (version 2).
+ */
+export interface SegmentDescriptor {
+  table: string;
+  keyColumn: string;
+  /** Column names by id. */
+  columns: string[];
+  schema: ColumnSchema[];
+  /** The table's horizon (compaction folded history up to this revision). */
+  horizon: number;
 }
 
 /** The fixed footer at the end of a segment. */

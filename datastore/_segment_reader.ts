@@ -20,6 +20,8 @@ import {
   META_HEADER,
   SEGMENT_MAGIC,
   SEGMENT_VERSION,
+  SEGMENT_VERSIONS_READ,
+  type SegmentDescriptor,
   type SegmentInfo,
 } from "./_segment_format.ts";
 import type { ReadableFile, Storage } from "./_storage.ts";
@@ -35,6 +37,10 @@ interface Meta {
   bloomOffset: number;
   bloomLength: number;
   bloomChecksum: number;
+  /** Counts from the meta header (what the manifest records, for repair). */
+  counts: { keys: number; versions: number; minRev: number; maxRev: number };
+  /** The table descriptor (format 2), if the writer stored one. */
+  descriptor: SegmentDescriptor | undefined;
 }
 
 /** A cursor over one source: the current key and its versions (newest first). */
@@ -159,7 +165,7 @@ export class SegmentReader {
     if (magic !== SEGMENT_MAGIC) {
       throw new CorruptionError("bad segment magic", { file, offset: size - 4 });
     }
-    if (version !== SEGMENT_VERSION) {
+    if (!SEGMENT_VERSIONS_READ.includes(version)) {
       throw new CorruptionError(
         `unsupported segment format version ${version} (this build reads ${SEGMENT_VERSION})`,
         { file, offset: size - 8 },
@@ -179,6 +185,17 @@ export class SegmentReader {
     const kind: KeyKind = r.u32() === KIND_INT ? "int" : "string";
     const packed = r.u32() === 1;
     const n = r.u32();
+    const descriptorAt = r.u32();
+    const counts = { keys: r.f64(), versions: r.f64(), minRev: r.f64(), maxRev: r.f64() };
+    let descriptor: SegmentDescriptor | undefined;
+    if (descriptorAt !== 0) {
+      try {
+        r.pos = descriptorAt;
+        descriptor = JSON.parse(r.string());
+      } catch (e) {
+        throw new CorruptionError("bad table descriptor", { file, offset: metaOffset, cause: e });
+      }
+    }
     // Sections are 8-aligned within a buffer that starts at offset 0: views need no copy.
     const offsets = new Float64Array(bytes.buffer, bytes.byteOffset + META_HEADER, n);
     const lengths = new Uint32Array(bytes.buffer, bytes.byteOffset + META_HEADER + 8 * n, n);
@@ -201,6 +218,8 @@ export class SegmentReader {
       bloomOffset,
       bloomLength,
       bloomChecksum,
+      counts,
+      descriptor,
     };
     return this.#meta;
   }

@@ -17,8 +17,15 @@ import {
   encodeFooter,
   KIND_INT,
   KIND_STRING,
+  type SegmentDescriptor,
   type SegmentInfo,
 } from "./_segment_format.ts";
+
+/** What a segment holds: its key kind and, for repair, its table's descriptor. */
+export interface SegmentOptions {
+  kind: KeyKind;
+  descriptor?: SegmentDescriptor;
+}
 
 const WRITE_CHUNK = 1 << 20;
 
@@ -58,19 +65,22 @@ export class SegmentWriter {
   #minRev = Infinity;
   #maxRev = 0;
 
-  private constructor(path: string, file: WritableFile, kind: KeyKind) {
+  #descriptor: SegmentDescriptor | undefined;
+
+  private constructor(path: string, file: WritableFile, options: SegmentOptions) {
     this.path = path;
     this.#file = file;
-    this.#kind = kind;
+    this.#kind = options.kind;
+    this.#descriptor = options.descriptor;
   }
 
   /** Creates (or truncates) the file. */
   static async create(
     storage: Storage,
     path: string,
-    options: { kind: KeyKind },
+    options: SegmentOptions,
   ): Promise<SegmentWriter> {
-    return new SegmentWriter(path, await storage.create(path), options.kind);
+    return new SegmentWriter(path, await storage.create(path), options);
   }
 
   /** Bytes buffered and not yet written; call {@link drain} when large. */
@@ -147,6 +157,11 @@ export class SegmentWriter {
     while (w.length % 8 !== 0) w.u8(0);
     if (packed) { for (const k of this.#lastKeys) w.f64(k as number); }
     else for (const k of this.#lastKeys) encodeValue(w, k);
+    if (this.#descriptor !== undefined) {
+      while (w.length % 8 !== 0) w.u8(0);
+      w.u32At(12, w.length);
+      w.string(JSON.stringify(this.#descriptor));
+    }
     return w.bytes();
   }
 

@@ -16,6 +16,8 @@ export interface WalContents {
   validLength: number;
   /** Whether bytes after `validLength` were a torn tail. */
   torn: boolean;
+  /** With `salvage`: the offset of a damaged frame that valid frames follow. */
+  damagedAt?: number;
 }
 
 /**
@@ -23,9 +25,14 @@ export interface WalContents {
  * cut short by a crash); a damaged frame followed by a valid one is corruption, since a torn
  * write can only be the last.
  *
+ * @param options `salvage` returns the records before a damaged frame instead of throwing.
  * @throws {CorruptionError} Naming the file and the offset of the bad frame.
  */
-export function readWal(bytes: Uint8Array, file: string): WalContents {
+export function readWal(
+  bytes: Uint8Array,
+  file: string,
+  options: { salvage?: boolean } = {},
+): WalContents {
   const records: Uint8Array[] = [];
   let pos = 0;
   while (pos < bytes.length) {
@@ -33,6 +40,7 @@ export function readWal(bytes: Uint8Array, file: string): WalContents {
     if (length < 0) {
       const next = nextFrame(bytes, pos + 1);
       if (next < 0) return { records, validLength: pos, torn: true };
+      if (options.salvage) return { records, validLength: pos, torn: true, damagedAt: pos };
       throw new CorruptionError(
         `WAL frame ${problem(bytes, pos)}, and a valid frame follows at offset ${next}`,
         { file, offset: pos },

@@ -46,41 +46,48 @@ Deno.test("golden files are read back exactly by the current code", async (t) =>
       { id: 3, m: new Map([[7, true]]) },
     ]);
   });
-  await t.step("segment", () => {
-    const manifest = decodeManifest(Deno.readFileSync(`${DATA}golden.MANIFEST`), "MANIFEST");
-    const info = manifest.tables[0].segments[0];
-    const seg = new SegmentReader(denoStorage, `${DATA}golden.seg`, info, new BlockCache(1 << 16));
-    try {
-      const seen: [Key, number[], boolean[]][] = [];
-      for (const c = seg.cursor(); c.key !== undefined; c.next()) {
-        const revs: number[] = [], deleted: boolean[] = [];
-        for (let v = c.head; v !== undefined; v = v.prev) {
-          revs.push(v.rev);
-          deleted.push(v.buf === null);
-        }
-        seen.push([c.key, revs, deleted]);
-      }
-      assertEquals(seen, [[1, [2, 1], [false, false]], [2, [3, 1], [true, false]], [3, [2], [
-        false,
-      ]]]);
-      const one = seg.get(1)!;
-      assertEquals(
-        foldRow([one.prev!, one], 1, { keyColumn: "id", names: COLUMNS, keepNone: true }),
-        {
-          id: 1,
-          s: "z",
-          f: 0.5,
-          b: new Uint8Array([0xca, 0xfe]),
-          i8: -3,
-        },
+  for (const v of ["", "-v1"]) {
+    await t.step(`segment${v}`, () => {
+      const manifest = decodeManifest(Deno.readFileSync(`${DATA}golden${v}.MANIFEST`), "MANIFEST");
+      const info = manifest.tables[0].segments[0];
+      const seg = new SegmentReader(
+        denoStorage,
+        `${DATA}golden${v}.seg`,
+        info,
+        new BlockCache(1 << 16),
       );
-      assertEquals(seg.get(4), undefined);
-    } finally {
-      seg.closeFile();
-    }
-  });
+      try {
+        const seen: [Key, number[], boolean[]][] = [];
+        for (const c = seg.cursor(); c.key !== undefined; c.next()) {
+          const revs: number[] = [], deleted: boolean[] = [];
+          for (let v = c.head; v !== undefined; v = v.prev) {
+            revs.push(v.rev);
+            deleted.push(v.buf === null);
+          }
+          seen.push([c.key, revs, deleted]);
+        }
+        assertEquals(seen, [[1, [2, 1], [false, false]], [2, [3, 1], [true, false]], [3, [2], [
+          false,
+        ]]]);
+        const one = seg.get(1)!;
+        assertEquals(
+          foldRow([one.prev!, one], 1, { keyColumn: "id", names: COLUMNS, keepNone: true }),
+          {
+            id: 1,
+            s: "z",
+            f: 0.5,
+            b: new Uint8Array([0xca, 0xfe]),
+            i8: -3,
+          },
+        );
+        assertEquals(seg.get(4), undefined);
+      } finally {
+        seg.closeFile();
+      }
+    });
+  }
   await t.step("manifest", () => {
-    const m = decodeManifest(Deno.readFileSync(`${DATA}golden.MANIFEST`), "MANIFEST");
+    const m = decodeManifest(Deno.readFileSync(`${DATA}golden-v1.MANIFEST`), "MANIFEST");
     assertEquals(m, {
       version: MANIFEST_VERSION,
       nextFile: 3,
@@ -104,26 +111,27 @@ Deno.test("golden files are read back exactly by the current code", async (t) =>
       }],
     });
   });
-  await t.step("a datastore over the golden files", async () => {
-    await using dir = await tempDir();
-    for (const [golden, name] of Object.entries(GOLDEN_FILES)) {
-      if (golden !== "golden.wal") await Deno.copyFile(`${DATA}${golden}`, `${dir.path}/${name}`);
-    }
-    const { Datastore } = await import("../../datastore/mod.ts");
-    await using ds = await Datastore.open(dir.path);
-    const rows = [];
-    for await (const r of ds.scan("t", { keepNone: true })) rows.push(r);
-    assertEquals(rows, [
-      { id: 1, s: "z", f: 0.5, b: new Uint8Array([0xca, 0xfe]), i8: -3 },
-      { id: 3, m: new Map([[7, true]]) },
-    ]);
-  });
+  for (const v of ["", "-v1"]) {
+    await t.step(`a datastore over the golden${v} files`, async () => {
+      await using dir = await tempDir();
+      await Deno.copyFile(`${DATA}golden${v}.seg`, `${dir.path}/000002.seg`);
+      await Deno.copyFile(`${DATA}golden${v}.MANIFEST`, `${dir.path}/MANIFEST`);
+      const { Datastore } = await import("../../datastore/mod.ts");
+      await using ds = await Datastore.open(dir.path);
+      const rows = [];
+      for await (const r of ds.scan("t", { keepNone: true })) rows.push(r);
+      assertEquals(rows, [
+        { id: 1, s: "z", f: 0.5, b: new Uint8Array([0xca, 0xfe]), i8: -3 },
+        { id: 3, m: new Map([[7, true]]) },
+      ]);
+    });
+  }
 });
 
 Deno.test("the current code writes the golden files byte for byte", async () => {
   // A failure here means the format changed: bump SEGMENT_VERSION or MANIFEST_VERSION (and
   // FORMAT.md), then regenerate with tests/testdata/make_golden.ts.
-  assertEquals([SEGMENT_VERSION, MANIFEST_VERSION], [1, 1], "the golden files are for version 1");
+  assertEquals([SEGMENT_VERSION, MANIFEST_VERSION], [2, 1], "the golden files are for segment 2");
   await using dir = await tempDir();
   let wal = new Uint8Array();
   await goldenWorkload(dir.path, async (path) => {
