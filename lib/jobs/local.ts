@@ -3,13 +3,15 @@
  * `Job.create` returns when the job has ended). Status CREATED -> RUNNING -> SUCCESS, FAIL or
  * CANCELED; `cancel`/`pause`/`resume` reach the run through its {@link JobControl}, registered in
  * {@link runningJobs} while it runs. The job's runner lock is released once the final status is
- * saved, so another process never takes a live run for a dead one.
+ * saved, so another process never takes a live run for a dead one. What the handlers print is
+ * kept in the job's log ({@link jobLogPath}); `onProgress` hears how far each step is.
  *
  * @module
  */
 
+import { join } from "node:path";
 import type { Datastore, Row } from "../../datastore/mod.ts";
-import type { JobRecord, ScanTableOptions } from "../sdk/instance.ts";
+import type { JobProgress, JobRecord, ScanTableOptions } from "../sdk/instance.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";
 import {
   JobStore,
@@ -21,6 +23,12 @@ import {
 import { JobControl, runningJobs, withJobRecord } from "./control.ts";
 import type { PreparedJob } from "./plan.ts";
 import { runJob } from "./runner.ts";
+import { captureTask, JobLog } from "./task_logs.ts";
+
+/** The log file of a job: `<job dir>/logs/job.log` (see `task_logs.ts`). */
+export function jobLogPath(jobDir: string): string {
+  return join(jobDir, "logs", "job.log");
+}
 
 /**
  * Runs the job in this process and saves its final status.
@@ -28,14 +36,19 @@ import { runJob } from "./runner.ts";
  * Needs `--allow-read` and `--allow-write` on the root, and what the handlers need.
  *
  * @param root The storage root.
- * @param run The root's open datastore, the prepared job (its lock is released here), and an
- *   optional signal that cancels the run.
+ * @param run The root's open datastore, the prepared job (its lock is released here), an
+ *   optional signal that cancels the run and an optional progress listener.
  * @returns The final record (a failing handler gives a FAIL record, not an exception).
  * @throws Only when the datastore or the disk fails; the job is then saved FAIL if it can be.
  */
 export async function runHere(
   root: string,
-  run: { ds: Datastore; prepared: PreparedJob; signal?: AbortSignal },
+  run: {
+    ds: Datastore;
+    prepared: PreparedJob;
+    signal?: AbortSignal;
+    onProgress?: (progress: JobProgress) => void;
+  },
 ): Promise<JobRecord> {
   const { ds, prepared, signal } = run;
   const { project } = prepared.job;
@@ -53,8 +66,12 @@ export async function runHere(
   running.set(job.id, control);
   const onAbort = () => control.cancel();
   signal?.addEventListener("abort", onAbort);
+  let log: JobLog | undefined;
   try {
     if (signal?.aborted) control.cancel();
+    log = JobLog.open(jobLogPath(store.jobDir(job.id)));
+    const datasetRows: number[] = [];
+    for (const d of prepared.datasets) datasetRows.push((await datasetStore.get(d.ref)).rows);
     await save({ status: "RUNNING" });
     const outcome = await runJob({
       project,
@@ -71,6 +88,9 @@ export async function runHere(
       },
       scan: (table, options) => scanExisting(ds, jobTableName(project, job.id, table), options),
       scanDataset: (ref, options) => datasetStore.scan(ref, options),
+      datasetRows,
+      onProgress: run.onProgress,
+      captureTask: (task, fn) => captureTask(log!, task, fn),
     });
     await save({
       status: outcome.status,
@@ -83,6 +103,7 @@ export async function runHere(
       .catch(() => {});
     throw e;
   } finally {
+    log?.close();
     signal?.removeEventListener("abort", onAbort);
     running.delete(job.id);
     await prepared.lock.release();

@@ -8,10 +8,11 @@
 export { JobControl, nextCreatedTime, runningJobs, withJobRecord } from "./control.ts";
 export { WorkerLauncher } from "./launcher.ts";
 export type { JobLauncher, WorkerLauncherOptions } from "./launcher.ts";
-export { runHere, scanExisting } from "./local.ts";
+export { jobLogPath, runHere, scanExisting } from "./local.ts";
 export { checkCreateOptions, refuseUnsupported } from "./options.ts";
 export { settleAllOrphans, settleOrphans } from "./orphans.ts";
 export { prepareJob } from "./plan.ts";
 export type { PreparedJob } from "./plan.ts";
 export { RunnerLock } from "./runner_lock.ts";
 export { runJob } from "./runner.ts";
+export { captureTask, JobLog, readJobLog } from "./task_logs.ts";

@@ -95,6 +95,9 @@ export function checkCreateOptions(options: CreateJobOptions): void {
       );
     }
   }
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
+    throw new TypeError(`Invalid onProgress ${show(o.onProgress)}: expected a function`);
+  }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new TypeError(`Invalid signal ${show(o.signal)}: expected an AbortSignal`);
   }

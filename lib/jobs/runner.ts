@@ -17,7 +17,7 @@ import {
   TaskWriter,
 } from "../sdk/evaluation.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
-import type { ArtifactRef, DatasetRow, ScanTableOptions } from "../sdk/instance.ts";
+import type { ArtifactRef, DatasetRow, JobProgress, ScanTableOptions } from "../sdk/instance.ts";
 import { importModule } from "../standalone/model_package.ts";
 
 /** A dataset given to a job: the URI as given and the resolved reference. */
@@ -45,6 +45,56 @@ export interface RunPlan {
   scan(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
   /** Streams a dataset. */
   scanDataset(ref: ArtifactRef, options: { head?: number }): AsyncIterable<DatasetRow>;
+  /** Rows of each dataset, in the order of `datasets` (progress totals; unknown without). */
+  datasetRows?: number[];
+  /** Told when a step starts, after each row a `predict` step handles, and when a step ends. */
+  onProgress?: (progress: JobProgress) => void;
+  /** Runs a task with its console output captured (standalone); default: not captured. */
+  captureTask?: <T>(task: { step: string; index: number }, fn: () => Promise<T>) => Promise<T>;
+}
+
+/** The progress of one step, shared by its replicas. */
+class StepProgress {
+  readonly #plan: RunPlan;
+  readonly #step: StepSpec;
+  readonly #started = performance.now();
+  readonly #failed: (error: unknown) => void;
+  rows = 0;
+
+  constructor(plan: RunPlan, what: { step: StepSpec; failed: (error: unknown) => void }) {
+    this.#plan = plan;
+    this.#step = what.step;
+    this.#failed = what.failed;
+  }
+
+  get #total(): number | null {
+    const rows = this.#plan.datasetRows;
+    if (this.#step.func_name !== "predict" || !rows) return null;
+    const head = this.#plan.datasetHead;
+    return rows.reduce((sum, n) => sum + (head > 0 ? Math.min(head, n) : n), 0);
+  }
+
+  /** Tells `onProgress`; what it throws is kept for the job's outcome, not thrown here. */
+  emit(phase: JobProgress["phase"]): void {
+    if (!this.#plan.onProgress) return;
+    try {
+      this.#plan.onProgress({
+        jobId: this.#plan.jobId,
+        step: this.#step.name,
+        phase,
+        rows: this.rows,
+        total: this.#total,
+        elapsedMs: performance.now() - this.#started,
+      });
+    } catch (e) {
+      this.#failed(e);
+    }
+  }
+
+  row(): void {
+    this.rows++;
+    this.emit("row");
+  }
 }
 
 /** How a run ended. */
@@ -68,21 +118,31 @@ export async function runJob(plan: RunPlan): Promise<RunOutcome> {
     if (!modules.has(module)) modules.set(module, importModule(plan.srcDir, module));
     return modules.get(module)!;
   };
+  let progressError: { error: unknown } | undefined;
+  const failed = (error: unknown) => progressError ??= { error };
   while (remaining.length) {
     const wave = remaining.filter((s) => s.needs.every((n) => done.has(n) || !names.has(n)));
     remaining = remaining.filter((s) => !wave.includes(s));
-    const results = await Promise.allSettled(
-      wave.flatMap((step) =>
+    const results = (await Promise.all(wave.map(async (step) => {
+      const progress = new StepProgress(plan, { step, failed });
+      progress.emit("start");
+      const tasks = await Promise.allSettled(
         Array.from(
           { length: Math.max(1, step.replicas) },
-          (_, index) => runTask(plan, step, { index, load }),
-        )
-      ),
-    );
+          (_, index) => runTask(plan, step, { index, load, progress }),
+        ),
+      );
+      progress.emit("end");
+      return tasks;
+    }))).flat();
     const errors = results.filter((r) => r.status === "rejected").map((r) =>
       (r as PromiseRejectedResult).reason
     );
     if (plan.control.signal.aborted) return { status: "CANCELED", error: "the job was canceled" };
+    if (progressError) {
+      const e = progressError.error;
+      return { status: "FAIL", error: `onProgress threw: ${e instanceof Error ? e.message : e}` };
+    }
     if (errors.length) {
       const messages = [...new Set(errors.map((e) => e instanceof Error ? e.message : String(e)))];
       return { status: "FAIL", error: messages.join("; ") };
@@ -95,7 +155,24 @@ export async function runJob(plan: RunPlan): Promise<RunOutcome> {
 async function runTask(
   plan: RunPlan,
   step: StepSpec,
-  task: { index: number; load: (m: string) => Promise<Record<string, unknown>> },
+  task: {
+    index: number;
+    load: (m: string) => Promise<Record<string, unknown>>;
+    progress: StepProgress;
+  },
+): Promise<void> {
+  const capture = plan.captureTask ?? ((_: unknown, fn: () => Promise<void>) => fn());
+  await capture({ step: step.name, index: task.index }, () => runTaskHere(plan, step, task));
+}
+
+async function runTaskHere(
+  plan: RunPlan,
+  step: StepSpec,
+  task: {
+    index: number;
+    load: (m: string) => Promise<Record<string, unknown>>;
+    progress: StepProgress;
+  },
 ): Promise<void> {
   await plan.control.checkpoint();
   const writer = new TaskWriter({ write: plan.write, scan: plan.scan });
@@ -129,8 +206,9 @@ async function runTask(
         throw new Error(`${step.module_name} exports no class '${step.cls_name}'`);
       }
       const instance = new (Cls as new () => Record<string, (...args: unknown[]) => unknown>)();
-      if (step.func_name === "predict") await predict(plan, { step, ctx, instance, writer });
-      else if (step.func_name === "evaluate") await instance.evaluate(results(ctx), ctx);
+      if (step.func_name === "predict") {
+        await predict(plan, { step, ctx, instance, writer, progress: task.progress });
+      } else if (step.func_name === "evaluate") await instance.evaluate(results(ctx), ctx);
       else await instance[step.func_name](ctx);
     });
     await writer.flush();
@@ -149,9 +227,10 @@ async function predict(
     ctx: TaskContext;
     instance: Record<string, (...args: unknown[]) => unknown>;
     writer: TaskWriter;
+    progress: StepProgress;
   },
 ): Promise<void> {
-  const { step, ctx, instance, writer } = run;
+  const { step, ctx, instance, writer, progress } = run;
   if (plan.datasets.length === 0) {
     throw new Error(`${step.name} requires a dataset, and the job has none`);
   }
@@ -174,6 +253,7 @@ async function predict(
       const started = performance.now();
       const output = await instance.predict(row.features, pctx);
       const seconds = (performance.now() - started) / 1000;
+      progress.row();
       if (output === undefined) continue;
       const input: Row = {};
       for (const [k, v] of Object.entries(row.features)) {

@@ -1,8 +1,8 @@
 /**
  * The logging API handlers use while a job runs: {@link log} rows into the job's tables,
  * {@link logSummary} into the project's summary row for the job, and {@link scan} the job's own
- * tables. Nested objects are flattened with `/` and keys are lower-cased, as Starwhale's Python SDK does. The same
- * functions are on the `ctx` every handler receives.
+ * tables. Nested objects are flattened with `/` and keys are lower-cased, as Starwhale's Python
+ * SDK does. The same functions are on the `ctx` every handler receives.
  *
  * @module
  */

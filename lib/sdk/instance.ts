@@ -140,6 +140,25 @@ export interface HandlerSpecOverride {
   resources?: Record<string, unknown>;
 }
 
+/**
+ * How far a running job is, as `Job.create({ onProgress })` reports it: once when a step starts,
+ * after every dataset row a `predict` step has handled, and once when the step has ended.
+ */
+export interface JobProgress {
+  /** The job id. */
+  jobId: string;
+  /** The step (handler key), e.g. `mnist.evaluator:MNISTInference.predict`. */
+  step: string;
+  /** `start`, `row` (one more row done) or `end` (every task of the step has ended). */
+  phase: "start" | "row" | "end";
+  /** Rows the step has handled so far, over all its replicas. */
+  rows: number;
+  /** Rows the step will handle (the datasets' rows, `datasetHead` applied), `null` if unknown. */
+  total: number | null;
+  /** Milliseconds since the step started. */
+  elapsedMs: number;
+}
+
 /** What to run: the instance-level form of `Job.create`'s options. */
 export interface CreateJobOptions {
   /** Model name with optional `/version/<v>`, or a model URI within the project. */
@@ -164,6 +183,11 @@ export interface CreateJobOptions {
   overwriteSpecs?: Record<string, HandlerSpecOverride>;
   /** Aborts a standalone run between rows and tasks; the job ends CANCELED. */
   signal?: AbortSignal;
+  /**
+   * Standalone: called as the job's steps go ({@link JobProgress}); a server reports no progress
+   * to this SDK, so there it is refused. An exception it throws fails the job.
+   */
+  onProgress?: (progress: JobProgress) => void;
 }
 
 /**
@@ -311,6 +335,28 @@ export interface ArtifactStore {
   removeDataset(ref: ArtifactRef): Promise<void>;
   /** Streams a dataset version's rows in key order; `head` keeps the first N. */
   scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
+}
+
+/**
+ * The logs role of a standalone instance: what the handlers of a job run here printed. The remote
+ * adapter does not have it yet (the server keeps no logs it could serve).
+ */
+export interface JobLogs {
+  /**
+   * Streams the job's log lines, oldest first: `<ISO time> <step>#<replica> <stdout|stderr>:
+   * <text>`. A job that printed nothing, or is still to start, has none.
+   */
+  jobLogs(ref: JobRef): AsyncIterable<string>;
+}
+
+/**
+ * Tells whether an instance has the {@link JobLogs} role.
+ *
+ * @param instance Any instance.
+ * @returns `true` for a standalone instance.
+ */
+export function hasJobLogs(instance: Instance): instance is Instance & JobLogs {
+  return typeof (instance as unknown as Record<string, unknown>).jobLogs === "function";
 }
 
 /**

@@ -9,14 +9,16 @@
 
 import type { Key, Row } from "../../datastore/mod.ts";
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
-import type {
-  CreateJobOptions,
-  Instance,
-  JobRecord,
-  JobStatus,
-  ListJobsOptions,
-  PageInfo,
+import {
+  type CreateJobOptions,
+  hasJobLogs,
+  type Instance,
+  type JobRecord,
+  type JobStatus,
+  type ListJobsOptions,
+  type PageInfo,
 } from "./instance.ts";
+import { UnsupportedError } from "./errors.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
@@ -155,6 +157,12 @@ export class Job {
     const config = configOf(options);
     const p = parseProjectUri(options.project, { config });
     const instance = instanceFor(p.instance, { ...options, config });
+    if (options.onProgress && instance.kind !== "standalone") {
+      throw new UnsupportedError(
+        "onProgress",
+        `the server ${instance.url}: it reports no progress to this SDK (poll the job's status)`,
+      );
+    }
     const local = (uri: string, type: "model" | "dataset") => {
       const r = parseResourceUri(uri, { type, config, project: p.project });
       if (r.instance.url !== p.instance.url || r.project !== p.project) {
@@ -181,6 +189,7 @@ export class Job {
       devModePassword: options.devModePassword,
       overwriteSpecs: options.overwriteSpecs,
       signal: options.signal,
+      onProgress: options.onProgress,
     });
     return Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
   }
@@ -256,6 +265,30 @@ export class Job {
   async info(): Promise<Record<string, unknown>> {
     await this.record();
     return await this.#instance.jobInfo(this.#ref);
+  }
+
+  /**
+   * Streams what the job's handlers printed (`console.log` and friends), oldest first, one line
+   * each: `<ISO time> <step>#<replica> <stdout|stderr>: <text>`.
+   *
+   * @returns The lines so far (a running job's later lines are not waited for).
+   * @throws {UnsupportedError} For a job on a server (it keeps no logs this SDK can read yet).
+   * @example See `Job.create`: a standalone job's handler output is kept
+   * ```ts ignore
+   * for await (const line of job("xm5wnup").logs()) console.log(line);
+   * ```
+   */
+  async *logs(): AsyncIterable<string> {
+    const instance = this.#instance;
+    if (!hasJobLogs(instance)) {
+      throw new UnsupportedError(
+        "reading a job's logs",
+        `the server ${instance.url}: it keeps no job logs this SDK can read`,
+        { operation: true },
+      );
+    }
+    await this.record();
+    yield* instance.jobLogs(this.#ref);
   }
 
   /** Cancels the job (JobStateError once it has ended). */

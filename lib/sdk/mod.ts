@@ -25,7 +25,13 @@ export { currentContext, flattenRow, log, logSummary, scan } from "./evaluation.
 export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
-export { artifactStore, FINAL_STATUSES, hasArtifactStore, JOB_STATUSES } from "./instance.ts";
+export {
+  artifactStore,
+  FINAL_STATUSES,
+  hasArtifactStore,
+  hasJobLogs,
+  JOB_STATUSES,
+} from "./instance.ts";
 export type {
   ArtifactLookup,
   ArtifactRef,
@@ -37,7 +43,9 @@ export type {
   DatasetRow,
   HandlerSpecOverride,
   Instance,
+  JobLogs,
   JobOperations,
+  JobProgress,
   JobRecord,
   JobRef,
   JobStatus,

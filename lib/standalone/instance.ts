@@ -21,6 +21,7 @@ import type {
   DatasetRecord,
   DatasetRow,
   Instance,
+  JobLogs,
   JobRecord,
   JobRef,
   ListJobsOptions,
@@ -31,7 +32,9 @@ import type {
 } from "../sdk/instance.ts";
 import {
   type JobControl,
+  jobLogPath,
   prepareJob,
+  readJobLog,
   runHere,
   runningJobs,
   scanExisting,
@@ -79,7 +82,7 @@ export interface StandaloneOptions {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export class StandaloneInstance implements Instance, ArtifactStore {
+export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   /** Always `standalone`. */
   readonly kind = "standalone" as const;
   /** Always `local`. */
@@ -168,7 +171,8 @@ export class StandaloneInstance implements Instance, ArtifactStore {
     return this.#with(async (ds) => {
       const runner = "a standalone instance";
       const prepared = await prepareJob(this.root, { project, ds, runner }, options);
-      return await runHere(this.root, { ds, prepared, signal: options.signal });
+      const { signal, onProgress } = options;
+      return await runHere(this.root, { ds, prepared, signal, onProgress });
     });
   }
 
@@ -204,6 +208,13 @@ export class StandaloneInstance implements Instance, ArtifactStore {
     return this.#stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       yield* scanExisting(ds, jobTableName(ref.project, job.id, table), options);
+    }.bind(this));
+  }
+
+  jobLogs(ref: JobRef): AsyncIterable<string> {
+    return this.#stream(async function* (this: StandaloneInstance, ds: Datastore) {
+      const job = await this.#jobs(ref.project, ds).get(ref.id);
+      yield* readJobLog(jobLogPath(this.#jobs(ref.project, ds).jobDir(job.id, job.removed)));
     }.bind(this));
   }
 
