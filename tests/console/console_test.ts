@@ -255,12 +255,12 @@ Deno.test("the console reads our server through a remote instance with the same 
   }
 });
 
-Deno.test("a failed job's page shows its error", async () => {
+Deno.test("a failed job's page shows its error and its captured log", async () => {
   await using root = await tempRoot();
   await using pkg = await tempPackage({
     "model.yaml": "name: bad\nrun:\n  modules: [steps]\n",
     "steps.ts":
-      `import { handler } from "@starwhale/sdk";\nexport const boom = handler(() => { throw new Error("boom <b>!"); });\n`,
+      `import { handler } from "@starwhale/sdk";\nexport const boom = handler(() => { console.log("about to fail"); throw new Error("boom <b>!"); });\n`,
   });
   const { Model } = await import("../../lib/sdk/mod.ts");
   await Model.build(pkg.dir, { name: "bad", instance: root.instance });
@@ -274,4 +274,8 @@ Deno.test("a failed job's page shows its error", async () => {
   const html = await (await app.request(`/projects/self/jobs/${job.id}`)).text();
   assert(html.includes('<span class="status status-FAIL" data-field="status">'));
   assert(/<pre role="alert">[^<]*boom &lt;b&gt;!/.test(html), "the error is escaped and shown");
+  assert(
+    /<pre[^>]*aria-label="Job log"[^>]*>[^<]*stdout: about to fail/.test(html),
+    "the log is shown",
+  );
 });

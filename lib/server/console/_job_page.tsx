@@ -13,7 +13,8 @@ import { Chart, classBarsSpec, ClassTable, ConfusionTable } from "./_charts.tsx"
 import { cellText, durationText, isFinal, timeText } from "./_format.ts";
 import { type Frame, type Html, Layout, Notice, projectPath, Status } from "./_layout.tsx";
 import { summaryEntries } from "./_metrics.ts";
-import { type JobView, progressOf } from "./_read.ts";
+import type { Progress } from "./_progress.ts";
+import type { JobView } from "./_read.ts";
 import { type TablePage, TableView } from "./_table_view.tsx";
 
 /** The actions a job in this status allows. */
@@ -54,8 +55,9 @@ const Actions: FC<{ job: JobRecord; csrf: string }> = ({ job, csrf }) => {
   );
 };
 
-const Record: FC<{ job: JobRecord; stack?: string }> = ({ job, stack }) => {
-  const progress = progressOf(job);
+const Record: FC<{ job: JobRecord; stack?: string; progress?: Progress }> = (
+  { job, stack, progress },
+) => {
   return (
     <section aria-labelledby="record-title">
       <h2 id="record-title">Record</h2>
@@ -231,7 +233,7 @@ export const JobPage = (
         {flash ? <Notice error>{flash}</Notice> : null}
         {csrf && !frame.readOnly ? <Actions job={job} csrf={csrf} /> : null}
         <div class="overview">
-          <Record job={job} stack={view.stack} />
+          <Record job={job} stack={view.stack} progress={view.progress} />
           <Summary view={view} />
         </div>
         <Charts view={view} />

@@ -12,6 +12,7 @@ import {
   Dataset,
   type DatasetRecord,
   type DatasetRow,
+  hasJobLogs,
   type Instance,
   JOB_STATUSES,
   type JobRecord,
@@ -31,6 +32,7 @@ import {
   confusionOfRows,
   isConfusionTable,
 } from "./_metrics.ts";
+import { type Progress, readProgress } from "./_progress.ts";
 
 /** Jobs per page of the Jobs page. */
 export const JOBS_PER_PAGE = 20;
@@ -100,6 +102,8 @@ export interface JobView {
   stack?: string;
   /** Captured log lines (the last ones), or `undefined` when the instance keeps none. */
   logs?: string[];
+  /** How far it is, while it runs. */
+  progress?: Progress;
 }
 
 /** Log lines kept on the page. */
@@ -146,38 +150,19 @@ export async function readJob(instance: Instance, ref: JobRef): Promise<JobView>
     confusion,
     stack: typeof stack === "string" && stack ? stack : undefined,
     logs: await readLogs(instance, full),
+    progress: await readProgress(instance, job),
   };
 }
 
-/** The job's captured log lines, when the instance keeps them (newest last). */
+/** The job's captured log lines (the last ones), when the instance keeps them. */
 async function readLogs(instance: Instance, ref: JobRef): Promise<string[] | undefined> {
-  const logs = (instance as unknown as {
-    jobLogs?: (ref: JobRef) => AsyncIterable<unknown>;
-  }).jobLogs;
-  if (typeof logs !== "function") return undefined;
+  if (!hasJobLogs(instance)) return undefined;
   const lines: string[] = [];
-  try {
-    for await (const line of logs.call(instance, ref)) {
-      lines.push(typeof line === "string" ? line : JSON.stringify(line));
-      if (lines.length > LOG_LINES) lines.shift();
-    }
-  } catch (e) {
-    if (e instanceof UnsupportedError) return undefined;
-    throw e;
+  for await (const line of instance.jobLogs(ref)) {
+    lines.push(line);
+    if (lines.length > LOG_LINES) lines.shift();
   }
   return lines;
-}
-
-/** Progress of a running job, when its record carries one. */
-export function progressOf(
-  job: JobRecord,
-): { done: number; total?: number; text: string } | undefined {
-  const p = extra(job, "progress") as Record<string, unknown> | undefined;
-  if (!p || typeof p !== "object") return undefined;
-  const done = Number(p.done ?? p.rows ?? 0);
-  const total = p.total === undefined || p.total === null ? undefined : Number(p.total);
-  const step = typeof p.step === "string" ? `${p.step}: ` : "";
-  return { done, total, text: `${step}${done}${total ? ` / ${total}` : ""} rows` };
 }
 
 /** Model versions and dataset versions, or `undefined` where the instance cannot list them. */

@@ -18,7 +18,8 @@ import { liveState } from "./_format.ts";
 import { allowedActions, JobPage } from "./_job_page.tsx";
 import { JobsPage } from "./_jobs_page.tsx";
 import { type Frame, projectPath } from "./_layout.tsx";
-import { progressOf, readArtifacts, readDataset, readJob, readJobs } from "./_read.ts";
+import { readProgress } from "./_progress.ts";
+import { readArtifacts, readDataset, readJob, readJobs } from "./_read.ts";
 import { safeNext, sameText, type Session, sessionCookie, Sessions } from "./_session.ts";
 import { ErrorPage, SignInPage } from "./_signin_page.tsx";
 import { readTablePage, tableQuery } from "./_table_view.tsx";
@@ -230,7 +231,7 @@ export function createConsole(options: ConsoleOptions): Hono {
       const job = await instance().getJob({ project: param(c, "p"), id: param(c, "id") });
       const actions = readOnly ? [] : allowedActions(job.status);
       return c.json(
-        { ...liveState(job), progress: progressOf(job), actions },
+        { ...liveState(job), progress: await readProgress(instance(), job), actions },
         200,
         pageHeaders("application/json"),
       );
