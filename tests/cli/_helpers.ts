@@ -66,7 +66,7 @@ export async function cliHome(): Promise<CliHome> {
   };
 }
 
-/** A model package: a doubling pipeline and a failing plain handler. */
+/** A model package: a doubling pipeline, a failing plain handler and one that prints. */
 export const MODEL_FILES: Record<string, string> = {
   "model.yaml": "name: dbl\nrun:\n  modules: [flow.steps]\n",
   "flow/steps.ts": `
@@ -90,6 +90,10 @@ export class Doubler extends PipelineHandler {
 }
 export const boom = handler(() => {
   throw new Error("boom!");
+});
+export const noisy = handler(() => {
+  console.log("hello from noisy");
+  console.error("careful");
 });
 `,
 };

@@ -1,6 +1,6 @@
 /**
- * `swcli job`: create, list, info, tables, rows, summary, and the control commands of
- * `_job_control.ts`.
+ * `swcli job`: create (with progress), list, info, tables, rows, summary, plus logs
+ * (`_job_logs.ts`) and the control commands (`_job_control.ts`).
  *
  * @module
  */
@@ -18,13 +18,17 @@ import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
 import { taskRows } from "../output/job_tasks.ts";
+import { stepProgressView } from "../output/step_progress.ts";
+import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
 
 const create: Command = {
   name: "create",
   aliases: ["run"],
   summary: "Run a handler of a model package on datasets",
-  description: "On the standalone instance the job runs here, to its end; on a server it is " +
-    "queued (add --wait to follow it). Exit code 1 when the job fails or is canceled.",
+  description: "On the standalone instance the job runs here, to its end, showing each step's " +
+    "rows done / total, rate and time left on a terminal (one line per step otherwise); on a " +
+    "server it is queued (add --wait to follow it). Exit code 1 when the job fails or is " +
+    "canceled.",
   positionals: [{ name: "MODEL" }],
   options: JOB_CREATE_OPTIONS,
   examples: [
@@ -40,13 +44,36 @@ const create: Command = {
       options.project as string | undefined,
     );
     const createOptions = createJobOptions(uri, options);
-    const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
     let job: JobRecord;
-    try {
-      job = await instance.createJob(uri.project, createOptions);
-      if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
-    } finally {
-      progress.done();
+    if (CliContext.isLocal(uri.instance)) {
+      // The job runs here: show each step as it goes.
+      const view = stepProgressView({
+        writer: ctx.io.stderr,
+        terminal: ctx.io.isTerminal && !ctx.json,
+      });
+      try {
+        job = await instance.createJob(uri.project, {
+          ...createOptions,
+          onProgress: (p) =>
+            view.update({
+              step: p.step,
+              done: p.rows,
+              total: p.total ?? undefined,
+              elapsedMs: p.elapsedMs,
+              ended: p.phase === "end",
+            }),
+        });
+      } finally {
+        view.end();
+      }
+    } else {
+      const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
+      try {
+        job = await instance.createJob(uri.project, createOptions);
+        if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
+      } finally {
+        progress.done();
+      }
     }
     if (ctx.json) await ctx.printJson(job);
     else {
@@ -214,6 +241,7 @@ const rows: Command = {
 /** The `job` group. */
 export const JOB_GROUP: Group = {
   name: "job",
-  summary: "Job management: create/list/info/cancel/pause/resume/remove/recover, tables and rows",
-  commands: [create, list, info, summary, tables, rows, ...JOB_CONTROL_COMMANDS],
+  summary:
+    "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows and logs",
+  commands: [create, list, info, summary, tables, rows, JOB_LOGS_COMMAND, ...JOB_CONTROL_COMMANDS],
 };

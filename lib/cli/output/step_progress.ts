@@ -2,7 +2,7 @@
  * Progress of a running job, step by step. On a terminal: one live line per step with a bar,
  * rows done / total, the rate and the time left, redrawn in place (steps that run together get
  * a line each). Elsewhere (scripts, CI logs): one plain line per step when it ends, with its
- * counts, so a log shows how far a job got without carriage returns.
+ * counts and rate, so a log shows how far a job got, without carriage returns.
  *
  * @module
  */
@@ -21,11 +21,13 @@ export interface StepState {
   total?: number;
   /** Milliseconds since the step started. */
   elapsedMs: number;
+  /** The step has ended (every task of it). */
+  ended?: boolean;
 }
 
 /** A live view of a job's steps; call {@link StepProgressView.end} once at the end. */
 export interface StepProgressView {
-  /** Records the state of one step and redraws (at most every `intervalMs` on a terminal). */
+  /** Records the state of one step; redraws at most every `intervalMs`, and when a step ends. */
   update(state: StepState): void;
   /** Draws the final state: on a terminal the last lines, else the line of every step not yet printed. */
   end(): void;
@@ -35,7 +37,7 @@ export interface StepProgressView {
 export interface StepProgressOptions {
   /** Where to write (stderr). */
   writer: TextWriter;
-  /** A person watches: redraw lines in place. Else write one line per finished step. */
+  /** A person watches: redraw lines in place. Else write one line per ended step. */
   terminal: boolean;
   /** Redraw at most this often on a terminal (ms); default 100. */
   intervalMs?: number;
@@ -60,9 +62,39 @@ export interface StepProgressOptions {
  */
 export function stepLine(state: StepState): string {
   const seconds = state.elapsedMs / 1000;
+  if (state.total === undefined && state.done === 0) {
+    return `step ${state.step}: done in ${formatDuration(seconds)}`;
+  }
   const counts = state.total === undefined ? `${state.done}` : `${state.done}/${state.total}`;
   const rate = seconds > 0 && state.done > 0 ? `, ${rateText(state.done / seconds)} rows/s` : "";
   return `step ${state.step}: ${counts} rows in ${formatDuration(seconds)}${rate}`;
+}
+
+/**
+ * The live line of a step on a terminal: a bar when its total is known, else how long it ran.
+ *
+ * @param state The step's state.
+ * @returns One line, without a line break.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { liveLine } from "./step_progress.ts";
+ * assert.equal(liveLine({ step: "m:C.evaluate", done: 0, elapsedMs: 3000 }), "m:C.evaluate running, 3s");
+ * assert.equal(
+ *   liveLine({ step: "m:C.evaluate", done: 0, elapsedMs: 3000, ended: true }),
+ *   "m:C.evaluate done in 3s",
+ * );
+ * ```
+ */
+export function liveLine(state: StepState): string {
+  const seconds = state.elapsedMs / 1000;
+  if (state.total !== undefined) {
+    return barText(state.step, { done: state.done, total: state.total, unit: "rows", seconds });
+  }
+  const rows = state.done > 0 ? ` ${state.done} rows` : "";
+  return state.ended
+    ? `${state.step}${rows} done in ${formatDuration(seconds)}`
+    : `${state.step}${rows} running, ${formatDuration(seconds)}`;
 }
 
 /**
@@ -77,13 +109,11 @@ export function stepLine(state: StepState): string {
  * let text = "";
  * const view = stepProgressView({ writer: { write: (t) => void (text += t) }, terminal: false });
  * view.update({ step: "predict", done: 1, total: 2, elapsedMs: 500 });
- * view.update({ step: "predict", done: 2, total: 2, elapsedMs: 1000 });
- * view.update({ step: "evaluate", done: 2, elapsedMs: 10 });
+ * view.update({ step: "predict", done: 2, total: 2, elapsedMs: 1000, ended: true });
+ * view.update({ step: "evaluate", done: 0, elapsedMs: 10 });
+ * assert.equal(text, "step predict: 2/2 rows in 1s, 2 rows/s\n");
  * view.end();
- * assert.equal(
- *   text,
- *   "step predict: 2/2 rows in 1s, 2 rows/s\nstep evaluate: 2 rows in 0s, 200 rows/s\n",
- * );
+ * assert.equal(text, "step predict: 2/2 rows in 1s, 2 rows/s\nstep evaluate: done in 0s\n");
  * ```
  */
 export function stepProgressView(options: StepProgressOptions): StepProgressView {
@@ -97,16 +127,7 @@ export function stepProgressView(options: StepProgressOptions): StepProgressView
 
   const draw = () => {
     last = now();
-    const lines = [...steps.values()].map((s) =>
-      s.total === undefined
-        ? `${s.step} ${s.done} rows, ${formatDuration(s.elapsedMs / 1000)}`
-        : barText(s.step, {
-          done: s.done,
-          total: s.total,
-          unit: "rows",
-          seconds: s.elapsedMs / 1000,
-        })
-    );
+    const lines = [...steps.values()].map(liveLine);
     const up = drawnLines > 1 ? `\x1b[${drawnLines - 1}A` : "";
     void writer.write(`\r${up}${lines.map((l) => `${l}\x1b[K`).join("\n")}`);
     drawnLines = lines.length;
@@ -118,18 +139,10 @@ export function stepProgressView(options: StepProgressOptions): StepProgressView
 
   return {
     update(state: StepState): void {
-      const finished = state.total !== undefined && state.done >= state.total;
       steps.set(state.step, { ...state });
       if (terminal) {
-        if (finished || now() - last >= interval) draw();
-        return;
-      }
-      // A step ends when it reaches its total, or when a later step starts after it.
-      for (const s of steps.values()) {
-        if (s.step === state.step) break;
-        if (!printed.has(s.step) && s.total === undefined) print(s);
-      }
-      if (finished && !printed.has(state.step)) print(state);
+        if (state.ended || now() - last >= interval) draw();
+      } else if (state.ended && !printed.has(state.step)) print(state);
     },
     end(): void {
       if (terminal) {
