@@ -86,8 +86,18 @@ export async function recover(
       continue;
     }
     const contents = readWal(await storage.readFile(path), path);
-    for (const payload of contents.records) {
-      for (const record of splitRecords(payload)) replay(state, record);
+    for (const [i, payload] of contents.records.entries()) {
+      try {
+        for (const record of splitRecords(payload)) replay(state, record);
+      } catch (e) {
+        // A frame whose checksum passes but whose record does not parse: not a torn write.
+        if (!(e instanceof RangeError || e instanceof SyntaxError)) throw e;
+        throw new CorruptionError(`malformed WAL record: ${e.message}`, {
+          file: path,
+          offset: contents.offsets[i],
+          cause: e,
+        });
+      }
     }
     // A torn end holds only a write that was never acknowledged: the last write before a crash,
     // or, in an older file, a write that failed (the datastore then moved on to a new file).

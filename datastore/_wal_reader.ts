@@ -12,6 +12,8 @@ import { FRAME_HEADER, MAX_RECORD } from "./_wal_format.ts";
 export interface WalContents {
   /** The payloads of the valid records, in order. */
   records: Uint8Array[];
+  /** The file offset of each record's frame. */
+  offsets: number[];
   /** Bytes of valid records; a torn tail starts here. */
   validLength: number;
   /** Whether bytes after `validLength` were a torn tail. */
@@ -34,22 +36,24 @@ export function readWal(
   options: { salvage?: boolean } = {},
 ): WalContents {
   const records: Uint8Array[] = [];
+  const offsets: number[] = [];
   let pos = 0;
   while (pos < bytes.length) {
     const length = frameAt(bytes, pos);
     if (length < 0) {
       const next = nextFrame(bytes, pos + 1);
-      if (next < 0) return { records, validLength: pos, torn: true };
-      if (options.salvage) return { records, validLength: pos, torn: true, damagedAt: pos };
+      if (next < 0) return { records, offsets, validLength: pos, torn: true };
+      if (options.salvage) return { records, offsets, validLength: pos, torn: true, damagedAt: pos };
       throw new CorruptionError(
         `WAL frame ${problem(bytes, pos)}, and a valid frame follows at offset ${next}`,
         { file, offset: pos },
       );
     }
     records.push(bytes.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + length));
+    offsets.push(pos);
     pos += FRAME_HEADER + length;
   }
-  return { records, validLength: pos, torn: false };
+  return { records, offsets, validLength: pos, torn: false };
 }
 
 /** The payload length of a whole, valid frame at `pos`, or -1. */

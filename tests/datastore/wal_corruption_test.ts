@@ -1,4 +1,5 @@
 import { CorruptionError, Datastore, denoStorage } from "../../datastore/mod.ts";
+import { checksum } from "../../datastore/_checksum.ts";
 import { FRAME_HEADER } from "../../datastore/_wal_format.ts";
 import { readWal } from "../../datastore/_wal_reader.ts";
 import { WalWriter } from "../../datastore/_wal_writer.ts";
@@ -65,4 +66,29 @@ Deno.test("Datastore.open refuses a WAL with a damaged frame before valid ones a
   await Deno.writeFile(wal, before);
   await using again = await Datastore.open(dir.path);
   assertEquals((await collect(again.scan("t"))).length, 5);
+});
+
+Deno.test("Datastore.open reports a whole WAL frame whose record does not parse as CorruptionError", async () => {
+  await using dir = await tempDir();
+  const ds = await Datastore.open(dir.path);
+  await ds.update("t", [{ id: 1 }]);
+  await ds.close();
+  const payload = new Uint8Array([9, 1, 2, 3]); // op 9 does not exist
+  const frame = new Uint8Array(FRAME_HEADER + payload.length);
+  new DataView(frame.buffer).setUint32(0, payload.length, true);
+  new DataView(frame.buffer).setUint32(4, checksum(payload), true);
+  frame.set(payload, FRAME_HEADER);
+  await Deno.writeFile(`${dir.path}/wal-000009.log`, frame);
+  const e = await assertRejects(
+    () => Datastore.open(dir.path),
+    CorruptionError,
+    "unknown WAL op 9",
+  );
+  assertEquals([
+    (e as CorruptionError).file.endsWith("wal-000009.log"),
+    (e as CorruptionError).offset,
+  ], [
+    true,
+    0,
+  ]);
 });
