@@ -17,7 +17,14 @@
 import type { Datastore, Key } from "../../datastore/mod.ts";
 import { type Lease, leaseDatastore } from "../standalone/datastore_pool.ts";
 import { JobStateError } from "../sdk/errors.ts";
-import type { CreateJobOptions, JobRecord, JobRef, JobStatus } from "../sdk/instance.ts";
+import type {
+  CreateJobOptions,
+  JobProgress,
+  JobRecord,
+  JobRef,
+  JobStatus,
+} from "../sdk/instance.ts";
+import { jobLogPath } from "./local.ts";
 import { JobControl, runningJobs } from "./control.ts";
 import { splitVersioned } from "./_inputs.ts";
 import { settleAllOrphans, settleOrphans } from "./orphans.ts";
@@ -48,6 +55,8 @@ export interface JobLauncher {
   resume(ref: JobRef): Promise<void>;
   /** Stops every running job. */
   close(): Promise<void>;
+  /** The latest progress of each started step of a job this launcher runs (or ran). */
+  progress?(jobId: string): JobProgress[];
 }
 
 /** Options of {@link WorkerLauncher}. */
@@ -89,6 +98,7 @@ export class WorkerLauncher implements JobLauncher {
   readonly #running = new Map<string, Running>();
   readonly #plans = new Map<string, WorkerPlan & { ttl: number }>();
   readonly #saving = new Map<string, Promise<unknown>>();
+  readonly #progress = new Map<string, Map<string, JobProgress>>();
   #settled: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -180,6 +190,8 @@ export class WorkerLauncher implements JobLauncher {
       datasetHead: prepared.datasetHead,
       skip: [],
       ttl: prepared.ttl,
+      logPath: jobLogPath(this.#store(project, ds).jobDir(job.id)),
+      datasetRows: await this.#datasetRows(project, prepared.datasets),
     });
     return publicJob(await this.#start(job, { skip: [], lock: prepared.lock }));
   }
@@ -220,6 +232,10 @@ export class WorkerLauncher implements JobLauncher {
         const running = (cur: StoredJob) =>
           cur.status === "READY" ? { status: "RUNNING" as const } : undefined;
         void this.#save(job, running).catch(() => {});
+      } else if (m.type === "progress") {
+        const steps = this.#progress.get(job.id) ?? new Map<string, JobProgress>();
+        steps.set(m.progress.step, m.progress);
+        this.#progress.set(job.id, steps);
       } else if (m.type === "done") void this.#finish(job, run, m.outcome);
     };
     worker.onerror = (event) => {
@@ -231,8 +247,29 @@ export class WorkerLauncher implements JobLauncher {
         void this.#stop(job.id, "ttl").catch(() => {});
       }, plan.ttl * 1000));
     }
-    worker.postMessage({ type: "start", plan: { ...plan, skip } } satisfies ToWorker);
+    // A resumed run skips rows already done: its totals are unknown.
+    const datasetRows = skip.length ? undefined : plan.datasetRows;
+    this.#progress.delete(job.id);
+    worker.postMessage({ type: "start", plan: { ...plan, skip, datasetRows } } satisfies ToWorker);
     return ready;
+  }
+
+  /**
+   * How far a job run by this launcher is: the latest progress of each step its current (or last)
+   * run has started, in the order the steps started.
+   *
+   * @param jobId The job's full id.
+   * @returns The steps' progress; empty for a job this launcher has not run since it started.
+   */
+  progress(jobId: string): JobProgress[] {
+    return [...this.#progress.get(jobId)?.values() ?? []];
+  }
+
+  async #datasetRows(project: string, datasets: { ref: { name: string; version?: string } }[]) {
+    const store = new DatasetStore(this.#root, { project, ds: await this.#ds() });
+    const rows: number[] = [];
+    for (const d of datasets) rows.push((await store.get({ project, ...d.ref })).rows);
+    return rows;
   }
 
   /** Ends a run: terminates the Worker and records the final status. */
@@ -348,6 +385,8 @@ export class WorkerLauncher implements JobLauncher {
       datasetHead: 0,
       skip: [],
       ttl: 0,
+      logPath: jobLogPath(this.#store(job.project, ds).jobDir(job.id)),
+      datasetRows: await this.#datasetRows(job.project, datasets),
     };
     this.#plans.set(job.id, plan);
     return plan;

@@ -1,7 +1,8 @@
 /**
  * The Worker side of a server job: receives a {@link WorkerPlan}, runs it with `runJob`, and
  * forwards every datastore write and scan to the launcher by messages (the launcher's process
- * owns the open datastore). `cancel`, `pause` and `resume` messages drive the job's
+ * owns the open datastore), and the steps' progress too; what the handlers print goes to the
+ * job's log file. `cancel`, `pause` and `resume` messages drive the job's
  * `JobControl`. Loaded as a module Worker by `WorkerLauncher`; importing it elsewhere does nothing.
  *
  * @module
@@ -19,6 +20,7 @@ import {
   type WorkerPlan,
 } from "./messages.ts";
 import { runJob } from "../runner.ts";
+import { captureTask, JobLog } from "../task_logs.ts";
 
 /** The two ends of a message channel the job side needs (a Worker's global scope). */
 export interface WorkerPort {
@@ -73,9 +75,17 @@ export function serveJob(port: WorkerPort): void {
     const skip = new Set(plan.skip.map(keyText));
     const prefixed = plan.datasets.length > 1;
     port.postMessage({ type: "started" });
+    let log: JobLog | undefined;
+    try {
+      log = plan.logPath ? JobLog.open(plan.logPath) : undefined;
+    } catch {
+      log = undefined; // no log rather than no job
+    }
     const outcome = await runJob({
       ...plan,
       control,
+      onProgress: (progress) => port.postMessage({ type: "progress", progress }),
+      captureTask: (task, fn) => log ? captureTask(log, task, fn) : fn(),
       write: async (table, rows) => {
         await call({ op: "write", table, rows: rows.map(packRow) });
       },
@@ -96,6 +106,7 @@ export function serveJob(port: WorkerPort): void {
       status: "FAIL" as const,
       error: e instanceof Error ? e.message : String(e),
     }));
+    log?.close();
     port.postMessage({ type: "done", outcome });
   };
 

@@ -15,7 +15,7 @@ import {
   type Value,
 } from "../../../datastore/mod.ts";
 import type { StepSpec } from "../../sdk/handlers.ts";
-import type { ScanTableOptions } from "../../sdk/instance.ts";
+import type { JobProgress, ScanTableOptions } from "../../sdk/instance.ts";
 import type { JobDataset, RunOutcome } from "../runner.ts";
 
 /** What a Worker needs to run a job (all clonable). */
@@ -34,6 +34,10 @@ export interface WorkerPlan {
   datasetHead: number;
   /** Result ids already logged: the dataset rows `predict` skips on a resumed run. */
   skip: Key[];
+  /** The job's log file, appended to by the Worker (it has the launcher's permissions). */
+  logPath?: string;
+  /** Rows of each dataset, for progress totals (unknown without). */
+  datasetRows?: number[];
 }
 
 /** A request from the Worker to the launcher, answered by a {@link Reply} with the same `id`. */
@@ -53,6 +57,7 @@ export type Reply =
 export type FromWorker =
   | Call
   | { type: "started" }
+  | { type: "progress"; progress: JobProgress }
   | { type: "done"; outcome: RunOutcome };
 
 /** Messages to the Worker. */
