@@ -31,7 +31,7 @@ export { DURABILITY_GUARANTEES, serve } from "./serve.ts";
 export type { RunningServer, ServeOptions } from "./serve.ts";
 export type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "./store.ts";
 export { SERVER_VERSION } from "./routes/system.ts";
-export type { CreateJobOptions, Instance, JobRecord, JobRef } from "../sdk/mod.ts";
+export type { CreateJobOptions, Instance, JobProgress, JobRecord, JobRef } from "../sdk/mod.ts";
 export type { Durability, Key, Row, TableWrite } from "../../datastore/mod.ts";
 export type { JobLauncher } from "../jobs/mod.ts";
 export { WorkerLauncher } from "../jobs/mod.ts";
