@@ -1,6 +1,6 @@
 /** Watching jobs from swcli: progress while `job create` runs, and `job logs`. */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cliHome, seed } from "./_helpers.ts";
+import { cliHome, seed, writeFiles } from "./_helpers.ts";
 
 const EVAL = "flow.steps:Doubler.evaluate";
 
@@ -63,4 +63,92 @@ Deno.test("swcli job logs prints what the handlers printed, with time, step and 
   const missing = await home.run(["job", "logs", "zzzzzz"]);
   assertEquals(missing.code, 1);
   assertMatch(missing.stderr, /Cannot find job 'zzzzzz'/);
+});
+
+const SLOW_FILES: Record<string, string> = {
+  "model.yaml": "name: slow\nrun:\n  modules: [flow.slow]\n",
+  "flow/slow.ts": `
+import { PipelineHandler } from "@starwhale/sdk";
+// The test holds the job at its third row through this hook (same process: standalone jobs run
+// where swcli runs).
+const hook = (globalThis as Record<string, unknown>).__swcliWatchTest as {
+  ready(): void;
+  gate: Promise<void>;
+};
+export class Slow extends PipelineHandler {
+  override async predict(data: Record<string, unknown>) {
+    if (data.x === 3) {
+      console.log("waiting at row 3");
+      hook.ready();
+      await hook.gate;
+      console.log("released");
+    }
+    return { y: data.x };
+  }
+  override async evaluate(
+    results: AsyncIterable<unknown>,
+    ctx: { logSummary(m: Record<string, unknown>): void },
+  ) {
+    let n = 0;
+    for await (const _ of results) n++;
+    ctx.logSummary({ n });
+  }
+}
+`,
+};
+
+Deno.test("swcli job info and job logs --follow while a job runs", async (t) => {
+  await using home = await cliHome();
+  await seed(home, 5);
+  const pkg = `${home.dir}/slow`;
+  await writeFiles(pkg, SLOW_FILES);
+  assertEquals((await home.run(["model", "build", pkg])).code, 0);
+  const ready = Promise.withResolvers<void>();
+  const gate = Promise.withResolvers<void>();
+  const hooks = globalThis as Record<string, unknown>;
+  hooks.__swcliWatchTest = { ready: ready.resolve, gate: gate.promise };
+  const running = home.run([
+    "job",
+    "create",
+    "slow",
+    "--handler",
+    "flow.slow:Slow.evaluate",
+    "-d",
+    "nums",
+  ]);
+  try {
+    await ready.promise;
+    const [job] = await home.json<{ id: string; status: string }[]>(["job", "list"]);
+    assertEquals(job.status, "RUNNING");
+    let follow: Promise<{ code: number; stdout: string }> | undefined;
+    await t.step("job info shows the job running and how far it is", async () => {
+      const info = await home.run(["job", "info", job.id]);
+      assertEquals(info.code, 0, info.stderr);
+      assertMatch(info.stdout, /Status:\s+RUNNING/);
+      assertMatch(info.stdout, /Progress:\s+\d+ of 5 rows predicted \(\d+%\)/);
+      const json = await home.json<{ progress: { done: number; total: number } }>([
+        "job",
+        "info",
+        job.id,
+      ]);
+      assertEquals(json.progress.total, 5);
+      follow = home.run(["job", "logs", job.id, "--follow"]);
+    });
+    gate.resolve();
+    assertEquals((await running).code, 0);
+    await t.step(
+      "logs --follow kept reading until the job ended, and printed every line",
+      async () => {
+        const r = await follow!;
+        assertEquals(r.code, 0);
+        assertMatch(r.stdout, /stdout: waiting at row 3\n.*stdout: released\n$/);
+      },
+    );
+    const ended = await home.run(["job", "info", job.id]);
+    assert(!ended.stdout.includes("Progress:"), "an ended job has no progress line");
+  } finally {
+    gate.resolve();
+    await running;
+    delete hooks.__swcliWatchTest;
+  }
 });

@@ -20,6 +20,7 @@ import { jobListRows, pageText } from "../output/job_list.ts";
 import { taskRows } from "../output/job_tasks.ts";
 import { stepProgressView } from "../output/step_progress.ts";
 import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
+import { readJobProgress } from "./_job_progress.ts";
 
 const create: Command = {
   name: "create",
@@ -158,7 +159,11 @@ const info: Command = {
     const { instance, ref } = await openJob(ctx, args);
     const job = await instance.getJob(ref);
     const details = await instance.jobInfo({ project: ref.project, id: job.id });
-    if (ctx.json) return (await ctx.printJson({ ...details, record: job }), 0);
+    const progress = await readJobProgress(instance, job);
+    if (ctx.json) {
+      const extra = progress ? { progress: { done: progress.done, total: progress.total } } : {};
+      return (await ctx.printJson({ ...details, record: job, ...extra }), 0);
+    }
     await ctx.print(renderPairs([
       ["ID", job.id],
       ["Project", job.project],
@@ -168,6 +173,7 @@ const info: Command = {
       ["Handler", job.handler ?? "--"],
       ["Created At", formatTime(job.createdAt)],
       ["Finished At", formatTime(job.finishedAt)],
+      ...(progress ? [["Progress", progress.text] as [string, string]] : []),
       ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
     ]));
     const tasks = taskRows(details, Date.now());
