@@ -1,10 +1,4 @@
-import {
-  assert,
-  assertEquals,
-  assertMatch,
-  assertRejects,
-  assertThrows,
-} from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "../_assert.ts";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import {
