@@ -36,6 +36,19 @@ function digits(counts: { train: number; test: number }): {
   return { train, test };
 }
 
+let once: { test: { image: Uint8Array; label: number }[]; weights: string } | undefined;
+
+/** The digits and the trained weights, made once per test module (training is deterministic). */
+function trained(): { test: { image: Uint8Array; label: number }[]; weights: string } {
+  if (!once) {
+    const { train, test } = digits({ train: 100, test: 20 });
+    const net = Classifier.init(16, 7);
+    net.train(train, { epochs: 2, rate: 0.1, batch: 16, seed: 11 });
+    once = { test, weights: JSON.stringify(net) };
+  }
+  return once;
+}
+
 /**
  * Builds the `mnist` dataset (200 digits, interleaved by label) and model (trained here on
  * 1,000 other digits, one epoch) and runs two jobs: one on all 200 digits, one on the first 60.
@@ -43,12 +56,10 @@ function digits(counts: { train: number; test: number }): {
  * @returns The two job ids, oldest first.
  */
 export async function mnistJobs(instance: Instance): Promise<string[]> {
-  const { train, test } = digits({ train: 100, test: 20 });
+  const { test, weights } = trained();
   await Dataset.build("mnist", test, { project: "self", instance });
-  const net = Classifier.init(16, 7);
-  net.train(train, { epochs: 2, rate: 0.1, batch: 16, seed: 11 });
   const source = fileURLToPath(new URL("../../examples/mnist", import.meta.url));
-  const files: Record<string, string> = { "weights.json": JSON.stringify(net) };
+  const files: Record<string, string> = { "weights.json": weights };
   for (const file of ["model.yaml", "mnist/classifier.ts", "mnist/evaluator.ts"]) {
     files[file] = await Deno.readTextFile(join(source, file));
   }

@@ -13,6 +13,22 @@ import { mnistJobs, SLOW_HANDLER, slowModel } from "./_fixture.ts";
 
 const TOKEN = "console-test-token";
 
+/** Form controls and charts with no accessible name, and the count of h1 and main elements. */
+const A11Y = `(() => {
+  const named = (e) => e.labels?.length || e.getAttribute("aria-label") ||
+    e.getAttribute("aria-labelledby") || (e.tagName === "BUTTON" && e.textContent.trim());
+  const controls = [...document.querySelectorAll("input:not([type=hidden]), select, button, canvas")];
+  return {
+    unnamed: controls.filter((e) => !named(e)).map((e) => e.outerHTML.slice(0, 80)),
+    h1: document.querySelectorAll("h1").length,
+    main: document.querySelectorAll("main").length,
+  };
+})()`;
+
+async function checkA11y(page: Page): Promise<void> {
+  assertEquals(await page.evaluate(A11Y), { unnamed: [], h1: 1, main: 1 });
+}
+
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent())?.trim() ?? "";
 }
@@ -57,6 +73,11 @@ Deno.test({
         );
         assertEquals(ids, [small, full]);
         assertEquals(await text(page, `tr[data-job='${full}'] [data-field=status]`), "SUCCESS");
+        await checkA11y(page);
+        await page.keyboard.press("Tab");
+        assertEquals(await page.evaluate("document.activeElement.textContent"), "Skip to content");
+        await page.keyboard.press("Enter");
+        assertEquals(new URL(page.url()).hash, "#main");
         await screenshot(page, "jobs");
       });
 
@@ -67,6 +88,7 @@ Deno.test({
         assert(accuracy > 0.3 && accuracy <= 1, `accuracy ${accuracy}`);
         await page.waitForSelector("canvas[data-chart='per-class-data'][data-drawn]");
         await page.waitForSelector("canvas[data-chart='confusion-data'][data-drawn]");
+        await checkA11y(page);
         await screenshot(page, "job");
       });
 
@@ -99,6 +121,7 @@ Deno.test({
             await page.locator("#compare tr.differs[data-key=rows]").count() === 1,
         );
         await page.waitForSelector("canvas[data-chart='overlay-f1-data'][data-drawn]");
+        await checkA11y(page);
         await screenshot(page, "compare");
       });
 

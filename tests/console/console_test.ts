@@ -279,3 +279,55 @@ Deno.test("a failed job's page shows its error and its captured log", async () =
     "the log is shown",
   );
 });
+
+Deno.test("the Jobs page pages 20 jobs at a time, newest first, and filters by status and model", async (t) => {
+  await using root = await tempRoot();
+  await using pkg = await tempPackage({
+    "model.yaml": "name: tiny\nrun:\n  modules: [steps]\n",
+    "steps.ts":
+      `import { handler } from "@starwhale/sdk";\nexport const ok = handler(() => {});\nexport const bad = handler(() => { throw new Error("no"); });\n`,
+  });
+  const { Model } = await import("../../lib/sdk/mod.ts");
+  await Model.build(pkg.dir, { name: "tiny", instance: root.instance });
+  const ids: string[] = [];
+  for (let i = 0; i < 22; i++) {
+    const handler = i % 11 === 0 ? "steps:bad" : "steps:ok";
+    ids.push(
+      (await Job.create({
+        project: "self",
+        model: "tiny",
+        runHandler: handler,
+        instance: root.instance,
+      })).id,
+    );
+  }
+  const app = createConsole({ instance: root.instance });
+  const listed = (html: string) => [...html.matchAll(/<tr data-job="([^"]+)"/g)].map((m) => m[1]);
+  await t.step("page 1 holds the 20 newest, page 2 the rest, with links both ways", async () => {
+    const first = await (await app.request("/projects/self/jobs")).text();
+    assertEquals(listed(first), ids.slice(2).reverse());
+    assert(first.includes('href="/projects/self/jobs?page=2" rel="next"'));
+    const second = await (await app.request("/projects/self/jobs?page=2")).text();
+    assertEquals(listed(second), ids.slice(0, 2).reverse());
+    assert(second.includes('href="/projects/self/jobs" rel="prev"'));
+  });
+  await t.step("filters keep to their status and model, and paging keeps the filters", async () => {
+    const failed = await (await app.request("/projects/self/jobs?status=FAIL")).text();
+    assertEquals(listed(failed), [ids[11], ids[0]]);
+    assert(failed.includes('<option value="FAIL" selected="">FAIL</option>'));
+    const none = await (await app.request("/projects/self/jobs?model=other")).text();
+    assert(none.includes("No jobs match the filters"));
+    const tiny = await (await app.request("/projects/self/jobs?model=tiny&page=2")).text();
+    assertEquals(listed(tiny).length, 2);
+    assert(tiny.includes('href="/projects/self/jobs?model=tiny" rel="prev"'));
+  });
+  await t.step("the live status answer covers the asked jobs", async () => {
+    const res = await app.request(`/projects/self/jobs-status?ids=${ids[0]},${ids[1]}`);
+    const { jobs } = await res.json();
+    assertEquals([jobs[ids[0]].status, jobs[ids[1]].status, jobs[ids[1]].final], [
+      "FAIL",
+      "SUCCESS",
+      true,
+    ]);
+  });
+});
