@@ -11,6 +11,31 @@ import type { DatasetRecord, DatasetRow, ModelRecord } from "../../sdk/mod.ts";
 import { cellText, timeText } from "./_format.ts";
 import { type Frame, type Html, Layout, Notice, projectPath } from "./_layout.tsx";
 
+/** The side of a square grayscale image `bytes` could be (8x8 to 64x64), or 0. */
+export function imageSide(bytes: Uint8Array): number {
+  const side = Math.round(Math.sqrt(bytes.length));
+  return side >= 8 && side <= 64 && side * side === bytes.length ? side : 0;
+}
+
+/** A feature value: square byte arrays (images such as MNIST digits) drawn, the rest as text. */
+const Feature: FC<{ value: unknown }> = ({ value }) => {
+  const side = value instanceof Uint8Array ? imageSide(value) : 0;
+  if (!side) return <>{cellText(value)}</>;
+  const bytes = value as Uint8Array;
+  return (
+    <canvas
+      class="pixels"
+      width={side}
+      height={side}
+      data-pixels={btoa(String.fromCharCode(...bytes))}
+      role="img"
+      aria-label={`${side}×${side} grayscale image (${bytes.length} bytes)`}
+    >
+      {cellText(value)}
+    </canvas>
+  );
+};
+
 const Tags: FC<{ tags: string[] }> = ({ tags }) => <>{tags.join(", ") || "—"}</>;
 
 const Unlisted: FC<{ what: string }> = ({ what }) => (
@@ -146,7 +171,11 @@ export const DatasetPage = (
                 {rows.map((r) => (
                   <tr>
                     <th scope="row">{cellText(r.id)}</th>
-                    {columns.map((c) => <td key={c}>{cellText(r.features[c])}</td>)}
+                    {columns.map((c) => (
+                      <td key={c}>
+                        <Feature value={r.features[c]} />
+                      </td>
+                    ))}
                   </tr>
                 ))}
               </tbody>

@@ -71,6 +71,18 @@ export const CLIENT_SCRIPT = String.raw`"use strict";
     };
   }
 
+  function drawPixels(root) {
+    for (const canvas of root.querySelectorAll("canvas[data-pixels]")) {
+      const bytes = atob(canvas.dataset.pixels);
+      const image = canvas.getContext("2d").createImageData(canvas.width, canvas.height);
+      for (let i = 0; i < bytes.length; i++) {
+        const v = bytes.charCodeAt(i);
+        image.data.set([v, v, v, 255], i * 4);
+      }
+      canvas.getContext("2d").putImageData(image, 0, 0);
+    }
+  }
+
   function drawCharts(root) {
     if (typeof Chart === "undefined") return;
     for (const canvas of root.querySelectorAll("canvas[data-chart]")) {
@@ -161,6 +173,7 @@ export const CLIENT_SCRIPT = String.raw`"use strict";
 
   function enhance(root) {
     drawCharts(root);
+    drawPixels(root);
     for (const a of root.querySelectorAll("a[data-swap]")) {
       a.addEventListener("click", (e) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;

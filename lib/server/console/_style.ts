@@ -71,6 +71,8 @@ figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 tr.differs { background: var(--diff) !important; }
 tr.differs th::after { content: " ≠"; color: var(--bad); }
 table.heatmap td { text-align: center; min-width: 2.5em; }
+canvas.pixels { width: 42px; height: 42px; image-rendering: pixelated; background: #000;
+  vertical-align: middle; }
 progress { width: 320px; height: 16px; vertical-align: middle; }
 .signin { max-width: 420px; margin: 64px auto; }
 .signin form { display: flex; flex-direction: column; gap: 12px; }
