@@ -1,7 +1,9 @@
 /**
  * `StandaloneInstance`: the embedded instance. Files in the swcli layout under the storage root
  * plus the SDK's datastore (`<root>/.sdk-datastore`), shared per root within the process. Jobs run
- * synchronously in-process on that same datastore handle.
+ * synchronously in-process on that same datastore handle (`lib/jobs`: `prepareJob`, then
+ * `runHere`), their handlers' output kept in the job's `logs/job.log`. The instance has every
+ * role of the `Instance` seam, including the standalone-only `ArtifactStore` and `JobLogs`.
  *
  * @module
  */
@@ -365,7 +367,9 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
 
   /**
    * Opens the shared datastore of the root (if needed) and holds it until {@link close}, e.g.
-   * for a server that needs the handle synchronously afterwards ({@link datastore}).
+   * for a server that needs the handle synchronously afterwards ({@link datastore}). Jobs an
+   * earlier process left unfinished whose runner is gone (killed, or a stopped server) are ended
+   * FAIL with the reason in their error message; listing or reading a job does the same for it.
    *
    * @returns The open datastore.
    * @throws {DatastoreLockedError} When another process holds the root's datastore.
