@@ -106,6 +106,16 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
     assertMatch(human.stdout, /^id\s+/);
   });
 
+  await t.step("rows of a table the job does not have is an error naming its tables", async () => {
+    const r = await home.run(["job", "rows", id.slice(0, 6), "reslts"]);
+    assertEquals(r.code, 1);
+    assertMatch(
+      r.stderr,
+      /Cannot find table 'reslts' in project 'self': job [0-9a-z]{40} has the tables results$/m,
+    );
+    assert(!r.stdout.includes("(no rows)"), r.stdout);
+  });
+
   await t.step("cancel or pause a finished job fails with exit 1", async () => {
     const r = await home.run(["job", "cancel", id]);
     assertEquals(r.code, 1);
@@ -165,6 +175,7 @@ Deno.test("swcli job: usage errors exit 2, missing things exit 1", async () => {
     [["job", "info", "zzzzzz"], 1, /Cannot find job 'zzzzzz'/],
     [["job", "create", "nomodel", "--handler", "0"], 1, /Cannot find model 'nomodel'/],
     [["job", "list", "--project", "no such"], 1, /Invalid project name "no such"/],
+    [["job", "list", "-p", "nosuch"], 1, /Cannot find project 'nosuch'.*self/],
   ];
   for (const [args, code, message] of cases) {
     const r = await home.run(args);

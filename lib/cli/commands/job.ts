@@ -5,11 +5,11 @@
  * @module
  */
 
-import { JOB_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
+import { JOB_STATUSES, type JobRecord, type JobStatus, NotFoundError } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
-import { PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_common.ts";
+import { existingProject, PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_common.ts";
 import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
@@ -114,6 +114,7 @@ const list: Command = {
   ],
   async run(ctx, { options }) {
     const { instance, target, project } = await ctx.project(options.project as string | undefined);
+    await existingProject(instance, project);
     const status = options.status === undefined
       ? undefined
       : String(options.status).toUpperCase() as JobStatus;
@@ -239,8 +240,16 @@ const rows: Command = {
   async run(ctx, args: ParsedArgs) {
     const { instance, ref } = await openJob(ctx, args);
     const range = rangeOf(args.options);
-    const stream = instance.scanJobTable(ref, String(args.positionals.TABLE), range);
-    return await printRows(ctx, stream);
+    const table = String(args.positionals.TABLE);
+    const tables = await instance.jobTables(ref);
+    if (!tables.includes(table)) {
+      const { id } = await instance.getJob(ref);
+      throw new NotFoundError("table", table, {
+        project: ref.project,
+        detail: `job ${id} has ${tables.length ? `the tables ${tables.join(", ")}` : "no tables"}`,
+      });
+    }
+    return await printRows(ctx, instance.scanJobTable(ref, table, range));
   },
 };
 
