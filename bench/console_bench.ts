@@ -2,14 +2,17 @@
  * The console's Jobs page over 10,000 jobs: the time from request to the whole HTML of the first
  * page (20 jobs), of a later page, and of a status filter, answered in-process by the console
  * app over a standalone instance — and through the server's app, with its session cookie, as
- * `swcli server start` serves it. Also the Job page of one job.
+ * `swcli server start` serves it. Also the Job page of one job, and — in headless Chromium over a
+ * socket on 127.0.0.1, when `/usr/bin/chromium` exists and `SW_SKIP_BROWSER` is not `1` — the
+ * Jobs page from navigation to its `load` event.
  *
  *   deno bench -A bench/console_bench.ts
  */
 
 import { join } from "node:path";
 import { Model, StandaloneInstance } from "../mod.ts";
-import { createApp } from "../lib/server/mod.ts";
+import { createApp, serve } from "../lib/server/mod.ts";
+import { launchBrowser, SKIP_BROWSER } from "../tests/console/_browser.ts";
 import { createConsole } from "../lib/server/console/mod.ts";
 import { JobStore } from "../lib/standalone/job_store.ts";
 import { newUniqueId } from "../lib/standalone/unique_id.ts";
@@ -92,7 +95,33 @@ Deno.bench("console Job page of one of 10,000 jobs", { group: "job" }, async () 
   await page(local.request, `/projects/self/jobs/${last}`, last);
 });
 
-globalThis.addEventListener("unload", () => {
+const browser = SKIP_BROWSER ? undefined : await launchBrowser().catch((e) => {
+  console.log(`no browser bench: ${e.message}`);
+  return undefined;
+});
+const listening = browser
+  ? await serve({ port: 0, root: instance.root, token: TOKEN, instance })
+  : undefined;
+const tab = await browser?.page();
+if (tab && listening) {
+  await tab.goto(`${listening.url}/signin`);
+  await tab.fill("input[name=token]", TOKEN);
+  await tab.click("button[type=submit]");
+  await tab.waitForSelector("#jobs");
+}
+Deno.bench({
+  name: "Chromium: Jobs page over 10,000 jobs, navigation to load event",
+  group: "browser",
+  ignore: !tab,
+  async fn() {
+    await tab!.goto(`${listening!.url}/projects/self/jobs`, { waitUntil: "load" });
+    if (await tab!.locator("#jobs tbody tr").count() !== 20) throw new Error("wrong page");
+  },
+});
+
+globalThis.addEventListener("unload", async () => {
+  await browser?.[Symbol.asyncDispose]();
+  await listening?.shutdown();
   server.close().then(() => instance.close()).finally(() =>
     Deno.removeSync(dir, { recursive: true })
   );
