@@ -1,6 +1,6 @@
 /**
- * The options of `swcli job create` (every option of the seed's `Job.create`, the server-only ones
- * included) and waiting for a queued job to end.
+ * `swcli job create`: its options (every option of `Job.create` in Starwhale's Python SDK, the
+ * server-only ones included), the run with its progress, and waiting for a queued job to end.
  *
  * @module
  */
@@ -14,7 +14,11 @@ import {
 } from "../../sdk/mod.ts";
 import type { ResourceUri } from "../../sdk/mod.ts";
 import type { OptionSpec } from "../args.ts";
+import type { Command } from "../command.ts";
+import { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
+import { renderPairs } from "../output/grid.ts";
+import { stepProgressView } from "../output/step_progress.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 
 /** The options of `job create`. */
@@ -164,3 +168,71 @@ function overwriteSpecs(
   }
   return specs;
 }
+
+/** The `job create` command. */
+export const JOB_CREATE_COMMAND: Command = {
+  name: "create",
+  aliases: ["run"],
+  summary: "Run a handler of a model package on datasets",
+  description: "On the standalone instance the job runs here, to its end, showing each step's " +
+    "rows done / total, rate and time left on a terminal (one line per step otherwise); on a " +
+    "server it is queued (add --wait to follow it). Exit code 1 when the job fails or is " +
+    "canceled.",
+  positionals: [{ name: "MODEL" }],
+  options: JOB_CREATE_OPTIONS,
+  examples: [
+    "swcli job create mnist --handler mnist.evaluator:MNISTInference.evaluate --dataset mnist",
+    "swcli job create mnist/version/v0 --handler 0 --dataset mnist --dataset-head 100",
+    "swcli job create cloud://srv/project/1/model/mnist --handler mnist.evaluator:MNISTInference.evaluate \\\n" +
+    "    --dataset mnist --runtime pytorch --resource-pool gpu --ttl 3600 --wait",
+  ],
+  async run(ctx, { options, positionals }) {
+    const { instance, uri } = await ctx.resource(
+      String(positionals.MODEL),
+      "model",
+      options.project as string | undefined,
+    );
+    const createOptions = createJobOptions(uri, options);
+    let job: JobRecord;
+    if (CliContext.isLocal(uri.instance)) {
+      // The job runs here: show each step as it goes.
+      const view = stepProgressView({
+        writer: ctx.io.stderr,
+        terminal: ctx.io.isTerminal && !ctx.json,
+      });
+      try {
+        job = await instance.createJob(uri.project, {
+          ...createOptions,
+          onProgress: (p) =>
+            view.update({
+              step: p.step,
+              done: p.rows,
+              total: p.total ?? undefined,
+              elapsedMs: p.elapsedMs,
+              ended: p.phase === "end",
+            }),
+        });
+      } finally {
+        view.end();
+      }
+    } else {
+      const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
+      try {
+        job = await instance.createJob(uri.project, createOptions);
+        if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
+      } finally {
+        progress.done();
+      }
+    }
+    if (ctx.json) await ctx.printJson(job);
+    else {
+      await ctx.print(renderPairs([
+        ["Job", job.id],
+        ["URI", `${uri.instance.url}/project/${uri.project}/job/${job.id}`],
+        ["Status", job.status],
+        ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
+      ]));
+    }
+    return job.status === "FAIL" || job.status === "CANCELED" ? 1 : 0;
+  },
+};

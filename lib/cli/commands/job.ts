@@ -1,11 +1,11 @@
 /**
- * `swcli job`: create (with progress), list, info, tables, rows, summary, plus logs
+ * `swcli job`: list, info, tables, rows, summary, plus create (`_job_create.ts`), logs
  * (`_job_logs.ts`) and the control commands (`_job_control.ts`).
  *
  * @module
  */
 
-import { JOB_STATUSES, type JobRecord, type JobStatus, NotFoundError } from "../../sdk/mod.ts";
+import { JOB_STATUSES, type JobStatus, NotFoundError } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
@@ -13,81 +13,13 @@ import { existingProject, PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_comm
 import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
-import { createJobOptions, JOB_CREATE_OPTIONS, waitForJob } from "./_job_create.ts";
+import { JOB_CREATE_COMMAND } from "./_job_create.ts";
 import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
 import { taskRows } from "../output/job_tasks.ts";
-import { stepProgressView } from "../output/step_progress.ts";
 import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
 import { readJobProgress } from "./_job_progress.ts";
-
-const create: Command = {
-  name: "create",
-  aliases: ["run"],
-  summary: "Run a handler of a model package on datasets",
-  description: "On the standalone instance the job runs here, to its end, showing each step's " +
-    "rows done / total, rate and time left on a terminal (one line per step otherwise); on a " +
-    "server it is queued (add --wait to follow it). Exit code 1 when the job fails or is " +
-    "canceled.",
-  positionals: [{ name: "MODEL" }],
-  options: JOB_CREATE_OPTIONS,
-  examples: [
-    "swcli job create mnist --handler mnist.evaluator:MNISTInference.evaluate --dataset mnist",
-    "swcli job create mnist/version/v0 --handler 0 --dataset mnist --dataset-head 100",
-    "swcli job create cloud://srv/project/1/model/mnist --handler mnist.evaluator:MNISTInference.evaluate \\\n" +
-    "    --dataset mnist --runtime pytorch --resource-pool gpu --ttl 3600 --wait",
-  ],
-  async run(ctx, { options, positionals }) {
-    const { instance, uri } = await ctx.resource(
-      String(positionals.MODEL),
-      "model",
-      options.project as string | undefined,
-    );
-    const createOptions = createJobOptions(uri, options);
-    let job: JobRecord;
-    if (CliContext.isLocal(uri.instance)) {
-      // The job runs here: show each step as it goes.
-      const view = stepProgressView({
-        writer: ctx.io.stderr,
-        terminal: ctx.io.isTerminal && !ctx.json,
-      });
-      try {
-        job = await instance.createJob(uri.project, {
-          ...createOptions,
-          onProgress: (p) =>
-            view.update({
-              step: p.step,
-              done: p.rows,
-              total: p.total ?? undefined,
-              elapsedMs: p.elapsedMs,
-              ended: p.phase === "end",
-            }),
-        });
-      } finally {
-        view.end();
-      }
-    } else {
-      const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
-      try {
-        job = await instance.createJob(uri.project, createOptions);
-        if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
-      } finally {
-        progress.done();
-      }
-    }
-    if (ctx.json) await ctx.printJson(job);
-    else {
-      await ctx.print(renderPairs([
-        ["Job", job.id],
-        ["URI", `${uri.instance.url}/project/${uri.project}/job/${job.id}`],
-        ["Status", job.status],
-        ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
-      ]));
-    }
-    return job.status === "FAIL" || job.status === "CANCELED" ? 1 : 0;
-  },
-};
 
 const list: Command = {
   name: "list",
@@ -258,5 +190,14 @@ export const JOB_GROUP: Group = {
   name: "job",
   summary:
     "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows and logs",
-  commands: [create, list, info, summary, tables, rows, JOB_LOGS_COMMAND, ...JOB_CONTROL_COMMANDS],
+  commands: [
+    JOB_CREATE_COMMAND,
+    list,
+    info,
+    summary,
+    tables,
+    rows,
+    JOB_LOGS_COMMAND,
+    ...JOB_CONTROL_COMMANDS,
+  ],
 };
