@@ -137,8 +137,7 @@ export class RemoteInstance implements Instance {
     uri: string,
   ): Promise<T> {
     const pid = await this.projectId(project);
-    const m = /^(?:.*\/)?([^/]+?)(?:\/version\/([^/]+))?$/.exec(uri.replace(/\/+$/, ""));
-    const name = m?.[1] ?? uri, version = m?.[2] ?? "latest";
+    const { name, version } = nameAndVersion(uri);
     const info = await this.#call(`/project/${enc(pid)}/${kind}/${enc(name)}`, {
       query: { versionUrl: version },
     }, [
@@ -314,6 +313,18 @@ export class RemoteInstance implements Instance {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * The name and version a model, dataset or runtime URI names: `name`, `name/version/v`, or either
+ * after a path (`project/self/model/name/version/v`, `cloud://dev/project/self/model/name`);
+ * version `latest` when none is named.
+ */
+function nameAndVersion(uri: string): { name: string; version: string } {
+  const clean = uri.replace(/\/+$/, "");
+  const versioned = /^(?:.*\/)?([^/]+)\/version\/([^/]+)$/.exec(clean);
+  if (versioned) return { name: versioned[1], version: versioned[2] };
+  return { name: /([^/]+)$/.exec(clean)?.[1] ?? clean, version: "latest" };
 }
 
 /**

@@ -34,7 +34,9 @@ export { schemaKey } from "./schema.ts";
 export { checkTableName, MAX_TABLE_NAME } from "./table_name.ts";
 export type {
   DatasetInfoVo,
+  DatasetVersionVo,
   DatasetVo,
+  ExposedLinkVo,
   JobVo,
   ModelInfoVo,
   ModelVersionVo,
@@ -43,6 +45,8 @@ export type {
   ProjectVo,
   RuntimeVersionVo,
   RuntimeVo,
+  RunVo,
+  StatisticsVo,
   StepSpecVo,
   TaskVo,
   UserVo,

@@ -14,6 +14,7 @@ import type {
   PageInfo,
 } from "../sdk/instance.ts";
 import { JOB_STATUSES } from "../sdk/instance.ts";
+import { parseYaml } from "../_deps.ts";
 import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo } from "./views.ts";
 
 /**
@@ -109,12 +110,22 @@ export function modelRecord(info: ModelInfoVo, ref: ArtifactRef): ModelRecord {
 }
 
 /**
- * A dataset record from a `DatasetInfoVo`.
+ * A dataset record from a `DatasetInfoVo`; the rows are this package's `rows`, else the
+ * `dataset_summary.rows` of the version's manifest (`versionMeta`), as a Starwhale Server has it.
  *
  * @param info The view object.
  * @param ref The project and name it was looked up by.
  * @returns The record.
  */
 export function datasetRecord(info: DatasetInfoVo, ref: ArtifactRef): DatasetRecord {
-  return { ...versionRecord(ref, info), rows: Number(info.rows ?? 0) };
+  return { ...versionRecord(ref, info), rows: Number(info.rows ?? summaryRows(info) ?? 0) };
+}
+
+function summaryRows(info: DatasetInfoVo): unknown {
+  try {
+    const meta = parseYaml(info.versionMeta ?? "") as { dataset_summary?: { rows?: unknown } };
+    return meta?.dataset_summary?.rows;
+  } catch {
+    return undefined;
+  }
 }

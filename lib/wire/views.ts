@@ -4,8 +4,10 @@
  * back. One set of types for both sides; {@link jobVo} and friends build them from SDK records,
  * {@link jobRecord} and friends read them back.
  *
- * Fields upstream marks optional are optional here too: a real Starwhale Server may leave them
- * out, so readers must not rely on them.
+ * The fields and their optionality follow the pydantic models Starwhale's Python client validates
+ * answers with (`starwhale/base/client/models/models.py`): what upstream requires is required
+ * here, so the server cannot leave it out; what upstream marks optional is optional, so readers
+ * must not rely on it (a Starwhale Server may leave it out).
  *
  * @module
  */
@@ -27,6 +29,20 @@ export interface UserVo {
   projectRoles?: Record<string, string> | null;
 }
 
+/** Counts of a project's resources (`StatisticsVo`). */
+export interface StatisticsVo {
+  /** Models (names, not versions). */
+  modelCounts: number;
+  /** Datasets (names, not versions). */
+  datasetCounts: number;
+  /** Runtimes. */
+  runtimeCounts: number;
+  /** Members. */
+  memberCounts: number;
+  /** Jobs. */
+  evaluationCounts: number;
+}
+
 /** A project (`ProjectVo`). */
 export interface ProjectVo {
   /** Project id; this package's server uses the project name. */
@@ -42,7 +58,7 @@ export interface ProjectVo {
   /** The owner. */
   owner: UserVo;
   /** Counts of the project's resources. */
-  statistics?: Record<string, number> | null;
+  statistics?: StatisticsVo | null;
 }
 
 /** A model version inside a {@link JobVo} (`ModelVersionVo`). */
@@ -57,10 +73,14 @@ export interface ModelVersionVo {
   latest: boolean;
   /** Tags of the version. */
   tags?: string[] | null;
+  /** Bytes of the package. */
+  size?: number | null;
   /** Shared with other projects. */
   shared: boolean;
   /** Not yet committed. */
   draft: boolean;
+  /** The runtime built into the model, if any. */
+  builtInRuntime?: string | null;
   /** Creation time, ms. */
   createdTime: number;
   /** Who built it. */
@@ -87,12 +107,24 @@ export interface ModelVo {
 export interface RuntimeVersionVo {
   /** Version id. */
   id: string;
+  /** The runtime's id. */
+  runtimeId: string;
   /** Version name. */
   name: string;
   /** `v0`, `v1`... */
   alias: string;
   /** Whether it is the newest version. */
   latest: boolean;
+  /** Tags of the version. */
+  tags?: string[] | null;
+  /** The container image jobs of this runtime run in (`""`: none, this package's server). */
+  image: string;
+  /** The image built from the runtime, if any. */
+  builtImage?: string | null;
+  /** The runtime's manifest, YAML. */
+  meta?: string | null;
+  /** Shared with other projects. */
+  shared: boolean;
   /** Creation time, ms. */
   createdTime: number;
   /** Who built it. */
@@ -113,12 +145,66 @@ export interface RuntimeVo {
   version: RuntimeVersionVo;
 }
 
-/** A dataset version a job read (`DatasetVo` with its `DatasetVersionVo`). */
+/** A dataset version (`DatasetVersionVo`). */
+export interface DatasetVersionVo {
+  /** Version id. */
+  id: string;
+  /** Version name. */
+  name: string;
+  /** `v0`, `v1`... */
+  alias?: string | null;
+  /** Whether it is the newest version. */
+  latest: boolean;
+  /** Tags of the version. */
+  tags?: string[] | null;
+  /** The datastore table of the rows. */
+  indexTable?: string | null;
+  /** The version's manifest, YAML. */
+  meta?: string | null;
+  /** Shared with other projects. */
+  shared: boolean;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner?: UserVo | null;
+}
+
+/** A dataset and one of its versions (`DatasetVo`), as a job's `datasetList` holds them. */
 export interface DatasetVo {
+  /** Dataset id. */
+  id: string;
   /** Dataset name. */
-  name?: string;
+  name: string;
+  /** Creation time, ms. */
+  createdTime: number;
+  /** Who built it. */
+  owner?: UserVo | null;
   /** The version. */
-  version?: { name?: string };
+  version: DatasetVersionVo;
+}
+
+/** A link to a job's dev-mode IDE or web handler (`ExposedLinkVo`). */
+export interface ExposedLinkVo {
+  /** `DEV_MODE` or `WEB_HANDLER`. */
+  type: "DEV_MODE" | "WEB_HANDLER";
+  /** Display name. */
+  name: string;
+  /** The URL. */
+  link: string;
+}
+
+/** One run of a task (`RunVo`). */
+export interface RunVo {
+  /** Run id. */
+  id?: number | null;
+  /** `PENDING`, `RUNNING`, `FINISHED` or `FAILED`. */
+  status?: string | null;
+  /** Start time, ms. */
+  startTime?: number | null;
+  /** End time, ms. */
+  finishTime?: number | null;
+  /** Why the run failed. */
+  failedReason?: string | null;
 }
 
 /** One step of a handler (`StepSpec`, upstream's snake_case keys). */
@@ -180,7 +266,7 @@ export interface JobVo {
   /** Run time so far, ms. */
   duration?: number | null;
   /** Links to dev-mode IDEs and web handlers. */
-  exposedLinks: unknown[];
+  exposedLinks: ExposedLinkVo[];
   /** When the job was pinned, ms. */
   pinnedTime?: number | null;
   /** Project name (this package's server). */
@@ -208,11 +294,11 @@ export interface TaskVo {
   /** The step the task runs. */
   stepName: string;
   /** Links to dev-mode IDEs and web handlers. */
-  exposedLinks?: unknown[] | null;
+  exposedLinks?: ExposedLinkVo[] | null;
   /** Why the task failed. */
   failedReason?: string | null;
   /** Runs of the task. */
-  runs?: unknown[] | null;
+  runs?: RunVo[] | null;
 }
 
 /** A page of items (PageHelper's `PageInfo`, as upstream's `PageInfoJobVo` and the like). */
@@ -273,8 +359,8 @@ export interface ModelInfoVo {
   createdTime: number;
   /** Shared with other projects. */
   shared: boolean;
-  /** The version's details; `size` in bytes when known. */
-  versionInfo: { stepSpecs: StepSpecVo[]; size?: number | null; [field: string]: unknown };
+  /** The version. */
+  versionInfo: ModelVersionVo;
 }
 
 /** A dataset version looked up by name and version (`DatasetInfoVo`). */
@@ -287,8 +373,14 @@ export interface DatasetInfoVo {
   versionId: string;
   /** Version name. */
   versionName: string;
+  /** `v0`, `v1`... */
+  versionAlias?: string | null;
   /** Tags, comma-separated. */
   versionTag?: string | null;
+  /** The version's manifest, YAML (`dataset_summary.rows` counts the rows). */
+  versionMeta: string;
+  /** The version. */
+  versionInfo?: DatasetVersionVo | null;
   /** Creation time, ms. */
   createdTime: number;
   /** Shared with other projects. */

@@ -5,12 +5,14 @@
  * @module
  */
 import type { DatasetRecord, JobRecord, ModelRecord } from "../sdk/instance.ts";
+import { stringifyYaml } from "../_deps.ts";
 import type {
   DatasetInfoVo,
   JobVo,
   ModelInfoVo,
   PageInfoVo,
   ProjectVo,
+  StatisticsVo,
   TaskVo,
   UserVo,
 } from "./views.ts";
@@ -76,9 +78,10 @@ export function pageInfo<T>(
  * a client derives from the id are the same tables the standalone instance writes.
  *
  * @param name The project name.
+ * @param statistics Counts of the project's resources, when known.
  * @returns The view object.
  */
-export function projectVo(name: string): ProjectVo {
+export function projectVo(name: string, statistics?: StatisticsVo): ProjectVo {
   return {
     id: name,
     name,
@@ -86,7 +89,7 @@ export function projectVo(name: string): ProjectVo {
     privacy: "PRIVATE",
     createdTime: 0,
     owner: USER_VO,
-    statistics: {},
+    statistics: statistics ?? null,
   };
 }
 
@@ -140,9 +143,13 @@ export function jobVo(job: JobRecord, numericId: number): JobVo {
       owner: USER_VO,
       version: {
         id: "0",
+        runtimeId: "0",
         name: Deno.version.deno,
         alias: "",
         latest: true,
+        tags: [],
+        image: "",
+        shared: false,
         createdTime: 0,
         owner: USER_VO,
       },
@@ -195,19 +202,34 @@ export function taskVo(job: JobRecord, numericId: number): TaskVo {
  * @returns The view object, one step per handler.
  */
 export function modelInfoVo(m: ModelRecord): ModelInfoVo {
+  const alias = aliasOf(m.tags), createdTime = Date.parse(m.createdAt);
   return {
     id: m.name,
     name: m.name,
     versionId: `${m.name}/version/${m.version}`,
     versionName: m.version,
-    versionAlias: m.tags.find((t) => /^v\d+$/.test(t)) ?? "",
+    versionAlias: alias,
     versionTag: m.tags.join(","),
-    createdTime: Date.parse(m.createdAt),
+    createdTime,
     shared: false,
     versionInfo: {
+      id: m.version,
+      name: m.version,
+      alias,
+      latest: m.tags.includes("latest"),
+      tags: m.tags,
+      size: m.size,
+      shared: false,
+      draft: false,
+      createdTime,
+      owner: USER_VO,
       stepSpecs: m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
     },
   };
+}
+
+function aliasOf(tags: string[]): string {
+  return tags.find((t) => /^v\d+$/.test(t)) ?? "";
 }
 
 /**
@@ -217,13 +239,29 @@ export function modelInfoVo(m: ModelRecord): ModelInfoVo {
  * @returns The view object.
  */
 export function datasetInfoVo(d: DatasetRecord): DatasetInfoVo {
+  const alias = aliasOf(d.tags), createdTime = Date.parse(d.createdAt);
+  const meta = stringifyYaml({ version: d.version, dataset_summary: { rows: d.rows } });
   return {
     id: d.name,
     name: d.name,
     versionId: `${d.name}/version/${d.version}`,
     versionName: d.version,
+    versionAlias: alias,
     versionTag: d.tags.join(","),
-    createdTime: Date.parse(d.createdAt),
+    versionMeta: meta,
+    versionInfo: {
+      id: d.version,
+      name: d.version,
+      alias,
+      latest: d.tags.includes("latest"),
+      tags: d.tags,
+      indexTable: "",
+      meta,
+      shared: false,
+      createdTime,
+      owner: USER_VO,
+    },
+    createdTime,
     shared: false,
     indexTable: "",
     rows: d.rows,

@@ -1,10 +1,13 @@
 /**
- * The projects resource (`/api/v1/project`): the list of projects and one project by name.
+ * The projects resource (`/api/v1/project`): the list of projects and one project by name, each
+ * with the counts of its models, datasets and jobs.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { projectVo } from "../../wire/mod.ts";
+import type { Instance } from "../../sdk/mod.ts";
+import { StandaloneInstance } from "../../standalone/mod.ts";
+import { pageInfo, projectVo, type StatisticsVo } from "../../wire/mod.ts";
 import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 
 /**
@@ -16,14 +19,28 @@ import { ok, param, resource, type ServerContext, type ServerEnv } from "../_con
 export function projectRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return resource("PROJECT")
     .get("/", async (c) => {
-      const names = await ctx.instance().listProjects();
-      return ok(c, {
-        list: names.map(projectVo),
-        total: names.length,
-        pageNum: 1,
-        pageSize: names.length,
-        size: names.length,
-      });
+      const instance = ctx.instance();
+      const names = await instance.listProjects();
+      const list = [];
+      for (const name of names) list.push(projectVo(name, await statistics(instance, name)));
+      return ok(c, pageInfo(list, { total: names.length, pageNum: 1, pageSize: names.length }));
     })
-    .get("/:p", async (c) => ok(c, projectVo(await ctx.project(param(c, "p")))));
+    .get("/:p", async (c) => {
+      const name = await ctx.project(param(c, "p"));
+      return ok(c, projectVo(name, await statistics(ctx.instance(), name)));
+    });
+}
+
+/** Models and datasets by name (on a standalone instance), jobs, one member, no runtimes. */
+async function statistics(instance: Instance, project: string): Promise<StatisticsVo> {
+  const [, page] = await instance.listJobs(project, { pageSize: 1 });
+  const names = (records: { name: string }[]) => new Set(records.map((r) => r.name)).size;
+  const local = instance instanceof StandaloneInstance;
+  return {
+    modelCounts: local ? names(await instance.listModels(project)) : 0,
+    datasetCounts: local ? names(await instance.listDatasets(project)) : 0,
+    runtimeCounts: 0,
+    memberCounts: 1,
+    evaluationCounts: page.total,
+  };
 }

@@ -1,0 +1,55 @@
+import { assertEquals } from "../_assert.ts";
+import { datasetInfoVo, datasetRecord } from "../../lib/wire/mod.ts";
+import { servedRoot } from "../server/_fixture.ts";
+
+Deno.test("RemoteInstance looks up models and datasets by name, version and URI", async (t) => {
+  await using s = await servedRoot();
+  const model = await s.local.getModel({ project: "self", name: "noop" });
+  const dataset = await s.local.getDataset({ project: "self", name: "d" });
+  await t.step("getModel by name, tag and version", async () => {
+    for (const version of [undefined, "latest", "v0", model.version]) {
+      const got = await s.remote.getModel({ project: "self", name: "noop", version });
+      assertEquals([got.name, got.version, got.handlers], ["noop", model.version, ["noop:noop"]]);
+    }
+  });
+  await t.step("getDataset by name and tag", async () => {
+    for (const version of [undefined, "latest", "v0"]) {
+      const got = await s.remote.getDataset({ project: "self", name: "d", version });
+      assertEquals([got.name, got.version, got.rows], ["d", dataset.version, 1]);
+    }
+  });
+  await t.step("createJob names the model and datasets by URI", async () => {
+    for (
+      const uri of [
+        "noop",
+        "noop/version/v0",
+        `noop/version/${model.version}`,
+        "project/self/model/noop/version/latest",
+      ]
+    ) {
+      const job = await s.remote.createJob("self", {
+        model: uri,
+        runHandler: "noop:noop",
+        datasets: ["d/version/v0"],
+      });
+      assertEquals([job.model, job.modelVersion], ["noop", model.version], uri);
+      assertEquals(job.datasets, [`d/version/${dataset.version}`], uri);
+    }
+  });
+});
+
+Deno.test("datasetRecord() reads the rows from versionMeta when the server sends no 'rows'", () => {
+  const ref = { project: "self", name: "d" };
+  const info = datasetInfoVo({
+    project: "self",
+    name: "d",
+    version: "abc",
+    tags: ["latest", "v0"],
+    createdAt: new Date(0).toISOString(),
+    rows: 7,
+  });
+  assertEquals(datasetRecord(info, ref).rows, 7);
+  delete info.rows;
+  assertEquals(datasetRecord(info, ref).rows, 7);
+  assertEquals(datasetRecord({ ...info, versionMeta: ": not yaml [" }, ref).rows, 0);
+});
