@@ -108,7 +108,8 @@ export function checkName(kind: string, name: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Config, parseProjectUri } from "@starwhale/sdk";
+ * import { Config } from "@starwhale/sdk";
+ * import { parseProjectUri } from "./uri.ts";
  * const config = Config.from({}, { root: "/r" });
  * assert(parseProjectUri("local/project/demo", { config }).project === "demo");
  * assert(parseProjectUri("", { config }).project === "self");
@@ -142,7 +143,8 @@ export function parseProjectUri(uri: string, options: ParseUriOptions): ProjectU
  * @example Job URIs from the documentation of Starwhale's Job SDK
  * ```ts
  * import assert from "node:assert/strict";
- * import { Config, parseResourceUri } from "@starwhale/sdk";
+ * import { Config } from "@starwhale/sdk";
+ * import { parseResourceUri } from "./uri.ts";
  * const config = Config.from({}, { root: "/r" });
  * const a = parseResourceUri("local/project/self/job/xm5wnup", { type: "job", config });
  * const b = parseResourceUri("xm5wnup", { type: "job", config });
@@ -204,7 +206,8 @@ export function parseResourceUri(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Config, formatResourceUri, parseResourceUri } from "@starwhale/sdk";
+ * import { Config } from "@starwhale/sdk";
+ * import { formatResourceUri, parseResourceUri } from "./uri.ts";
  * const config = Config.from({}, { root: "/r" });
  * const r = parseResourceUri("mnist", { type: "model", config });
  * assert(formatResourceUri(r) === "local/project/self/model/mnist/version/latest");
