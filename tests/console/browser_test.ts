@@ -135,8 +135,8 @@ Deno.test({
           await page.click("a:text('mnist')");
           await page.waitForSelector("#dataset-rows tbody tr");
           assertEquals(await page.locator("#dataset-rows tbody tr").count(), 20);
-        assertEquals(await page.locator("#dataset-rows canvas.pixels").count(), 20);
-        await checkA11y(page);
+          assertEquals(await page.locator("#dataset-rows canvas.pixels").count(), 20);
+          await checkA11y(page);
           await screenshot(page, "dataset");
         },
       );

@@ -331,3 +331,32 @@ Deno.test("the Jobs page pages 20 jobs at a time, newest first, and filters by s
     ]);
   });
 });
+
+Deno.test("the console refuses a form body over its limit and says why", async () => {
+  await using root = await tempRoot();
+  const server = createApp({ instance: root.instance, token: TOKEN });
+  try {
+    const res = await server.hono.request("/signin", {
+      method: "POST",
+      body: new URLSearchParams({ token: "x".repeat(20_000) }),
+    });
+    assertEquals(res.status, 413);
+    assert((await res.text()).includes("more than the 16384 a console form may have"));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a server that serves only the datastore says so on its console pages", async () => {
+  await using root = await tempRoot();
+  const store = await root.instance.open();
+  const server = createApp({ store, token: TOKEN });
+  try {
+    const cookie = await signIn(server.hono);
+    const res = await server.hono.request("/projects/self/jobs", { headers: { cookie } });
+    assertEquals(res.status, 503);
+    assert((await res.text()).includes("This server serves only the datastore"));
+  } finally {
+    await server.close();
+  }
+});

@@ -8,14 +8,22 @@
 
 import { AmbiguousError, JobStateError, NotFoundError, UnsupportedError } from "../../sdk/mod.ts";
 import { AssetUnavailableError } from "./_assets.ts";
+import { FormTooLargeError } from "./_form.ts";
+
+/** Raised on a page of a server that serves only the datastore (no instance to read). */
+export class NoInstanceError extends Error {
+  /** The error class name. */
+  override name = "NoInstanceError";
+}
 
 /** The HTTP status of an error shown on a console page. */
 export function errorStatus(e: unknown): number {
   if (e instanceof NotFoundError) return 404;
+  if (e instanceof FormTooLargeError) return 413;
   if (e instanceof AmbiguousError || e instanceof TypeError || e instanceof RangeError) return 400;
   if (e instanceof JobStateError) return 409;
   if (e instanceof UnsupportedError) return 501;
-  if (e instanceof AssetUnavailableError) return 503;
+  if (e instanceof AssetUnavailableError || e instanceof NoInstanceError) return 503;
   return 500;
 }
 

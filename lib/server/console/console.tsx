@@ -13,7 +13,8 @@ import { RemoteInstance } from "../../remote/mod.ts";
 import { asset } from "./_assets.ts";
 import { ComparePage, readCompared } from "./_compare_page.tsx";
 import { DatasetPage, DatasetsPage, ModelsPage } from "./_artifacts_page.tsx";
-import { errorStatus, pageHeaders } from "./_errors.ts";
+import { errorStatus, NoInstanceError, pageHeaders } from "./_errors.ts";
+import { readForm } from "./_form.ts";
 import { liveState } from "./_format.ts";
 import { allowedActions, JobPage } from "./_job_page.tsx";
 import { JobsPage } from "./_jobs_page.tsx";
@@ -70,7 +71,7 @@ export function createConsole(options: ConsoleOptions): Hono {
 
   const instance = (): Instance => {
     if (!options.instance) {
-      throw new TypeError("This server serves only the datastore: no jobs to show");
+      throw new NoInstanceError("This server serves only the datastore: no jobs to show");
     }
     return options.instance;
   };
@@ -119,22 +120,28 @@ export function createConsole(options: ConsoleOptions): Hono {
   });
 
   app.get("/signin", (c) => html(c, <SignInPage next={safeNext(c.req.query("next"))} />));
-  app.post("/signin", async (c) => {
-    const form = await c.req.parseBody();
-    const next = safeNext(String(form.next ?? ""));
-    const s = sessions?.signIn(String(form.token ?? ""));
-    if (!sessions) return c.redirect(next, 303);
-    if (!s) return html(c, <SignInPage next={next} failed />, 401);
-    c.header("set-cookie", sessionCookie(s, new URL(c.req.url).protocol === "https:"));
-    return c.redirect(next, 303);
-  });
-  app.post("/signout", async (c) => {
-    const s = session(c);
-    const form = await c.req.parseBody();
-    if (s && sameText(String(form.csrf ?? ""), s.csrf)) sessions?.signOut(s);
-    c.header("set-cookie", sessionCookie(undefined, false));
-    return c.redirect("/signin", 303);
-  });
+  app.post(
+    "/signin",
+    page(async (c) => {
+      const form = await readForm(c.req.raw);
+      const next = safeNext(form.get("next") ?? "");
+      const s = sessions?.signIn(form.get("token") ?? "");
+      if (!sessions) return c.redirect(next, 303);
+      if (!s) return html(c, <SignInPage next={next} failed />, 401);
+      c.header("set-cookie", sessionCookie(s, new URL(c.req.url).protocol === "https:"));
+      return c.redirect(next, 303);
+    }),
+  );
+  app.post(
+    "/signout",
+    page(async (c) => {
+      const s = session(c);
+      const form = await readForm(c.req.raw);
+      if (s && sameText(form.get("csrf") ?? "", s.csrf)) sessions?.signOut(s);
+      c.header("set-cookie", sessionCookie(undefined, false));
+      return c.redirect("/signin", 303);
+    }),
+  );
 
   const guard = async (c: Context, next: () => Promise<void>) => {
     if (sessions && !session(c)) {
@@ -242,9 +249,9 @@ export function createConsole(options: ConsoleOptions): Hono {
     page(async (c) => {
       const action = param(c, "action") as typeof ACTIONS[number];
       const s = session(c);
-      const form = await c.req.parseBody();
+      const form = await readForm(c.req.raw);
       if (!actor || !s || !ACTIONS.includes(action)) return c.text("Not allowed", 403);
-      if (!sameText(String(form.csrf ?? ""), s.csrf)) {
+      if (!sameText(form.get("csrf") ?? "", s.csrf)) {
         return c.text("Stale form: reload the page", 403);
       }
       const origin = c.req.header("origin");
