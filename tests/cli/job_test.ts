@@ -67,6 +67,18 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
     assertEquals(summary.sum, 30);
   });
 
+  await t.step("latest names the newest job, as it does for models and datasets", async () => {
+    const [newest] = await home.json<{ id: string }[]>(["job", "list"]);
+    const info = await home.json<{ record: { id: string } }>(["job", "info", "latest"]);
+    assertEquals(info.record.id, newest.id);
+    const uri = await home.json<{ record: { id: string } }>([
+      "job",
+      "info",
+      "local/project/self/job/latest",
+    ]);
+    assertEquals(uri.record.id, newest.id);
+  });
+
   await t.step("rows with --start --end --end-inclusive --keep-none --limit", async () => {
     const r = await home.run([
       "-o",

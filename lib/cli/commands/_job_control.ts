@@ -4,14 +4,15 @@
  * @module
  */
 
-import type { Instance, JobRef } from "../../sdk/mod.ts";
+import { type Instance, type JobRef, NotFoundError } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { confirmOrStop, FORCE_OPTION, PROJECT_OPTION, YES_OPTION } from "./_common.ts";
 import type { CliContext } from "../context.ts";
 
 /**
- * Opens the instance of the `JOB` argument (an id, a unique id prefix, or a job URI).
+ * Opens the instance of the `JOB` argument: an id, a unique id prefix, `latest` (the newest job
+ * of the project), or a job URI with one of them.
  *
  * @param ctx The context.
  * @param args The parsed arguments (`JOB` and `--project`).
@@ -26,7 +27,13 @@ export async function openJob(
     "job",
     args.options.project as string | undefined,
   );
-  return { instance, ref: { project: uri.project, id: uri.name } };
+  if (uri.name !== "latest") return { instance, ref: { project: uri.project, id: uri.name } };
+  // `latest`, as for models and datasets: the newest job of the project.
+  const [[newest]] = await instance.listJobs(uri.project, { pageSize: 1 });
+  if (!newest) {
+    throw new NotFoundError("job", "latest", { project: uri.project, detail: "it has no jobs" });
+  }
+  return { instance, ref: { project: uri.project, id: newest.id } };
 }
 
 function control(
