@@ -5,7 +5,8 @@
  * operation, 2 on a usage error.
  *
  * Run it with `deno run -A cli.ts ...` (`deno task swcli ...` in this repository), put it on
- * PATH with `deno install -g -A -n swcli <path or URL>/cli.ts`, or build a single binary with
+ * PATH with `deno install -g -A -n swcli --config <path>/deno.json <path>/cli.ts` (the config
+ * lets model packages import `@starwhale/sdk`), or build a single binary with
  * `deno task compile`.
  *
  * @example List the jobs of the selected project as JSON

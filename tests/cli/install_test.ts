@@ -6,6 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { MODEL_FILES, writeFiles } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = join(REPO, "cli.ts");
@@ -29,7 +30,7 @@ async function run(
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
 
-Deno.test("deno install -g puts swcli on PATH, and it runs from there", async (t) => {
+Deno.test("deno install -g puts swcli on PATH, and it runs jobs from there", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "swcli-install-" });
   await using _ = { [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
   const root = join(dir, "root");
@@ -48,6 +49,8 @@ Deno.test("deno install -g puts swcli on PATH, and it runs from there", async (t
       "--cached-only",
       "-n",
       "swcli",
+      "--config",
+      join(REPO, "deno.json"),
       "--root",
       root,
       CLI,
@@ -62,6 +65,18 @@ Deno.test("deno install -g puts swcli on PATH, and it runs from there", async (t
     const list = await run("sh", ["-c", `cd '${dir}' && swcli -o json project list`], env);
     assertEquals(list.code, 0, list.stderr);
     assertEquals(JSON.parse(list.stdout), ["self"]);
+  });
+  await t.step("a model package importing @starwhale/sdk builds and runs", async () => {
+    await writeFiles(join(dir, "pkg"), MODEL_FILES);
+    await Deno.writeTextFile(join(dir, "nums.jsonl"), '{"x":1}\n{"x":2}\n');
+    const script = [
+      "swcli dataset build nums.jsonl --name nums",
+      "swcli model build pkg",
+      "swcli -o json job create dbl --handler flow.steps:Doubler.evaluate -d nums",
+    ].join(" && ");
+    const r = await run("sh", ["-c", `cd '${dir}' && ${script}`], env);
+    assertEquals(r.code, 0, r.stderr);
+    assertMatch(r.stdout, /"status": "SUCCESS"/);
   });
 });
 
