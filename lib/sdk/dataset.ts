@@ -8,13 +8,8 @@
 import type { Row } from "../../datastore/mod.ts";
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
 import { readCsv, readJsonl } from "./dataset_sources.ts";
-import {
-  artifactStore,
-  type BuildDatasetOptions,
-  type DatasetRecord,
-  type DatasetRow,
-  type Instance,
-} from "./instance.ts";
+import type { BuildDatasetOptions, DatasetRecord, DatasetRow, Instance } from "./instance.ts";
+import { artifactStore } from "./roles.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
 
 /** Where rows come from: rows, or a JSON Lines / CSV file. */

@@ -5,8 +5,8 @@
  * inspect and control jobs), {@link TableOperations} (datastore tables) and
  * {@link ArtifactLookup} (find a model or dataset version). A standalone instance also has the
  * {@link ArtifactStore} role (build, list, remove and read models and datasets), which the remote
- * adapter does not have: {@link artifactStore} tells the two apart, with an `UnsupportedError`
- * that names what the caller wanted to do.
+ * adapter does not have, nor the standalone-only {@link JobLogs}: `roles.ts` tells them apart,
+ * with an `UnsupportedError` that names what the caller wanted to do.
  *
  * Two implementations: `StandaloneInstance` (local files plus the embedded datastore) and
  * `RemoteInstance` (HTTP to a Starwhale server). Every method is async, takes at most two
@@ -18,7 +18,6 @@
  */
 
 import type { ColumnSchema, Key, Row, ScanOptions } from "../../datastore/mod.ts";
-import { UnsupportedError } from "./errors.ts";
 
 /** The job states of Starwhale's Job SDK. */
 export type JobStatus =
@@ -350,16 +349,6 @@ export interface JobLogs {
 }
 
 /**
- * Tells whether an instance has the {@link JobLogs} role.
- *
- * @param instance Any instance.
- * @returns `true` for a standalone instance.
- */
-export function hasJobLogs(instance: Instance): instance is Instance & JobLogs {
-  return typeof (instance as unknown as Record<string, unknown>).jobLogs === "function";
-}
-
-/**
  * A Starwhale instance: its kind, its URL, its projects, and the roles every instance has (jobs,
  * tables, model and dataset lookup).
  *
@@ -384,56 +373,4 @@ export interface Instance extends JobOperations, TableOperations, ArtifactLookup
   listProjects(): Promise<string[]>;
   /** Releases what the instance holds (the datastore handle, sockets). Idempotent. */
   close(): Promise<void>;
-}
-
-const STORE_METHODS = [
-  "buildModel",
-  "listModels",
-  "removeModel",
-  "buildDataset",
-  "listDatasets",
-  "removeDataset",
-  "scanDataset",
-] as const;
-
-/**
- * Tells whether an instance has the {@link ArtifactStore} role.
- *
- * @param instance Any instance.
- * @returns `true` for a standalone instance.
- */
-export function hasArtifactStore(instance: Instance): instance is Instance & ArtifactStore {
-  const methods = instance as unknown as Record<string, unknown>;
-  return STORE_METHODS.every((m) => typeof methods[m] === "function");
-}
-
-/**
- * The instance as an {@link ArtifactStore}, or a clear error naming what the caller wanted.
- *
- * @param instance Any instance.
- * @param operation What the caller is doing, in the user's words (`building a model`).
- * @returns The same instance, typed with the role.
- * @throws {UnsupportedError} When the instance has no such role (a remote instance).
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { artifactStore, type Instance } from "./instance.ts";
- * const remote = { kind: "cloud", url: "https://h" } as unknown as Instance;
- * assert.throws(() => artifactStore(remote, "building a model"), {
- *   name: "UnsupportedError",
- *   message: /^Building a model is not supported on the server https:\/\/h/,
- * });
- * ```
- */
-export function artifactStore(
-  instance: Instance,
-  operation: string,
-): Instance & ArtifactStore {
-  if (hasArtifactStore(instance)) return instance;
-  throw new UnsupportedError(
-    operation,
-    `the server ${instance.url}: this SDK builds, lists, removes and reads models and datasets` +
-      " only on a standalone instance",
-    { operation: true },
-  );
 }

@@ -9,15 +9,15 @@
 
 import type { Key, Row } from "../../datastore/mod.ts";
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
-import {
-  type CreateJobOptions,
-  hasJobLogs,
-  type Instance,
-  type JobRecord,
-  type JobStatus,
-  type ListJobsOptions,
-  type PageInfo,
+import type {
+  CreateJobOptions,
+  Instance,
+  JobRecord,
+  JobStatus,
+  ListJobsOptions,
+  PageInfo,
 } from "./instance.ts";
+import { hasJobLogs } from "./roles.ts";
 import { UnsupportedError } from "./errors.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";

@@ -5,12 +5,8 @@
  */
 
 import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
-import {
-  artifactStore,
-  type BuildModelOptions,
-  type Instance,
-  type ModelRecord,
-} from "./instance.ts";
+import type { BuildModelOptions, Instance, ModelRecord } from "./instance.ts";
+import { artifactStore } from "./roles.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
 
 /**
