@@ -14,8 +14,13 @@ import { isTuple, SwObject } from "../../../datastore/mod.ts";
  * @returns A value `JSON.stringify` accepts without loss of meaning.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonValue } from "./json.ts";
- * console.assert(JSON.stringify(jsonValue({ n: 5n, b: new Uint8Array([1]) })) === '{"n":5,"b":"AQ=="}');
+ * assert.deepEqual(jsonValue({ n: 5n, big: 2n ** 64n, b: new Uint8Array([1]) }), {
+ *   n: 5,
+ *   big: "18446744073709551616",
+ *   b: "AQ==",
+ * });
  * ```
  */
 export function jsonValue(value: unknown): unknown {
