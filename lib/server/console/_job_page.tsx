@@ -1,8 +1,9 @@
 /** @jsxImportSource npm:hono@4.13.19/jsx */
 /**
- * The Job page: the record (model, datasets, handler, times, error and stack), live status and
- * progress while it runs, the summary as a table, per-class and confusion-matrix charts when
- * the job logged them, a page of one of its tables, its logs, and the actions a server allows.
+ * The Job page: the record (model, datasets, handler, times, the error as recorded, kept
+ * preformatted so a stack in it reads as one), live status and progress while it runs, the
+ * summary as a table, per-class and confusion-matrix charts when the job logged them, a page of
+ * one of its tables, its logs, and the actions a server allows.
  *
  * @module
  */
@@ -55,9 +56,7 @@ const Actions: FC<{ job: JobRecord; csrf: string }> = ({ job, csrf }) => {
   );
 };
 
-const Record: FC<{ job: JobRecord; stack?: string; progress?: Progress }> = (
-  { job, stack, progress },
-) => {
+const Record: FC<{ job: JobRecord; progress?: Progress }> = ({ job, progress }) => {
   return (
     <section aria-labelledby="record-title">
       <h2 id="record-title">Record</h2>
@@ -94,7 +93,7 @@ const Record: FC<{ job: JobRecord; stack?: string; progress?: Progress }> = (
         ? (
           <section aria-labelledby="error-title">
             <h2 id="error-title">Error</h2>
-            <pre role="alert">{stack ?? job.errorMessage}</pre>
+            <pre role="alert">{job.errorMessage}</pre>
           </section>
         )
         : null}
@@ -233,7 +232,7 @@ export const JobPage = (
         {flash ? <Notice error>{flash}</Notice> : null}
         {csrf && !frame.readOnly ? <Actions job={job} csrf={csrf} /> : null}
         <div class="overview">
-          <Record job={job} stack={view.stack} progress={view.progress} />
+          <Record job={job} progress={view.progress} />
           <Summary view={view} />
         </div>
         <Charts view={view} />

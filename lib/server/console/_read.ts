@@ -98,8 +98,6 @@ export interface JobView {
   classes: ClassMetrics[];
   /** The confusion matrix, when logged. */
   confusion?: ConfusionMatrix;
-  /** The error's stack, when the instance kept one. */
-  stack?: string;
   /** Captured log lines (the last ones), or `undefined` when the instance keeps none. */
   logs?: string[];
   /** How far it is, while it runs. */
@@ -120,11 +118,6 @@ async function firstRows(
   return rows;
 }
 
-/** Text of an optional record field another part of the SDK may add (stack, progress). */
-function extra(record: JobRecord, name: string): unknown {
-  return (record as unknown as Record<string, unknown>)[name];
-}
-
 /** The Job page's data. @throws {NotFoundError} For an unknown job. */
 export async function readJob(instance: Instance, ref: JobRef): Promise<JobView> {
   const job = await instance.getJob(ref);
@@ -141,14 +134,12 @@ export async function readJob(instance: Instance, ref: JobRef): Promise<JobView>
   const confusion = matrixTable
     ? confusionOfRows(matrixTable, await firstRows(instance, full, matrixTable, 201))
     : undefined;
-  const stack = extra(job, "errorStack") ?? extra(job, "stack");
   return {
     job,
     summary,
     tables,
     classes,
     confusion,
-    stack: typeof stack === "string" && stack ? stack : undefined,
     logs: await readLogs(instance, full),
     progress: await readProgress(instance, job),
   };
