@@ -16,7 +16,7 @@ const SERVER_CONFIG = {
   },
 };
 
-Deno.test("seed: the standalone examples run against the configured storage root", async (t) => {
+Deno.test("Job SDK docs: the standalone examples run against the configured storage root", async (t) => {
   await using root = await tempRoot();
   await using pkg = await tempPackage(STEPS_PACKAGE);
   const configPath = join(root.root, "..", "config.yaml");
@@ -97,7 +97,7 @@ Deno.test("seed: the standalone examples run against the configured storage root
   }
 });
 
-Deno.test("seed: server job URIs resolve to the logged-in instance and project", () => {
+Deno.test("Job SDK docs: server job URIs resolve to the logged-in instance and project", () => {
   const config = Config.from(SERVER_CONFIG, { root: "/unused" });
   // job("https://server/job/1"): Starwhale's Python SDK cannot parse it; here the instance's selected project is used.
   const j1 = job("https://server/job/1", { config });
@@ -117,7 +117,7 @@ Deno.test("seed: server job URIs resolve to the logged-in instance and project",
   );
 });
 
-Deno.test("seed: Job.list('https://server/project/<p>', page_index=2, page_size=10) pages a server", async () => {
+Deno.test("Job SDK docs: Job.list('https://server/project/<p>', page_index=2, page_size=10) pages a server", async () => {
   await using root = await tempRoot();
   await using pkg = await tempPackage(STEPS_PACKAGE);
   await Model.build(pkg.dir, { name: "mnist", instance: root.instance });
