@@ -23,7 +23,24 @@ export interface Progress {
 const COUNT_LIMIT = 1_000_000;
 /** Dataset sizes remembered per job (a running job's datasets do not change). */
 const totals = new Map<string, Promise<number | undefined>>();
-const TOTALS_KEPT = 256;
+const JOBS_KEPT = 256;
+/** A count is reused for this long, however many pages poll the same job. */
+const COUNT_TTL_MS = 3000;
+const counts = new Map<string, { at: number; done: Promise<number> }>();
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= JOBS_KEPT) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
+async function countResults(instance: Instance, job: JobRecord): Promise<number> {
+  let done = 0;
+  const ref = { project: job.project, id: job.id };
+  const options = { columns: ["id"], limit: COUNT_LIMIT };
+  for await (const _ of instance.scanJobTable(ref, "results", options)) done++;
+  return done;
+}
 
 function datasetRef(uri: string): { name: string; version?: string } {
   const [path, version] = uri.split("/version/");
@@ -55,20 +72,14 @@ export async function readProgress(
   job: JobRecord,
 ): Promise<Progress | undefined> {
   if (isFinal(job.status)) return undefined;
-  let total = totals.get(job.id);
-  if (!total) {
-    if (totals.size >= TOTALS_KEPT) totals.delete(totals.keys().next().value as string);
-    total = datasetRows(instance, job);
-    totals.set(job.id, total);
+  const total = totals.get(job.id) ?? remember(totals, job.id, datasetRows(instance, job));
+  const now = Date.now();
+  let counted = counts.get(job.id);
+  if (!counted || now - counted.at > COUNT_TTL_MS) {
+    counted = remember(counts, job.id, { at: now, done: countResults(instance, job) });
+    counted.done.catch(() => counts.delete(job.id));
   }
-  let done = 0;
-  const ref = { project: job.project, id: job.id };
-  for await (
-    const _ of instance.scanJobTable(ref, "results", { columns: ["id"], limit: COUNT_LIMIT })
-  ) {
-    done++;
-  }
-  const rows = await total;
+  const [done, rows] = await Promise.all([counted.done, total]);
   const count = done >= COUNT_LIMIT ? `at least ${done}` : String(done);
   return {
     done,
