@@ -33,6 +33,17 @@ export async function tempRoot(
   };
 }
 
+/** A new temporary folder; `await using` removes it. */
+export async function tempDir(): Promise<{ dir: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "sw-test-" });
+  return {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 /** Writes files (path -> text) into a new temporary folder; `await using` removes it. */
 export async function tempPackage(
   files: Record<string, string>,

@@ -47,9 +47,9 @@ export const spin = handler(() => { for (;;) {} });
 /**
  * Builds the model `slow` and the datasets `fast` and `slow` into a new temp root.
  *
- * @returns The root (remove it when done).
+ * @returns The root; `await using` removes it.
  */
-export async function makeFixture(): Promise<string> {
+export async function makeFixture(): Promise<{ root: string } & AsyncDisposable> {
   const root = await Deno.makeTempDir({ prefix: "sw-contract-" });
   const pkg = join(root, ".pkg");
   await Deno.mkdir(join(pkg, "slow"), { recursive: true });
@@ -63,7 +63,12 @@ export async function makeFixture(): Promise<string> {
   const rows = (n: number, ms: number) => Array.from({ length: n }, (_, x) => ({ x, ms }));
   await sw.buildDataset(P, { name: "fast", rows: rows(FAST_ROWS, 0) });
   await sw.buildDataset(P, { name: "slow", rows: rows(SLOW_ROWS, 15) });
-  return root;
+  return {
+    root,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(root, { recursive: true });
+    },
+  };
 }
 
 /** What differs between the ways the suite runs. */

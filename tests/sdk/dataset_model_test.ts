@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { join } from "node:path";
 import { AmbiguousError, Dataset, HandlerError, Model, NotFoundError } from "../../mod.ts";
-import { STEPS_PACKAGE, tempPackage, tempRoot } from "./_helpers.ts";
+import { STEPS_PACKAGE, tempDir, tempPackage, tempRoot } from "./_helpers.ts";
 
 Deno.test("Dataset.build() from arrays, async iterables, JSONL and CSV, with versions and tags", async () => {
   await using t = await tempRoot();
@@ -26,34 +26,31 @@ Deno.test("Dataset.build() from arrays, async iterables, JSONL and CSV, with ver
     b.version,
     a.version,
   ]);
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(join(dir, "rows.jsonl"), '{"text":"hi","n":1}\n{"text":"yo","n":2}\n');
-    await Deno.writeTextFile(join(dir, "rows.csv"), 'label,score\n"a, quoted",0.5\nb,1\n');
-    const j = await Dataset.build("j", { jsonl: join(dir, "rows.jsonl") }, { instance });
-    assertEquals((await j.head(5)).map((r) => r.features), [{ text: "hi", n: 1 }, {
-      text: "yo",
-      n: 2,
-    }]);
-    const c = await Dataset.build("c", { csv: join(dir, "rows.csv") }, { instance });
-    assertEquals((await c.head(5)).map((r) => r.features), [
-      { label: "a, quoted", score: 0.5 },
-      { label: "b", score: 1 },
-    ]);
-    await Deno.writeTextFile(join(dir, "bad.jsonl"), '{"a":1}\nnot json\n');
-    await assertRejects(
-      () => Dataset.build("j", { jsonl: join(dir, "bad.jsonl") }, { instance }),
-      Error,
-      "line 2 is not JSON",
-    );
-    assertEquals(
-      (await Dataset.get("j", { instance })).version,
-      j.version,
-      "the failed build left no version",
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.dir;
+  await Deno.writeTextFile(join(dir, "rows.jsonl"), '{"text":"hi","n":1}\n{"text":"yo","n":2}\n');
+  await Deno.writeTextFile(join(dir, "rows.csv"), 'label,score\n"a, quoted",0.5\nb,1\n');
+  const j = await Dataset.build("j", { jsonl: join(dir, "rows.jsonl") }, { instance });
+  assertEquals((await j.head(5)).map((r) => r.features), [{ text: "hi", n: 1 }, {
+    text: "yo",
+    n: 2,
+  }]);
+  const c = await Dataset.build("c", { csv: join(dir, "rows.csv") }, { instance });
+  assertEquals((await c.head(5)).map((r) => r.features), [
+    { label: "a, quoted", score: 0.5 },
+    { label: "b", score: 1 },
+  ]);
+  await Deno.writeTextFile(join(dir, "bad.jsonl"), '{"a":1}\nnot json\n');
+  await assertRejects(
+    () => Dataset.build("j", { jsonl: join(dir, "bad.jsonl") }, { instance }),
+    Error,
+    "line 2 is not JSON",
+  );
+  assertEquals(
+    (await Dataset.get("j", { instance })).version,
+    j.version,
+    "the failed build left no version",
+  );
 });
 
 Deno.test("Dataset.build() rejects bad rows and names, leaving nothing behind", async () => {

@@ -7,12 +7,8 @@ import { createApp, serve } from "../../lib/server/mod.ts";
 const TOKEN = "contract";
 
 async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await makeFixture();
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  await using fixture = await makeFixture();
+  await fn(fixture.root);
 }
 
 Deno.test("job API contract: standalone instance", (t) =>

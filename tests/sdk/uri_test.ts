@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch, assertRejects, assertThrows } from "../_assert.ts";
 import { join } from "node:path";
 import { Config, NotFoundError } from "../../mod.ts";
+import { tempDir } from "./_helpers.ts";
 import {
   formatResourceUri,
   parseProjectUri,
@@ -121,27 +122,24 @@ Deno.test("parseProjectUri() resolves names, aliases and URLs", () => {
 });
 
 Deno.test("Config.load() reads swcli's file, defaults when missing, never rewrites", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = join(dir, "config.yaml");
-    const missing = await Config.load({ path, root: join(dir, "r") });
-    assertEquals(missing.current.alias, "local");
-    assertEquals(missing.currentProject(), "self");
-    await assertRejects(() => Deno.stat(path), Deno.errors.NotFound);
-    const text =
-      "version: '2.0'\ncurrent_instance: srv\ninstances:\n  srv: {uri: srv.example:80, type: cloud, sw_token: abc, current_project: p}\n  local: {uri: local, type: standalone, current_project: self}\nstorage: {root: /x/y}\n";
-    await Deno.writeTextFile(path, text);
-    const loaded = await Config.load({ path });
-    assertEquals(loaded.current.uri, "http://srv.example:80");
-    assertEquals(loaded.current.token, "abc");
-    assertEquals(loaded.root, "/x/y");
-    assertEquals(parseProjectUri("", { config: loaded }).project, "p");
-    await Deno.writeTextFile(path, "version: '1.0'\ninstances: {}\n");
-    await assertRejects(() => Config.load({ path }), Error, "version is '1.0', expected \"2.0\"");
-    assertEquals(await Deno.readTextFile(path), "version: '1.0'\ninstances: {}\n");
-    await Deno.writeTextFile(path, "version: [\n");
-    await assertRejects(() => Config.load({ path }), SyntaxError);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.dir;
+  const path = join(dir, "config.yaml");
+  const missing = await Config.load({ path, root: join(dir, "r") });
+  assertEquals(missing.current.alias, "local");
+  assertEquals(missing.currentProject(), "self");
+  await assertRejects(() => Deno.stat(path), Deno.errors.NotFound);
+  const text =
+    "version: '2.0'\ncurrent_instance: srv\ninstances:\n  srv: {uri: srv.example:80, type: cloud, sw_token: abc, current_project: p}\n  local: {uri: local, type: standalone, current_project: self}\nstorage: {root: /x/y}\n";
+  await Deno.writeTextFile(path, text);
+  const loaded = await Config.load({ path });
+  assertEquals(loaded.current.uri, "http://srv.example:80");
+  assertEquals(loaded.current.token, "abc");
+  assertEquals(loaded.root, "/x/y");
+  assertEquals(parseProjectUri("", { config: loaded }).project, "p");
+  await Deno.writeTextFile(path, "version: '1.0'\ninstances: {}\n");
+  await assertRejects(() => Config.load({ path }), Error, "version is '1.0', expected \"2.0\"");
+  assertEquals(await Deno.readTextFile(path), "version: '1.0'\ninstances: {}\n");
+  await Deno.writeTextFile(path, "version: [\n");
+  await assertRejects(() => Config.load({ path }), SyntaxError);
 });
