@@ -48,5 +48,9 @@ export function main(args: string[], io: CliIo = {}): Promise<number> {
 }
 
 if (import.meta.main) {
+  // Stdout carries only the command's results (`-o json` output stays parseable): what else is
+  // printed with console.log — by a handler of a job running here — goes to stderr, as notices do.
+  const toStderr = console.error.bind(console);
+  console.log = console.info = console.debug = toStderr;
   Deno.exit(await main(Deno.args));
 }

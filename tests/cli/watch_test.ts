@@ -152,3 +152,25 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
     delete hooks.__swcliWatchTest;
   }
 });
+
+Deno.test("swcli -o json job create keeps stdout for the result: handlers' prints go to stderr", async () => {
+  await using home = await cliHome();
+  await seed(home, 2);
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cli, "-o", "json", "job", "create", "dbl", "--handler", "flow.steps:noisy"],
+    env: { ...home.env, DENO_DIR: denoDir },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, stderr);
+  assertEquals(JSON.parse(stdout).status, "SUCCESS");
+  assertMatch(stderr, /^hello from noisy$/m);
+  assertMatch(stderr, /^careful$/m);
+  const logs = await home.run(["job", "logs", JSON.parse(stdout).id]);
+  assertMatch(logs.stdout, /stdout: hello from noisy/, "the log still says which stream");
+});
