@@ -18,7 +18,7 @@
  * @module
  */
 
-import { type CliIo, runCommandLine } from "./lib/cli/mod.ts";
+import { type CliIo, routeConsoleToStderr, runCommandLine } from "./lib/cli/mod.ts";
 
 export type { CliIo, TextWriter } from "./lib/cli/mod.ts";
 
@@ -50,7 +50,6 @@ export function main(args: string[], io: CliIo = {}): Promise<number> {
 if (import.meta.main) {
   // Stdout carries only the command's results (`-o json` output stays parseable): what else is
   // printed with console.log — by a handler of a job running here — goes to stderr, as notices do.
-  const toStderr = console.error.bind(console);
-  console.log = console.info = console.debug = toStderr;
+  routeConsoleToStderr();
   Deno.exit(await main(Deno.args));
 }

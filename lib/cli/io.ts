@@ -135,3 +135,32 @@ export async function readLine(stream: ReadableStream<Uint8Array>): Promise<stri
   }
   return text.split(/\r?\n/)[0];
 }
+
+type ConsoleMethod = "log" | "info" | "debug" | "warn" | "error";
+const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "debug", "warn", "error"];
+let consoleSink: ((text: string) => void) | undefined;
+
+/**
+ * Makes the process's console print to stderr (`console.log` included), so stdout carries only
+ * the command's results, and lets a live display take those lines while it runs
+ * ({@link setConsoleSink}). For the swcli program only: it changes the global `console`.
+ */
+export function routeConsoleToStderr(): void {
+  const stderr = console.error.bind(console);
+  for (const method of CONSOLE_METHODS) {
+    console[method] = (...args: unknown[]) => {
+      if (!consoleSink) return stderr(...args);
+      consoleSink(args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" "));
+    };
+  }
+}
+
+/**
+ * Sends what the console prints to `sink` (e.g. a live progress display, which prints it above
+ * its lines) until called with `undefined`. Without {@link routeConsoleToStderr} it has no effect.
+ *
+ * @param sink Where console lines go; `undefined` for stderr again.
+ */
+export function setConsoleSink(sink: ((text: string) => void) | undefined): void {
+  consoleSink = sink;
+}

@@ -6,4 +6,5 @@
  */
 export { runCommandLine } from "./dispatch.ts";
 export { CommandFailed, UsageError } from "./errors.ts";
+export { routeConsoleToStderr } from "./io.ts";
 export type { CliIo, TextWriter } from "./io.ts";

@@ -66,7 +66,7 @@ export async function cliHome(): Promise<CliHome> {
   };
 }
 
-/** A model package: a doubling pipeline, a failing plain handler and one that prints. */
+/** A model package: a doubling pipeline, one that prints per row, a failing handler, one that prints. */
 export const MODEL_FILES: Record<string, string> = {
   "model.yaml": "name: dbl\nrun:\n  modules: [flow.steps]\n",
   "flow/steps.ts": `
@@ -91,6 +91,15 @@ export class Doubler extends PipelineHandler {
 export const boom = handler(() => {
   throw new Error("boom!");
 });
+export class Chatty extends PipelineHandler {
+  override predict(data: Record<string, unknown>) {
+    console.log(\`row \${data.x}\`);
+    return { y: data.x };
+  }
+  override async evaluate(results: AsyncIterable<unknown>) {
+    for await (const _ of results) { /* count nothing */ }
+  }
+}
 export const noisy = handler(() => {
   console.log("hello from noisy");
   console.error("careful");

@@ -148,3 +148,41 @@ Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clea
   assertMatch(text, /Writing t2 \[[█░]+\] 100% 3000\/3000 rows/);
   assertMatch(text, /wrote 3000 rows/);
 });
+
+Deno.test("swcli job create under a pseudo-terminal prints handler output above the live lines", async () => {
+  const script = await new Deno.Command("sh", { args: ["-c", "command -v script"], stdout: "null" })
+    .output().then((o) => o.success, () => false);
+  if (!script) return;
+  await using home = await cliHome();
+  const pkg = join(home.dir, "pkg");
+  await writeFiles(pkg, MODEL_FILES);
+  const data = join(home.dir, "nums.jsonl");
+  await Deno.writeTextFile(data, '{"x":1}\n{"x":2}\n{"x":3}\n');
+  assertEquals((await swcli(home.env, ["dataset", "build", data, "--name", "nums"])).code, 0);
+  assertEquals((await swcli(home.env, ["model", "build", pkg])).code, 0);
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    CLI,
+    "job",
+    "create",
+    "dbl",
+    "--handler",
+    "flow.steps:Chatty.evaluate",
+    "-d",
+    "nums",
+  ].map(q).join(" ");
+  const out = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: { ...home.env, DENO_DIR, COLUMNS: "120" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assertEquals(out.code, 0, text);
+  for (const n of [1, 2, 3]) assertMatch(text, new RegExp(`\\r\\x1b\\[Jrow ${n}\\r?\\n`));
+  assertMatch(text, /flow\.steps:Chatty\.predict \[█+\] 100% 3\/3 rows/);
+});

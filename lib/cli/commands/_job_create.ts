@@ -17,6 +17,7 @@ import type { OptionSpec } from "../args.ts";
 import type { Command } from "../command.ts";
 import { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
+import { setConsoleSink } from "../io.ts";
 import { renderPairs } from "../output/grid.ts";
 import { stepProgressView } from "../output/step_progress.ts";
 import { PROJECT_OPTION } from "./_common.ts";
@@ -200,6 +201,8 @@ export const JOB_CREATE_COMMAND: Command = {
         writer: ctx.io.stderr,
         terminal: ctx.io.isTerminal && !ctx.json,
       });
+      // What handlers print goes above the live lines instead of through them.
+      if (ctx.io.isTerminal && !ctx.json) setConsoleSink((text) => view.above(text));
       try {
         job = await instance.createJob(uri.project, {
           ...createOptions,
@@ -213,6 +216,7 @@ export const JOB_CREATE_COMMAND: Command = {
             }),
         });
       } finally {
+        setConsoleSink(undefined);
         view.end();
       }
     } else {

@@ -29,6 +29,8 @@ export interface StepState {
 export interface StepProgressView {
   /** Records the state of one step; redraws at most every `intervalMs`, and when a step ends. */
   update(state: StepState): void;
+  /** Writes a line of other output (a handler's print) above the live lines, which follow it. */
+  above(text: string): void;
   /** Draws the final state: on a terminal the last lines, else the line of every step not yet printed. */
   end(): void;
 }
@@ -143,6 +145,14 @@ export function stepProgressView(options: StepProgressOptions): StepProgressView
       if (terminal) {
         if (state.ended || now() - last >= interval) draw();
       } else if (state.ended && !printed.has(state.step)) print(state);
+    },
+    above(text: string): void {
+      const line = text.endsWith("\n") ? text : `${text}\n`;
+      if (!terminal || drawnLines === 0) return void writer.write(line);
+      const up = drawnLines > 1 ? `\x1b[${drawnLines - 1}A` : "";
+      void writer.write(`\r${up}\x1b[J${line}`);
+      drawnLines = 0;
+      draw();
     },
     end(): void {
       if (terminal) {
