@@ -12,6 +12,8 @@ import { launchBrowser, type Page, screenshot, SKIP_BROWSER, WAIT_MS } from "./_
 import { mnistJobs, SLOW_HANDLER, slowModel } from "./_fixture.ts";
 
 const TOKEN = "console-test-token";
+/** How long a server job may take to start running. */
+const START_MS = 60_000;
 
 /** Form controls and charts with no accessible name, and the count of h1 and main elements. */
 const A11Y = `(() => {
@@ -132,6 +134,8 @@ Deno.test({
           await page.waitForSelector("th:text('mnist')");
           await screenshot(page, "models");
           await page.goto(`${server.url}/projects/self/datasets`);
+          await page.waitForSelector("a:text('mnist')");
+          await screenshot(page, "datasets");
           await page.click("a:text('mnist')");
           await page.waitForSelector("#dataset-rows tbody tr");
           assertEquals(await page.locator("#dataset-rows tbody tr").count(), 20);
@@ -156,7 +160,8 @@ Deno.test({
           const cell = `tr[data-job='${uuid}'] [data-field=status]`;
           await list.waitForSelector(cell);
           await page.goto(`${server.url}/projects/self/jobs/${uuid}`);
-          await page.waitForSelector("[data-field=status]:text('RUNNING')");
+          // The run's first job Worker may type-check its module first: a longer, bounded wait.
+          await page.waitForSelector("[data-field=status]:text('RUNNING')", { timeout: START_MS });
           await page.waitForSelector(
             "[data-field=progress-text]:text-matches('of 4000 rows predicted')",
           );
