@@ -44,6 +44,18 @@ import {
 import { describeValue, type Key, type Row } from "./_value.ts";
 
 const OPEN_DIRS = new Set<string>();
+
+/**
+ * Takes the LOCK, trying again a few times over ~100 ms: a process being spawned holds a copy of
+ * every descriptor until it execs, so a lock just released can look held for an instant.
+ */
+async function takeLock(storage: Storage, path: string): Promise<FileLock | null> {
+  for (let attempt = 0;; attempt++) {
+    const lock = await storage.tryLock(path);
+    if (lock !== null || attempt === 4) return lock;
+    await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
+  }
+}
 /**
  * A datastore directory, open for reading and writing by this process only.
  *
@@ -120,7 +132,7 @@ export class Datastore {
     const abs = resolve(dir);
     if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
     await storage.mkdir(abs);
-    const lock = await storage.tryLock(`${abs}/LOCK`);
+    const lock = await takeLock(storage, `${abs}/LOCK`);
     if (lock === null) throw new DatastoreLockedError(abs);
     OPEN_DIRS.add(abs);
     const ds = new Datastore(abs, storage, lock, options);
@@ -165,7 +177,7 @@ export class Datastore {
     const storage = options.storage ?? denoStorage;
     const abs = resolve(dir);
     if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
-    const lock = await storage.tryLock(`${abs}/LOCK`);
+    const lock = await takeLock(storage, `${abs}/LOCK`);
     if (lock === null) throw new DatastoreLockedError(abs);
     try {
       return await repairDir(storage, abs);
