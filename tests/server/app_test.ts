@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { Datastore, DatastoreClosedError } from "../../datastore/mod.ts";
+import { Datastore, DatastoreClosedError, DatastoreLockedError } from "../../datastore/mod.ts";
+import { StandaloneInstance } from "../../lib/standalone/mod.ts";
 import { createApp, type ServerStore } from "../../lib/server/mod.ts";
 import { JobStateError, NotFoundError } from "../../lib/sdk/errors.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -124,4 +125,33 @@ Deno.test("the Hono app answers in-process through hono.request()", async () => 
   const missing = await app.hono.request("/api/v1/nothing", { headers: auth });
   assertEquals([missing.status, (await missing.json()).code], [404, "NOT FOUND: 001"]);
   await app.close();
+});
+
+Deno.test("a datastore that could not be opened is tried again by the next request", async () => {
+  const root = await Deno.makeTempDir({ prefix: "sw-server-reopen-" });
+  class FlakyOpen extends StandaloneInstance {
+    failures = 2;
+    override open(): ReturnType<StandaloneInstance["open"]> {
+      if (this.failures-- > 0) return Promise.reject(new DatastoreLockedError(root));
+      return super.open();
+    }
+  }
+  const instance = new FlakyOpen(root, { durability: "none" });
+  const app = createApp({ instance, token: TOKEN });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5 && statuses.at(-1) !== 200; i++) {
+      const res = await app.fetch(
+        new Request("http://sw/api/v1/datastore/listTables", { method: "POST", headers: auth }),
+      );
+      await res.body?.cancel();
+      statuses.push(res.status);
+    }
+    assertEquals(statuses[0], 503, String(statuses));
+    assertEquals(statuses.at(-1), 200, `never recovered: ${statuses}`);
+  } finally {
+    await app.close();
+    await instance.close();
+    await Deno.remove(root, { recursive: true });
+  }
 });
