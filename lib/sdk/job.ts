@@ -18,7 +18,7 @@ import type {
   PageInfo,
 } from "./instance.ts";
 import { hasJobLogs } from "./roles.ts";
-import { UnsupportedError } from "./errors.ts";
+import { HandlerError, JobStateError, NotFoundError, UnsupportedError } from "./errors.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
 import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
@@ -87,7 +87,8 @@ export class Job {
    * @param project Project URI; `""` is the selected project.
    * @param options `pageIndex` (from 1), `pageSize` (default 20), `status`, `model`.
    * @returns The jobs and the pagination record (the Python SDK's pagination dict, camelCase).
-   * @throws {RangeError} Bad paging. {TypeError} Bad project or status.
+   * @throws {RangeError} Bad paging. {TypeError} Bad project or status. {NotFoundError} No such
+   *   project (the message lists the projects there are).
    * @example
    * ```ts
    * import assert from "node:assert/strict";
@@ -108,6 +109,15 @@ export class Job {
     const config = configOf(options);
     const p = parseProjectUri(project, { config });
     const instance = instanceFor(p.instance, { ...options, config });
+    if (instance.kind === "standalone") {
+      // A server answers 404 for an unknown project; a standalone root would list nothing.
+      const projects = await instance.listProjects();
+      if (!projects.includes(p.project)) {
+        throw new NotFoundError("project", p.project, {
+          detail: `the projects are ${projects.join(", ")}`,
+        });
+      }
+    }
     const { pageIndex, pageSize, status, model } = options;
     const [records, page] = await instance.listJobs(p.project, {
       pageIndex,
@@ -134,10 +144,12 @@ export class Job {
    * Needs `--allow-read`/`--allow-write` on the storage root (standalone), `--allow-net` (server).
    *
    * @param options The project URI, the model URI, `runHandler`, dataset URIs and the other
-   *   options; `config` or `instance` choose where.
+   *   options; `config` or `instance` choose where; `throwOnFailure` (standalone) throws unless
+   *   the job ended SUCCESS (as {@link Job.ok}).
    * @returns The job.
    * @throws {NotFoundError} Unknown model, dataset or handler. {TypeError}/{RangeError} Bad
    *   options. {UnsupportedError} An option the instance cannot honour. Nothing is written then.
+   *   {HandlerError}/{JobStateError} With `throwOnFailure`, a job that failed or was canceled.
    * @example See the README and `examples/demo.ts`
    * ```ts ignore
    * import { Job } from "@starwhale/sdk";
@@ -151,7 +163,7 @@ export class Job {
    * ```
    */
   static async create(
-    options: CreateJobOptions & ClientOptions & { project: string },
+    options: CreateJobOptions & ClientOptions & { project: string; throwOnFailure?: boolean },
   ): Promise<Job> {
     checkCreateOptions(options);
     const config = configOf(options);
@@ -161,6 +173,12 @@ export class Job {
       throw new UnsupportedError(
         "onProgress",
         `the server ${instance.url}: it reports no progress to this SDK (poll the job's status)`,
+      );
+    }
+    if (options.throwOnFailure && instance.kind !== "standalone") {
+      throw new UnsupportedError(
+        "throwOnFailure",
+        `the server ${instance.url}: its jobs run on after create(); call job.ok() once it ended`,
       );
     }
     const local = (uri: string, type: "model" | "dataset") => {
@@ -191,7 +209,9 @@ export class Job {
       signal: options.signal,
       onProgress: options.onProgress,
     });
-    return Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
+    const created = Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
+    if (options.throwOnFailure) await created.ok();
+    return created;
   }
 
   static #of(instance: Instance, uri: ResourceUri): Job {
@@ -222,11 +242,49 @@ export class Job {
     return { project: this.#uri.project, id: this.#id };
   }
 
-  /** The job's record: status, model, datasets, times, error. Resolves a short id. */
+  /**
+   * The job's record: status, model, datasets, times, error. Resolves a short id, and `latest`
+   * to the project's newest job (as for models and datasets).
+   *
+   * @throws {NotFoundError} No such job (for `latest`: the project has no jobs).
+   * {AmbiguousError} A prefix of several jobs.
+   */
   async record(): Promise<JobRecord> {
+    if (this.#id === "latest") {
+      const [[newest]] = await this.#instance.listJobs(this.#uri.project, { pageSize: 1 });
+      if (!newest) {
+        throw new NotFoundError("job", "latest", {
+          project: this.#uri.project,
+          detail: "it has no jobs",
+        });
+      }
+      this.#id = newest.id;
+    }
     const r = await this.#instance.getJob(this.#ref);
     this.#id = r.id;
     return r;
+  }
+
+  /**
+   * Checks that the job ended well, for scripts that need not read `status`.
+   *
+   * @returns The job, once it ended SUCCESS.
+   * @throws {HandlerError} The job failed: the message is its recorded error.
+   * {JobStateError} The job was canceled, or has not ended yet.
+   */
+  async ok(): Promise<Job> {
+    const r = await this.record();
+    if (r.status === "SUCCESS") return this;
+    if (r.status === "FAIL") {
+      const recorded = r.errorMessage ?? "no error was recorded";
+      const prefix = `Handler '${r.handler}' failed: `;
+      const message = recorded.startsWith(prefix) ? recorded.slice(prefix.length) : recorded;
+      throw new HandlerError(r.handler ?? "?", message, { cause: r });
+    }
+    const reason = r.status === "CANCELED"
+      ? `it was canceled${r.errorMessage ? ` (${r.errorMessage})` : ""}`
+      : `it is ${r.status}, it has not ended`;
+    throw new JobStateError("succeed", { id: r.id, status: r.status, reason });
   }
 
   /** The current status. */
@@ -250,9 +308,17 @@ export class Job {
    * @param name A name from {@link Job.tables}, e.g. `results`.
    * @param options `start` (inclusive), `end` (exclusive unless `endInclusive`), `keepNone`.
    * @returns The rows, each with its `id`.
+   * @throws {NotFoundError} The job has no such table (the message lists its tables).
    */
   async *getTableRows(name: string, options: TableRowsOptions = {}): AsyncIterable<Row> {
-    await this.record();
+    const tables = await this.tables;
+    if (!tables.includes(name)) {
+      throw new NotFoundError("table", name, {
+        detail: `job ${this.#id.slice(0, 12)} has ${
+          tables.length ? `the tables ${tables.join(", ")}` : "no tables"
+        }`,
+      });
+    }
     yield* this.#instance.scanJobTable(this.#ref, name, {
       start: options.start,
       end: options.end,

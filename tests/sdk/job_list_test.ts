@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "../_assert.ts";
-import { Job, type JobStatus, Model } from "../../mod.ts";
+import { Job, type JobStatus, Model, NotFoundError } from "../../mod.ts";
+import { createProject } from "../../lib/standalone/projects.ts";
 import { tempPackage, tempRoot } from "./_helpers.ts";
 
 const PACKAGE = {
@@ -98,9 +99,14 @@ Deno.test("Job.list() pages newest first with status and model filters over hund
     assertEquals((await Job.list("self", { model: "nosuch", instance }))[1].total, 0);
   });
 
-  await t.step("jobs of another project are separate", async () => {
-    assertEquals((await Job.list("other", { instance }))[1].total, 0);
-  });
+  await t.step(
+    "jobs of another project are separate; an unknown project is not found",
+    async () => {
+      await assertRejects(() => Job.list("other", { instance }), NotFoundError, "project 'other'");
+      await createProject(root.root, "other");
+      assertEquals((await Job.list("other", { instance }))[1].total, 0);
+    },
+  );
 
   await t.step("bad paging and filters are errors naming the value", async () => {
     await assertRejects(() => Job.list("self", { pageIndex: 0, instance }), Error, "pageIndex 0");
