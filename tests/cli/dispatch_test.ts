@@ -59,3 +59,14 @@ Deno.test("swcli ... | head: a closed stdout ends the command quietly", async ()
   assertEquals(stderr, "");
   assertEquals(status.code, 0);
 });
+
+Deno.test("swcli --help says what -f does: delete for good on remove, nothing where nothing asks", async () => {
+  await using home = await cliHome();
+  const remove = await home.run(["job", "remove", "--help"]);
+  assertMatch(remove.stdout, /-y, --yes\s+Do it without asking/);
+  assertMatch(remove.stdout, /-f, --force\s+Delete it and its tables for good/);
+  for (const args of [["job", "cancel", "--help"], ["model", "remove", "--help"]]) {
+    const r = await home.run(args);
+    assertMatch(r.stdout, /-f, --force\s+Accepted for Starwhale's swcli; changes nothing here/);
+  }
+});

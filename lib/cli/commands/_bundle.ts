@@ -7,7 +7,7 @@
 import { artifactStore, UnsupportedError } from "../../sdk/mod.ts";
 import type { DatasetRecord, ModelRecord } from "../../sdk/mod.ts";
 import type { Command } from "../command.ts";
-import { FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
+import { IGNORED_FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
 import { CliContext } from "../context.ts";
 import { recoverBundle, tagBundle } from "../../standalone/mod.ts";
 import { formatBytes, formatTime } from "../output/cells.ts";
@@ -102,7 +102,7 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     aliases: ["rm"],
     summary: `Remove a ${kind} version (all versions when none is named); recoverable`,
     positionals: [{ name: kind.toUpperCase() }],
-    options: [PROJECT_OPTION, FORCE_OPTION],
+    options: [PROJECT_OPTION, IGNORED_FORCE_OPTION],
     examples: [`swcli ${kind} remove ${example}/version/v1`, `swcli ${kind} remove ${example}`],
     async run(ctx, { options, positionals }) {
       const { instance, uri } = await ctx.resource(
@@ -124,7 +124,7 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     name: "recover",
     summary: `Bring a removed ${kind} version back (standalone)`,
     positionals: [{ name: kind.toUpperCase() }],
-    options: [PROJECT_OPTION, FORCE_OPTION],
+    options: [PROJECT_OPTION, IGNORED_FORCE_OPTION],
     examples: [`swcli ${kind} recover ${example}/version/<version prefix>`],
     async run(ctx, { options, positionals }) {
       const { uri } = await ctx.resource(

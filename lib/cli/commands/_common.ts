@@ -21,12 +21,15 @@ export const PROJECT_OPTION: OptionSpec = {
   description: "Project URI (self, local/project/p, cloud://alias/project/p); default: selected",
 };
 
-/** `-f/--force`. */
-export const FORCE_OPTION: OptionSpec = {
+/**
+ * `-f/--force` where it changes nothing (the command never asks and has no permanent form):
+ * accepted so that command lines written for Starwhale's Python swcli keep working.
+ */
+export const IGNORED_FORCE_OPTION: OptionSpec = {
   name: "force",
   short: "f",
   type: "boolean",
-  description: "Do it without asking",
+  description: "Accepted for Starwhale's swcli; changes nothing here (this command never asks)",
 };
 
 /** `-y/--yes`. */

@@ -7,7 +7,7 @@
 import { type Instance, type JobRef, NotFoundError } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { confirmOrStop, FORCE_OPTION, PROJECT_OPTION, YES_OPTION } from "./_common.ts";
+import { confirmOrStop, IGNORED_FORCE_OPTION, PROJECT_OPTION, YES_OPTION } from "./_common.ts";
 import type { CliContext } from "../context.ts";
 
 /**
@@ -59,7 +59,7 @@ function control(
         type: "boolean",
         description: "Delete it and its tables for good (not recoverable), without asking",
       }]
-      : [PROJECT_OPTION, FORCE_OPTION],
+      : [PROJECT_OPTION, IGNORED_FORCE_OPTION],
     examples: removing
       ? ["swcli job remove xm5wnup", "swcli job rm xm5wnup --yes", "swcli job rm xm5wnup --force"]
       : [`swcli job ${name} xm5wnup`, `swcli job ${name} cloud://srv/project/1/job/42`],
