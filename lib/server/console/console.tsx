@@ -93,6 +93,7 @@ export function createConsole(options: ConsoleOptions): Hono {
     } catch (e) {
       const status = errorStatus(e);
       const message = e instanceof Error ? e.message : String(e);
+      if (status === 500) console.error("console:", e); // unexpected: keep the stack for the operator
       if (c.req.header("accept")?.includes("application/json")) {
         return c.json({ error: message }, status as 400);
       }
