@@ -4,7 +4,38 @@
  */
 
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { main } from "../../cli.ts";
+
+/** The path of `cli.ts`, for subprocesses. */
+export const CLI: string = fileURLToPath(new URL("../../cli.ts", import.meta.url));
+
+/** Deno's cache: the tests give swcli its own HOME, and nothing may be downloaded. */
+export const DENO_DIR: string = Deno.env.get("DENO_DIR") ??
+  join(Deno.env.get("HOME") ?? "/", ".cache", "deno");
+
+/**
+ * Runs `deno run <flags> cli.ts <args>` in a subprocess with an environment (and Deno's cache).
+ *
+ * @param env The environment (a home's `env`).
+ * @param args The swcli arguments.
+ * @param flags Deno's flags; default `-A`.
+ */
+export async function swcli(
+  env: Record<string, string>,
+  args: string[],
+  flags: string[] = ["-A"],
+): Promise<RunResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, CLI, ...args],
+    env: { ...env, DENO_DIR },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
 
 /** What one run printed and returned. */
 export interface RunResult {

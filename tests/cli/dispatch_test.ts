@@ -1,9 +1,5 @@
-import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cliHome } from "./_helpers.ts";
-
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/", ".cache", "deno");
+import { CLI, cliHome, DENO_DIR } from "./_helpers.ts";
 
 Deno.test("swcli --help works anywhere on the line, after arguments too", async () => {
   await using home = await cliHome();

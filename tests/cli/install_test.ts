@@ -6,12 +6,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { MODEL_FILES, writeFiles } from "./_helpers.ts";
+import { CLI, DENO_DIR, MODEL_FILES, writeFiles } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(REPO, "cli.ts");
-// Keep Deno's cache where it is, so nothing is downloaded.
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/", ".cache", "deno");
 
 async function run(
   command: string,

@@ -1,27 +1,7 @@
 /** The main flows as a new user types them, in subprocesses: `deno run -A cli.ts ...`. */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { join } from "node:path";
-import { cliHome, MODEL_FILES, writeFiles } from "./_helpers.ts";
-
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-// The tests give the CLI its own HOME; keep Deno's cache where it is so nothing is downloaded.
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/", ".cache", "deno");
-
-async function swcli(
-  env: Record<string, string>,
-  args: string[],
-  flags: string[] = ["-A"],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, CLI, ...args],
-    env: { ...env, DENO_DIR },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
-}
+import { CLI, cliHome, DENO_DIR, MODEL_FILES, swcli, writeFiles } from "./_helpers.ts";
 
 Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and list remotely", async (t) => {
   await using home = await cliHome();

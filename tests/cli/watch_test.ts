@@ -1,6 +1,6 @@
 /** Watching jobs from swcli: progress while `job create` runs, and `job logs`. */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cliHome, seed, writeFiles } from "./_helpers.ts";
+import { cliHome, seed, swcli, writeFiles } from "./_helpers.ts";
 
 const EVAL = "flow.steps:Doubler.evaluate";
 
@@ -156,17 +156,16 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
 Deno.test("swcli -o json job create keeps stdout for the result: handlers' prints go to stderr", async () => {
   await using home = await cliHome();
   await seed(home, 2);
-  const cli = new URL("../../cli.ts", import.meta.url).pathname;
-  const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli, "-o", "json", "job", "create", "dbl", "--handler", "flow.steps:noisy"],
-    env: { ...home.env, DENO_DIR: denoDir },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(out.stdout);
-  const stderr = new TextDecoder().decode(out.stderr);
+  const out = await swcli(home.env, [
+    "-o",
+    "json",
+    "job",
+    "create",
+    "dbl",
+    "--handler",
+    "flow.steps:noisy",
+  ]);
+  const { stdout, stderr } = out;
   assertEquals(out.code, 0, stderr);
   assertEquals(JSON.parse(stdout).status, "SUCCESS");
   assertMatch(stderr, /^hello from noisy$/m);
