@@ -117,7 +117,8 @@ function replay(state: Recovered, payload: Uint8Array): void {
     state.tables.set(rec.table, t);
   }
   t.kind ??= rec.kind;
-  t.visible = true;
+  // Records without entries only restate dictionaries (after a failed write): no row yet.
+  if (rec.keys.length > 0) t.visible = true;
   for (const [id, name] of rec.added) t.addColumn(name, id);
   for (const s of rec.schema) t.schema.set(s.name!, s);
   for (let i = 0; i < rec.keys.length; i++) {

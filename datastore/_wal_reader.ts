@@ -43,7 +43,9 @@ export function readWal(
     if (length < 0) {
       const next = nextFrame(bytes, pos + 1);
       if (next < 0) return { records, offsets, validLength: pos, torn: true };
-      if (options.salvage) return { records, offsets, validLength: pos, torn: true, damagedAt: pos };
+      if (options.salvage) {
+        return { records, offsets, validLength: pos, torn: true, damagedAt: pos };
+      }
       throw new CorruptionError(
         `WAL frame ${problem(bytes, pos)}, and a valid frame follows at offset ${next}`,
         { file, offset: pos },

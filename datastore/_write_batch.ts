@@ -250,7 +250,8 @@ export function encodeDictionaries(
 ): Uint8Array | undefined {
   const records: Uint8Array[] = [];
   for (const t of tables) {
-    if (t.kind === undefined || !t.visible) continue;
+    // Tables not yet visible too: their first write may be the one that failed.
+    if (t.kind === undefined) continue;
     const w = new ByteWriter(64 + t.names.length * 16);
     const countAt = startRecord(w, {
       op: OP_UPDATE,

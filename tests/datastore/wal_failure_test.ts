@@ -45,3 +45,23 @@ for (const mode of ["enospc", "eio"] as const) {
     });
   });
 }
+
+Deno.test("a new table whose first write failed keeps its column names once a later write succeeds", async () => {
+  const disk = new MemoryDisk();
+  const probe = new FaultyStorage({ base: new MemoryDisk() });
+  const p = await Datastore.open(DIR, { storage: probe });
+  await p.update("old", [{ id: 1 }]);
+  await p.close();
+  const firstWrite = probe.ops.findIndex((op) => op.startsWith("write wal-"));
+  const storage = new FaultyStorage({ base: disk, failAt: firstWrite + 2, mode: "eio" });
+  const ds = await Datastore.open(DIR, { storage });
+  await ds.update("old", [{ id: 1 }]);
+  await assertRejects(() => ds.update("fresh", [{ id: 1, p: 1, q: 2 }]), InjectedFault);
+  assertEquals(ds.tables(), ["old"], "the failed table is not visible");
+  await ds.update("fresh", [{ id: 2, q: 3, p: 4 }]);
+  storage.crash();
+  disk.powerLoss(new Rng(5));
+  await ds.close().catch(() => {});
+  await using again = await Datastore.open(DIR, { storage: disk });
+  assertEquals(await collect(again.scan("fresh")), [{ id: 2, p: 4, q: 3 }]);
+});
