@@ -195,7 +195,8 @@ export class RemoteError extends StarwhaleError {
 }
 
 /**
- * A handler of a model package failed, or a model package declares no usable handler.
+ * A handler of a model package failed, or a model package cannot be built from its handlers (none
+ * declared, a module that fails to import, unknown `needs`).
  *
  * @example Name the handler
  * ```ts
@@ -204,24 +205,42 @@ export class RemoteError extends StarwhaleError {
  * const e = new HandlerError("m:step", "boom");
  * assert.equal(e.handler, "m:step");
  * assert.equal(e.message, "Handler 'm:step' failed: boom");
+ * const build = new HandlerError("", "the package declares no handlers", { model: "plain" });
+ * assert.equal(build.message, "Cannot build model 'plain': the package declares no handlers");
  * ```
  */
 export class HandlerError extends StarwhaleError {
   /** The error class name. */
   override name = "HandlerError";
-  /** The handler key, `module.path:Qualname`. */
+  /** The handler key, `module.path:Qualname` (empty when the package as a whole is at fault). */
   readonly handler: string;
+  /** What went wrong, without the handler or model it happened to. */
+  readonly detail: string;
+  /** The model being built, when the package could not be built (else `undefined`). */
+  readonly model: string | undefined;
 
   /**
    * Creates it.
    *
-   * @param handler The handler key.
+   * @param handler The handler key, or `""` for the package as a whole.
    * @param message What went wrong.
-   * @param options The cause.
+   * @param options `model` when building that model failed, and the cause.
    */
-  constructor(handler: string, message: string, options: { cause?: unknown } = {}) {
-    super(`Handler '${handler}' failed: ${message}`, options);
+  constructor(
+    handler: string,
+    message: string,
+    options: { model?: string; cause?: unknown } = {},
+  ) {
+    const where = handler ? `handler '${handler}': ` : "";
+    super(
+      options.model === undefined
+        ? `Handler '${handler}' failed: ${message}`
+        : `Cannot build model '${options.model}': ${where}${message}`,
+      { cause: options.cause },
+    );
     this.handler = handler;
+    this.detail = message;
+    this.model = options.model;
   }
 }
 

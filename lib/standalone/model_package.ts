@@ -161,8 +161,11 @@ export async function discoverSteps(
   }
   if (steps.size === 0) {
     throw new HandlerError(
-      modules.join(","),
-      "the model package declares no handlers (export handler() functions or PipelineHandler classes)",
+      "",
+      `the package declares no handlers in ${
+        modules.map((m) => `'${m}'`).join(", ") || "any module"
+      }` +
+        " (export handler() functions or PipelineHandler classes)",
     );
   }
   return steps;

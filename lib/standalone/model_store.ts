@@ -9,7 +9,7 @@
 
 import { basename, join, resolve } from "node:path";
 import { BundleStore } from "./_bundles.ts";
-import { NotFoundError } from "../sdk/errors.ts";
+import { HandlerError, NotFoundError } from "../sdk/errors.ts";
 import { copyTree, formatManifestTime, parseManifestTime, readYaml, writeYaml } from "./files.ts";
 import { newUniqueId } from "./unique_id.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
@@ -64,8 +64,13 @@ export class ModelStore {
       const copied = await copyTree(dir, src);
       const modules = options.modules ??
         (config.modules.length ? config.modules : await findModules(src));
-      const steps = await discoverSteps(src, modules);
-      const jobs = expandJobs(steps);
+      let jobs: ReturnType<typeof expandJobs>;
+      try {
+        jobs = expandJobs(await discoverSteps(src, modules));
+      } catch (e) {
+        if (!(e instanceof HandlerError)) throw e;
+        throw new HandlerError(e.handler, e.detail, { model: name, cause: e });
+      }
       await writeYaml(join(src, ".starwhale", "jobs.yaml"), jobs);
       await writeYaml(join(src, ".starwhale", "model.yaml"), {
         name,

@@ -36,10 +36,11 @@ export class Echo extends PipelineHandler {
         runHandler: "echo:Echo.evaluate",
         datasets: ["four"],
       });
+      // Generous: the Worker's module is loaded (and type-checked under `deno test`) first.
       const status = await poll("the job to end", async () => {
         const s = (await sw.getJob(job)).status;
         return ["SUCCESS", "FAIL", "CANCELED"].includes(s) ? s : undefined;
-      });
+      }, 90_000);
       assertEquals(status, "SUCCESS");
       const lines = (await Array.fromAsync(sw.jobLogs(job))).map((l) => l.slice(25));
       assertEquals(lines, [

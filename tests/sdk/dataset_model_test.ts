@@ -127,13 +127,16 @@ Deno.test("Model.build() stores versions with handlers; bad packages leave nothi
   assertEquals(latest.tags, ["latest", "v0"]);
 
   const cases: [Record<string, string>, RegExp][] = [
-    [{ "a.ts": "export const x = 1;" }, /declares no handlers/],
+    [
+      { "a.ts": "export const x = 1;" },
+      /^Cannot build model 'bad': the package declares no handlers in 'a' \(export handler/,
+    ],
     [{ "a.ts": "throw new Error('import time');" }, /import time/],
     [{
       "model.yaml": "run: {modules: [a]}",
       "a.ts":
         "import { handler } from '@starwhale/sdk';\nexport const a = handler(() => {}, { needs: ['zzz'] });",
-    }, /needs 'zzz'/],
+    }, /^Cannot build model 'bad': handler 'a:a': it needs 'zzz', which is not a handler/],
     [{ "model.yaml": "run: {modules: [missing.mod]}", "a.ts": "" }, /module 'missing.mod'/],
   ];
   for (const [files, message] of cases) {
