@@ -38,10 +38,11 @@ export function readWal(
   const records: Uint8Array[] = [];
   const offsets: number[] = [];
   let pos = 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (pos < bytes.length) {
-    const length = frameAt(bytes, pos);
+    const length = frameAt(bytes, view, pos);
     if (length < 0) {
-      const next = nextFrame(bytes, pos + 1);
+      const next = nextFrame(bytes, view, pos + 1);
       if (next < 0) return { records, offsets, validLength: pos, torn: true };
       if (options.salvage) {
         return { records, offsets, validLength: pos, torn: true, damagedAt: pos };
@@ -59,9 +60,8 @@ export function readWal(
 }
 
 /** The payload length of a whole, valid frame at `pos`, or -1. */
-function frameAt(bytes: Uint8Array, pos: number): number {
+function frameAt(bytes: Uint8Array, view: DataView, pos: number): number {
   if (bytes.length - pos < FRAME_HEADER) return -1;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getUint32(pos, true);
   // Records are never empty: a zero length is unwritten space or damage.
   if (length === 0 || length > MAX_RECORD || length > bytes.length - pos - FRAME_HEADER) return -1;
@@ -70,8 +70,10 @@ function frameAt(bytes: Uint8Array, pos: number): number {
 }
 
 /** The offset of the first valid frame at or after `from`, or -1. */
-function nextFrame(bytes: Uint8Array, from: number): number {
-  for (let p = from; p + FRAME_HEADER < bytes.length; p++) if (frameAt(bytes, p) >= 0) return p;
+function nextFrame(bytes: Uint8Array, view: DataView, from: number): number {
+  for (let p = from; p + FRAME_HEADER < bytes.length; p++) {
+    if (frameAt(bytes, view, p) >= 0) return p;
+  }
   return -1;
 }
 
