@@ -8,7 +8,7 @@ import { type Context, Hono } from "../_deps.ts";
 import type { Instance } from "../sdk/mod.ts";
 import type { JobLauncher } from "../jobs/mod.ts";
 import { ApiError, success } from "./api_error.ts";
-import { readJson } from "./_body.ts";
+import { readJson, show } from "./_body.ts";
 import { JobIds } from "./_job_ids.ts";
 import type { ServerStore } from "./store.ts";
 
@@ -36,6 +36,26 @@ export function resource(subject: string): Hono<ServerEnv> {
 /** A path parameter, `""` when absent. */
 export function param(c: ServerCtx, name: string): string {
   return c.req.param(name) ?? "";
+}
+
+/**
+ * The `pageNum` (default 1) and `pageSize` (default 10) query parameters.
+ *
+ * @throws {ApiError} 400 when one is not a positive integer.
+ */
+export function paging(c: ServerCtx): { pageNum: number; pageSize: number } {
+  const int = (name: string) => {
+    const v = c.req.query(name);
+    if (v === undefined || v === "") return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < 1) {
+      throw ApiError.invalid(
+        c.get("subject"),
+        `'${name}' must be a positive integer, got ${show(v)}`,
+      );
+    }
+    return Number(v);
+  };
+  return { pageNum: int("pageNum") ?? 1, pageSize: int("pageSize") ?? 10 };
 }
 
 /** The success envelope around `data`. */

@@ -51,13 +51,13 @@ export type {
   TaskVo,
   UserVo,
 } from "./views.ts";
+export { jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./write_views.ts";
 export {
   datasetInfoVo,
-  jobVo,
+  datasetVersionVo,
+  datasetVo,
   modelInfoVo,
-  pageInfo,
-  projectVo,
-  taskVo,
-  USER_VO,
-} from "./write_views.ts";
+  modelVersionVo,
+  modelVo,
+} from "./artifact_views.ts";
 export { datasetRecord, jobRecord, modelRecord, pageOf } from "./read_views.ts";

@@ -1,21 +1,12 @@
 /**
  * Building the view objects the server answers with from the SDK's records: `UserVo`,
- * `ProjectVo`, `JobVo`, `TaskVo`, PageHelper's `PageInfo`, `ModelInfoVo` and `DatasetInfoVo`.
+ * `ProjectVo`, `JobVo`, `TaskVo` and PageHelper's `PageInfo` (models and datasets: see
+ * `artifact_views.ts`).
  *
  * @module
  */
-import type { DatasetRecord, JobRecord, ModelRecord } from "../sdk/instance.ts";
-import { stringifyYaml } from "../_deps.ts";
-import type {
-  DatasetInfoVo,
-  JobVo,
-  ModelInfoVo,
-  PageInfoVo,
-  ProjectVo,
-  StatisticsVo,
-  TaskVo,
-  UserVo,
-} from "./views.ts";
+import type { JobRecord } from "../sdk/instance.ts";
+import type { JobVo, PageInfoVo, ProjectVo, StatisticsVo, TaskVo, UserVo } from "./views.ts";
 
 /** The single user of a standalone server. */
 export const USER_VO: UserVo = {
@@ -192,78 +183,5 @@ export function taskVo(job: JobRecord, numericId: number): TaskVo {
     exposedLinks: [],
     failedReason: job.errorMessage,
     runs: [],
-  };
-}
-
-/**
- * A `ModelInfoVo` for a model version; `versionId` is what a `JobRequest` names it by.
- *
- * @param m The model record.
- * @returns The view object, one step per handler.
- */
-export function modelInfoVo(m: ModelRecord): ModelInfoVo {
-  const alias = aliasOf(m.tags), createdTime = Date.parse(m.createdAt);
-  return {
-    id: m.name,
-    name: m.name,
-    versionId: `${m.name}/version/${m.version}`,
-    versionName: m.version,
-    versionAlias: alias,
-    versionTag: m.tags.join(","),
-    createdTime,
-    shared: false,
-    versionInfo: {
-      id: m.version,
-      name: m.version,
-      alias,
-      latest: m.tags.includes("latest"),
-      tags: m.tags,
-      size: m.size,
-      shared: false,
-      draft: false,
-      createdTime,
-      owner: USER_VO,
-      stepSpecs: m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
-    },
-  };
-}
-
-function aliasOf(tags: string[]): string {
-  return tags.find((t) => /^v\d+$/.test(t)) ?? "";
-}
-
-/**
- * A `DatasetInfoVo` for a dataset version.
- *
- * @param d The dataset record.
- * @returns The view object.
- */
-export function datasetInfoVo(d: DatasetRecord): DatasetInfoVo {
-  const alias = aliasOf(d.tags), createdTime = Date.parse(d.createdAt);
-  const meta = stringifyYaml({ version: d.version, dataset_summary: { rows: d.rows } });
-  return {
-    id: d.name,
-    name: d.name,
-    versionId: `${d.name}/version/${d.version}`,
-    versionName: d.version,
-    versionAlias: alias,
-    versionTag: d.tags.join(","),
-    versionMeta: meta,
-    versionInfo: {
-      id: d.version,
-      name: d.version,
-      alias,
-      latest: d.tags.includes("latest"),
-      tags: d.tags,
-      indexTable: "",
-      meta,
-      shared: false,
-      createdTime,
-      owner: USER_VO,
-    },
-    createdTime,
-    shared: false,
-    indexTable: "",
-    rows: d.rows,
   };
 }

@@ -95,3 +95,46 @@ Deno.test("the version is a ResponseMessage<str>", async () => {
   await using s = await servedRoot();
   assertValid((await s.call("/api/v1/system/version")).json, envelopeModel("str"), "version");
 });
+
+Deno.test("PageInfo<ModelVo> and PageInfo<DatasetVo>: the lists, a name's versions, paging", async (t) => {
+  await using s = await servedRoot();
+  await s.local.buildModel("self", { dir: `${s.root}/.pkg`, name: "two" });
+  await s.local.buildDataset("self", { name: "d", rows: [{ x: 1 }, { x: 2 }] });
+  await t.step("/model lists each model once, newest first, and pages", async () => {
+    const all = await s.call("/api/v1/project/self/model");
+    assertValid(all.json, envelopeModel(pageModel("@ModelVo")), "PageInfo<ModelVo>");
+    const data = all.json.data as { list: { name: string }[]; total: number };
+    assertEquals([data.list.map((m) => m.name), data.total], [["two", "noop"], 2]);
+    const second = await s.call("/api/v1/project/self/model?pageNum=2&pageSize=1");
+    assertEquals((second.json.data as { list: { name: string }[] }).list.map((m) => m.name), [
+      "noop",
+    ]);
+    const named = await s.call("/api/v1/project/self/model?name=noop");
+    assertEquals((named.json.data as { total: number }).total, 1);
+  });
+  await t.step("/dataset/{name}/version lists the versions, newest first", async () => {
+    const res = await s.call("/api/v1/project/self/dataset/d/version");
+    assertValid(
+      res.json,
+      envelopeModel(pageModel("@DatasetVersionVo")),
+      "PageInfo<DatasetVersionVo>",
+    );
+    const list = (res.json.data as { list: { alias: string; latest: boolean }[] }).list;
+    assertEquals(list.map((v) => [v.alias, v.latest]), [["v1", true], ["v0", false]]);
+    const datasets = await s.call("/api/v1/project/self/dataset");
+    assertValid(datasets.json, envelopeModel(pageModel("@DatasetVo")), "PageInfo<DatasetVo>");
+    const models = await s.call("/api/v1/project/self/model/noop/version");
+    assertValid(
+      models.json,
+      envelopeModel(pageModel("@ModelVersionVo")),
+      "PageInfo<ModelVersionVo>",
+    );
+  });
+  await t.step("a lookup takes ?versionName= as the Python client sends it", async () => {
+    const v0 = await s.call("/api/v1/project/self/dataset/d?versionName=v0");
+    assertValid(v0.json, envelopeModel("@DatasetInfoVo"), "DatasetInfoVo");
+    assertEquals((v0.json.data as { versionAlias: string }).versionAlias, "v0");
+    const bad = await s.call("/api/v1/project/self/model?pageSize=0");
+    assertEquals(bad.status, 400);
+  });
+});

@@ -1,40 +1,112 @@
 /**
- * The model and dataset lookups (`/api/v1/project/{p}/model/{name}` and `.../dataset/{name}`,
- * `?versionUrl=` a version, a unique prefix or a tag, default `latest`): what a client resolves a
- * model or dataset URI with before it creates a job.
+ * The models and datasets of a project (`/api/v1/project/{p}/model` and `.../dataset`): the
+ * paged list (`PageInfo<ModelVo>`, one entry per name with its newest version, `?name=` filters),
+ * a name's versions (`.../{name}/version`, `PageInfo<ModelVersionVo>`) and one version
+ * (`.../{name}?versionName=` or the older `?versionUrl=`: a version, a unique prefix or a tag,
+ * default `latest`), which is what a client resolves a URI with before it creates a job.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { datasetInfoVo, modelInfoVo } from "../../wire/mod.ts";
-import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
+import { type ArtifactStore, hasArtifactStore } from "../../sdk/mod.ts";
+import {
+  datasetInfoVo,
+  datasetVersionVo,
+  datasetVo,
+  modelInfoVo,
+  modelVersionVo,
+  modelVo,
+  pageInfo,
+} from "../../wire/mod.ts";
+import { ApiError } from "../api_error.ts";
+import {
+  ok,
+  paging,
+  param,
+  resource,
+  type ServerContext,
+  type ServerCtx,
+  type ServerEnv,
+} from "../_context.ts";
+
+/** The version a lookup names: `versionName` (the Python client) or `versionUrl`. */
+function versionOf(c: ServerCtx): string {
+  return c.req.query("versionName") || c.req.query("versionUrl") || "latest";
+}
+
+function store(ctx: ServerContext, what: "models" | "datasets"): ArtifactStore {
+  const instance = ctx.instance();
+  if (!hasArtifactStore(instance)) {
+    const subject = what === "models" ? "MODEL" : "DATASET";
+    throw ApiError.invalid(subject, `listing ${what} is not supported by this server`);
+  }
+  return instance;
+}
+
+/** One page of `items`. */
+function page<T>(c: ServerCtx, items: T[]) {
+  const { pageNum, pageSize } = paging(c);
+  const list = items.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+  return pageInfo(list, { total: items.length, pageNum, pageSize });
+}
+
+/** The newest record of each name, in the order the names first appear (newest first). */
+function newestPerName<T extends { name: string }>(records: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const r of records) if (!seen.has(r.name)) seen.set(r.name, r);
+  return [...seen.values()];
+}
 
 /**
  * The models sub-app, to mount at `/api/v1/project/:p/model`.
  *
  * @param ctx The server context.
- * @returns The sub-app answering `ModelInfoVo`s.
+ * @returns The sub-app answering `ModelVo`s, `ModelVersionVo`s and `ModelInfoVo`s.
  */
 export function modelRoutes(ctx: ServerContext): Hono<ServerEnv> {
-  return resource("MODEL").get("/:name", async (c) => {
+  const list = async (c: ServerCtx, name?: string) => {
     const project = await ctx.project(param(c, "p"));
-    const version = c.req.query("versionUrl") || "latest";
-    const m = await ctx.instance().getModel({ project, name: param(c, "name"), version });
-    return ok(c, modelInfoVo(m));
-  });
+    return await store(ctx, "models").listModels(project, name ? { name } : {});
+  };
+  return resource("MODEL")
+    .get(
+      "/",
+      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(modelVo))),
+    )
+    .get(
+      "/:name/version",
+      async (c) => ok(c, page(c, (await list(c, param(c, "name"))).map(modelVersionVo))),
+    )
+    .get("/:name", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const ref = { project, name: param(c, "name"), version: versionOf(c) };
+      return ok(c, modelInfoVo(await ctx.instance().getModel(ref)));
+    });
 }
 
 /**
  * The datasets sub-app, to mount at `/api/v1/project/:p/dataset`.
  *
  * @param ctx The server context.
- * @returns The sub-app answering `DatasetInfoVo`s.
+ * @returns The sub-app answering `DatasetVo`s, `DatasetVersionVo`s and `DatasetInfoVo`s.
  */
 export function datasetRoutes(ctx: ServerContext): Hono<ServerEnv> {
-  return resource("DATASET").get("/:name", async (c) => {
+  const list = async (c: ServerCtx, name?: string) => {
     const project = await ctx.project(param(c, "p"));
-    const version = c.req.query("versionUrl") || "latest";
-    const d = await ctx.instance().getDataset({ project, name: param(c, "name"), version });
-    return ok(c, datasetInfoVo(d));
-  });
+    return await store(ctx, "datasets").listDatasets(project, name ? { name } : {});
+  };
+  return resource("DATASET")
+    .get(
+      "/",
+      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(datasetVo))),
+    )
+    .get(
+      "/:name/version",
+      async (c) => ok(c, page(c, (await list(c, param(c, "name"))).map(datasetVersionVo))),
+    )
+    .get("/:name", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const ref = { project, name: param(c, "name"), version: versionOf(c) };
+      return ok(c, datasetInfoVo(await ctx.instance().getDataset(ref)));
+    });
 }

@@ -14,7 +14,7 @@ import { jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
 import type { JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
-import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
+import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import { parseJobRequest } from "./_job_request.ts";
 
 const J = "JOB";
@@ -30,13 +30,11 @@ const JOB_ID = /^[0-9A-Za-z_-]{1,128}$/;
 export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const jobs = new Jobs(ctx);
   return resource(J)
-    .get("/", (c) =>
-      jobs.list(param(c, "p"), {
-        pageNum: c.req.query("pageNum"),
-        pageSize: c.req.query("pageSize"),
-        status: c.req.query("status"),
-        model: c.req.query("model"),
-      }).then((page) => ok(c, page)))
+    .get("/", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const query = { ...paging(c), status: c.req.query("status"), model: c.req.query("model") };
+      return ok(c, await jobs.list(project, query));
+    })
     .post("/", async (c) => ok(c, await jobs.create(param(c, "p"), await ctx.body(c))))
     .get("/:j", async (c) => ok(c, await jobs.info(param(c, "p"), param(c, "j"))))
     .delete("/:j", async (c) => {
@@ -86,17 +84,12 @@ class Jobs {
     );
   }
 
-  /** One page of jobs as a PageHelper `PageInfo<JobVo>`. */
-  async list(p: string, q: Record<string, string | undefined>): Promise<PageInfoVo<JobVo>> {
-    const project = await this.#ctx.project(p);
-    const int = (v: string | undefined, d: number, name: string) => {
-      if (v === undefined || v === "") return d;
-      if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw ApiError.invalid(J, `'${name}' must be a positive integer, got ${show(v)}`);
-      }
-      return Number(v);
-    };
-    const pageNum = int(q.pageNum, 1, "pageNum"), pageSize = int(q.pageSize, 10, "pageSize");
+  /** One page of a project's jobs as a PageHelper `PageInfo<JobVo>`. */
+  async list(
+    project: string,
+    q: { pageNum: number; pageSize: number; status?: string; model?: string },
+  ): Promise<PageInfoVo<JobVo>> {
+    const { pageNum, pageSize } = q;
     if (q.status !== undefined && !JOB_STATUSES.includes(q.status as JobStatus)) {
       throw ApiError.invalid(J, `unknown job status ${show(q.status)}`);
     }
