@@ -131,7 +131,7 @@ Deno.test({
         "the models and datasets pages list versions and a dataset's first rows",
         async () => {
           await page.goto(`${server.url}/projects/self/models`);
-          await page.waitForSelector("th:text('mnist')");
+          await page.waitForSelector("th a:text-is('mnist')");
           await screenshot(page, "models");
           await page.goto(`${server.url}/projects/self/datasets`);
           await page.waitForSelector("a:text('mnist')");

@@ -68,7 +68,11 @@ export const ModelsPage = (
             <tbody>
               {models.map((m) => (
                 <tr>
-                  <th scope="row">{m.name}</th>
+                  <th scope="row">
+                    <a href={projectPath(m.project, `/jobs?model=${encodeURIComponent(m.name)}`)}>
+                      {m.name}
+                    </a>
+                  </th>
                   <td class="mono" title={m.version}>{m.version.slice(0, 12)}</td>
                   <td>
                     <Tags tags={m.tags} />

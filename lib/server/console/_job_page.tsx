@@ -69,7 +69,13 @@ const Record: FC<{ job: JobRecord; progress?: Progress }> = ({ job, progress }) 
         </dd>
         <dt>Model</dt>
         <dd>
-          {job.model ?? "—"}
+          {job.model
+            ? (
+              <a href={projectPath(job.project, `/jobs?model=${encodeURIComponent(job.model)}`)}>
+                {job.model}
+              </a>
+            )
+            : "—"}
           {job.modelVersion
             ? <span class="mono muted">{` ${job.modelVersion.slice(0, 12)}`}</span>
             : null}
