@@ -26,7 +26,6 @@ export { createApp } from "./app.ts";
 export type { HonoApp, ServerApp, ServerOptions } from "./app.ts";
 export { ApiError, DATASTORE_SUBJECT } from "./api_error.ts";
 export type { Envelope } from "./api_error.ts";
-
 export { DURABILITY_GUARANTEES, serve } from "./serve.ts";
 export type { RunningServer, ServeOptions } from "./serve.ts";
 export type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "./store.ts";
