@@ -17,5 +17,14 @@ export { RemoteInstance } from "./instance.ts";
 export type { RemoteInstanceOptions } from "./instance.ts";
 export { ApiClient } from "./http.ts";
 export type * from "../sdk/instance.ts";
-export type { Row, ScanOptions } from "../../datastore/mod.ts";
+export type {
+  ColumnSchema,
+  ColumnType,
+  Key,
+  Row,
+  ScalarType,
+  ScanOptions,
+  SwObject,
+  Value,
+} from "../../datastore/mod.ts";
 export type { ApiClientOptions, ApiRequest } from "./http.ts";

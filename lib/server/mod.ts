@@ -30,8 +30,19 @@ export { DURABILITY_GUARANTEES, serve } from "./serve.ts";
 export type { RunningServer, ServeOptions } from "./serve.ts";
 export type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "./store.ts";
 export { SERVER_VERSION } from "./routes/system.ts";
-export type { CreateJobOptions, Instance, JobProgress, JobRecord, JobRef } from "../sdk/mod.ts";
-export type { Durability, Key, Row, TableWrite } from "../../datastore/mod.ts";
+export type * from "../sdk/instance.ts";
+export type {
+  ColumnSchema,
+  ColumnType,
+  Durability,
+  Key,
+  Row,
+  ScalarType,
+  ScanOptions,
+  SwObject,
+  TableWrite,
+  Value,
+} from "../../datastore/mod.ts";
 export type { JobLauncher } from "../jobs/mod.ts";
 export { WorkerLauncher } from "../jobs/mod.ts";
 export type { WorkerLauncherOptions } from "../jobs/mod.ts";

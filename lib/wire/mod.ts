@@ -61,3 +61,11 @@ export {
   modelVo,
 } from "./artifact_views.ts";
 export { datasetRecord, jobRecord, modelRecord, pageOf } from "./read_views.ts";
+export type {
+  ArtifactRef,
+  DatasetRecord,
+  JobRecord,
+  JobStatus,
+  ModelRecord,
+  PageInfo,
+} from "../sdk/instance.ts";
