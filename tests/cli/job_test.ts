@@ -38,6 +38,7 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
     assertEquals(r.code, 1);
     assertMatch(r.stdout, /Status:\s+FAIL/);
     assertMatch(r.stdout, /boom!/);
+    assert(!r.stderr.includes("    at "), "no stack without -v");
   });
 
   await t.step("list pages and filters, human and JSON", async () => {
@@ -215,4 +216,19 @@ Deno.test("swcli --help works on every group and command, with examples", async 
     }
   }
   assertEquals((await home.run([])).code, 2, "no arguments is a usage error");
+});
+
+Deno.test("swcli -v and job info show a failed handler's stack, at the user's own file", async () => {
+  await using home = await cliHome();
+  await seed(home, 2);
+
+  const r = await home.run(["-v", "job", "create", "dbl", "--handler", "flow.steps:boom"]);
+  assertEquals(r.code, 1);
+  assertMatch(r.stderr, /^Caused by Error: boom!$/m);
+  assertMatch(r.stderr, /^ {4}at .*\/pkg\/flow\/steps\.ts:\d+:\d+/m);
+  const id = /Job:\s+(\S+)/.exec(r.stdout)![1];
+  const info = await home.run(["job", "info", id]);
+  assertMatch(info.stdout, /\nStack\n[^]*^ {4}at .*\/pkg\/flow\/steps\.ts:\d+:\d+/m);
+  const json = await home.run(["-o", "json", "job", "info", id]);
+  assertMatch(JSON.parse(json.stdout).stack.join("\n"), /pkg\/flow\/steps\.ts/);
 });

@@ -21,6 +21,7 @@ import { setConsoleSink } from "../io.ts";
 import { renderPairs } from "../output/grid.ts";
 import { stepProgressView } from "../output/step_progress.ts";
 import { PROJECT_OPTION } from "./_common.ts";
+import { failureStack } from "./_job_stack.ts";
 
 /** The options of `job create`. */
 export const JOB_CREATE_OPTIONS: OptionSpec[] = [
@@ -236,6 +237,10 @@ export const JOB_CREATE_COMMAND: Command = {
         ["Status", job.status],
         ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
       ]));
+    }
+    if (ctx.options.verbose > 0) {
+      const stack = await failureStack(instance, job);
+      if (stack) await ctx.note(stack.join("\n"));
     }
     return job.status === "FAIL" || job.status === "CANCELED" ? 1 : 0;
   },

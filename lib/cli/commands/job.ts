@@ -20,6 +20,7 @@ import { jobListRows, pageText } from "../output/job_list.ts";
 import { taskRows } from "../output/job_tasks.ts";
 import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
 import { readJobProgress } from "./_job_progress.ts";
+import { failureStack } from "./_job_stack.ts";
 
 const list: Command = {
   name: "list",
@@ -93,8 +94,12 @@ const info: Command = {
     const job = await instance.getJob(ref);
     const details = await instance.jobInfo({ project: ref.project, id: job.id });
     const progress = await readJobProgress(instance, job);
+    const stack = await failureStack(instance, job);
     if (ctx.json) {
-      const extra = progress ? { progress: { done: progress.done, total: progress.total } } : {};
+      const extra = {
+        ...(progress ? { progress: { done: progress.done, total: progress.total } } : {}),
+        ...(stack ? { stack } : {}),
+      };
       return (await ctx.printJson({ ...details, record: job, ...extra }), 0);
     }
     await ctx.print(renderPairs([
@@ -123,6 +128,7 @@ const info: Command = {
     if (pairs.length) {
       await ctx.print(`\nSummary\n${renderPairs(pairs.map(([k, v]) => [k, cellText(v)]))}`);
     }
+    if (stack) await ctx.print(`\nStack\n${stack.join("\n")}`);
     return job.status === "FAIL" ? 1 : 0;
   },
 };
