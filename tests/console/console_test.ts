@@ -322,13 +322,14 @@ Deno.test("the Jobs page pages 20 jobs at a time, newest first, and filters by s
     assert(tiny.includes('href="/projects/self/jobs?model=tiny" rel="prev"'));
   });
   await t.step("the live status answer covers the asked jobs", async () => {
-    const res = await app.request(`/projects/self/jobs-status?ids=${ids[0]},${ids[1]}`);
+    const res = await app.request(`/projects/self/jobs-status?ids=${ids[0]},nosuchjob,${ids[1]}`);
     const { jobs } = await res.json();
     assertEquals([jobs[ids[0]].status, jobs[ids[1]].status, jobs[ids[1]].final], [
       "FAIL",
       "SUCCESS",
       true,
     ]);
+    assertEquals(Object.keys(jobs).length, 2, "a job that is gone is left out");
   });
 });
 

@@ -8,7 +8,7 @@
  */
 
 import { type Context, Hono } from "../../_deps.ts";
-import { type Instance, Job, JobStateError } from "../../sdk/mod.ts";
+import { type Instance, Job, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import { RemoteInstance } from "../../remote/mod.ts";
 import { asset } from "./_assets.ts";
 import { ComparePage, readCompared } from "./_compare_page.tsx";
@@ -188,7 +188,11 @@ export function createConsole(options: ConsoleOptions): Hono {
       const ids = (c.req.query("ids") ?? "").split(",").filter(Boolean).slice(0, 100);
       const jobs: Record<string, unknown> = {};
       await Promise.all(ids.map(async (id) => {
-        jobs[id] = liveState(await instance().getJob({ project: p, id }));
+        try {
+          jobs[id] = liveState(await instance().getJob({ project: p, id }));
+        } catch (e) {
+          if (!(e instanceof NotFoundError)) throw e; // a removed job: the others still answer
+        }
       }));
       return c.json({ jobs }, 200, pageHeaders("application/json"));
     }),
