@@ -121,7 +121,7 @@ export const CLIENT_SCRIPT = String.raw`"use strict";
         const data = await getJson(table.dataset.statusUrl + "?ids=" + encodeURIComponent(ids));
         for (const row of rows) {
           const s = data.jobs[row.dataset.job];
-          if (!s) continue;
+          if (!s) { delete row.dataset.live; continue; } // removed meanwhile
           setStatus(row.querySelector("[data-field=status]"), s.status);
           row.querySelector("[data-field=finished]").textContent = s.finished;
           row.querySelector("[data-field=duration]").textContent = s.duration;
