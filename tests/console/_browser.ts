@@ -19,7 +19,7 @@ export const CHROMIUM = "/usr/bin/chromium";
 export const SKIP_BROWSER: boolean = Deno.env.get("SW_SKIP_BROWSER") === "1";
 
 /** Waits of the browser tests, in milliseconds: bounded, never sleeps. */
-export const WAIT_MS = 15_000;
+export const WAIT_MS = 30_000;
 
 const ARGS = [
   "--headless",
