@@ -85,6 +85,8 @@ export class Datastore {
   #wal: Promise<WalWriter> | undefined;
   /** The error of the last failed WAL write, until a write succeeds again. */
   #writeFailure: Error | undefined;
+  /** The WAL writer of `#wal` once open, whose `error` a background write may set. */
+  #walWriter: WalWriter | undefined;
   /** The error of a background compaction, thrown by the next flush, compact or close. */
   #backgroundError: unknown;
   /** WAL files whose records are not yet in segments, oldest first. */
@@ -235,7 +237,9 @@ export class Datastore {
         return wal;
       })();
       this.#wal = opening;
-      opening.catch((e) => this.#walFailed(opening, e));
+      opening.then((w) => {
+        if (this.#wal === opening) this.#walWriter = w;
+      }, (e) => this.#walFailed(opening, e));
     }
     return this.#wal;
   }
@@ -248,6 +252,7 @@ export class Datastore {
     this.#writeFailure = e instanceof Error ? e : new Error(String(e));
     if (this.#wal !== wal) return;
     this.#wal = undefined;
+    this.#walWriter = undefined;
     wal.then((w) => w.abandon(), () => {});
   }
 
@@ -275,7 +280,10 @@ export class Datastore {
    * `undefined` again. Health checks read it.
    */
   get writeFailure(): Error | undefined {
-    return this.#writeFailure;
+    // In durability "none" a background write can fail before any append sees it.
+    const pending = this.#walWriter?.error;
+    if (this.#writeFailure !== undefined || pending === undefined) return this.#writeFailure;
+    return pending instanceof Error ? pending : new Error(String(pending));
   }
 
   /** The highest revision written so far. */
@@ -545,6 +553,7 @@ export class Datastore {
     const oldWal = this.#wal;
     const oldWalFiles = this.#walFiles;
     this.#wal = undefined;
+    this.#walWriter = undefined;
     this.#walFiles = [];
     // Every WAL opened from now on gets a number at least this: the manifest's replay floor.
     const walFloor = this.#nextFile;

@@ -65,3 +65,16 @@ Deno.test("a new table whose first write failed keeps its column names once a la
   await using again = await Datastore.open(DIR, { storage: disk });
   assertEquals(await collect(again.scan("fresh")), [{ id: 2, p: 4, q: 3 }]);
 });
+
+Deno.test("writeFailure reports a failed background write in durability none", async () => {
+  const disk = new MemoryDisk();
+  const storage = new FaultyStorage({ base: disk, failAt: Infinity });
+  const ds = await Datastore.open(DIR, { storage, durability: "none" });
+  await ds.update("t", [{ id: 1 }]);
+  storage.crash(); // every later write of the buffered records fails
+  await ds.update("t", [{ id: 2, pad: "x".repeat(2 << 20) }]); // queues past 1 MiB: written now
+  // The write runs in the background: let its few promise steps settle.
+  for (let i = 0; i < 100 && ds.writeFailure === undefined; i++) await Promise.resolve();
+  assert(ds.writeFailure instanceof InjectedFault, "the failed background write is reported");
+  await ds.close().catch(() => {});
+});
