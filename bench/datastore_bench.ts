@@ -1,6 +1,6 @@
 /**
- * Engine benchmarks: writes under each durability mode, point reads, range and full scans, and a
- * partial update, on a store of 100,000 evaluation-result rows. Run with `deno task bench`.
+ * Engine benchmarks: writes under each durability mode and as one atomic mixed batch, point
+ * reads, range and full scans, and a partial update, on a store of 100,000 evaluation-result rows. Run with `deno task bench`.
  * The side-by-side comparison with other stores is the peers workload (see README).
  */
 
@@ -47,6 +47,28 @@ for (const durability of ["fsync", "flush", "none"] as Durability[]) {
     baseline: durability === "fsync",
     async fn() {
       await ds.update("results", batch(next));
+      next += BATCH;
+    },
+  });
+  globalThis.addEventListener("unload", () => {
+    ds.close().finally(() => Deno.removeSync(dir, { recursive: true }));
+  });
+}
+
+{
+  // One atomic batch of the same 1000 rows split over a results table and a summary row,
+  // with a deletion: what a mixed updateTable costs next to a plain update.
+  const dir = await Deno.makeTempDir({ prefix: "ds-bench-batch-" });
+  const ds = await Datastore.open(dir);
+  let next = 0;
+  Deno.bench({
+    group: "update 1000 rows",
+    name: "durability fsync, one write() over two tables with a delete",
+    async fn() {
+      await ds.write([
+        { table: "results", rows: batch(next), deletes: [next - 1] },
+        { table: "summary", rows: [{ id: "job", done: next + BATCH }] },
+      ]);
       next += BATCH;
     },
   });
