@@ -181,7 +181,7 @@ Deno.test("a job table pages by key range, with column choice and keepNone", asy
   const rowKeys = (html: string) =>
     [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
   const view = (html: string) => html.slice(html.indexOf('id="table-view"'));
-  await t.step("integer keys: a range, then the page after its last key", async () => {
+  await t.step("integer keys: a range, the page after its last key, and back", async () => {
     const html = view(
       await (await app.request(`/projects/self/jobs/${full}/table?table=results&start=10&end=15`))
         .text(),
@@ -201,7 +201,18 @@ Deno.test("a job table pages by key range, with column choice and keepNone", asy
       "&",
     );
     assert(next?.includes("start=19") && next.includes("after=1"), next);
-    assertEquals(rowKeys(view(await (await app.request(next!)).text())).slice(0, 2), ["20", "21"]);
+    const second = view(await (await app.request(next!)).text());
+    assertEquals(rowKeys(second).slice(0, 2), ["20", "21"]);
+    const third = /href="([^"]+)" data-swap="table-view" rel="next"/.exec(second)?.[1]
+      .replaceAll("&amp;", "&");
+    const page3 = view(await (await app.request(third!)).text());
+    assertEquals(rowKeys(page3).slice(0, 1), ["40"]);
+    const prev = /href="([^"]+)" data-swap="table-view" rel="prev"/.exec(page3)?.[1]
+      .replaceAll("&amp;", "&");
+    assertEquals(rowKeys(view(await (await app.request(prev!)).text())).slice(0, 1), ["20"]);
+    const prev2 = /href="([^"]+)" data-swap="table-view" rel="prev"/.exec(second)?.[1]
+      .replaceAll("&amp;", "&");
+    assertEquals(rowKeys(view(await (await app.request(prev2!)).text())).slice(0, 1), ["0"]);
   });
   await t.step("string keys and a column choice", async () => {
     const html = view(

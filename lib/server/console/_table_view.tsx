@@ -1,7 +1,8 @@
 /** @jsxImportSource npm:hono@4.13.19/jsx */
 /**
  * One of a job's tables, a page at a time: a key range (`start`, `end`, end inclusive), the
- * columns to show, `keepNone`, and a "next page" link that starts after the last key shown.
+ * columns to show, `keepNone`, a "next page" link that starts after the last key shown, and a
+ * "previous page" link back to where the page before started (carried in the URL).
  * Reads through `Instance.scanJobTable`; with the script, paging swaps only this section.
  *
  * @module
@@ -29,6 +30,21 @@ export interface TableQuery {
   columns: string[];
   /** Rows per page. */
   limit: number;
+  /** Where the pages before this one started (`=k` at key k, `>k` after it, `` at the first). */
+  back: string[];
+}
+
+/** Pages remembered for "Previous page" (older ones fall back to "First page"). */
+const BACK_PAGES = 50;
+
+function here(q: TableQuery): string {
+  return q.start === undefined ? "" : `${q.after ? ">" : "="}${q.start}`;
+}
+
+function from(token: string): { start?: string; after: boolean } {
+  return token === ""
+    ? { start: undefined, after: false }
+    : { start: token.slice(1), after: token[0] === ">" };
 }
 
 /** A page of a table, ready to render. */
@@ -64,6 +80,7 @@ export function tableQuery(params: URLSearchParams, fallbackName: string): Table
     keepNone: params.get("keepNone") === "1",
     columns: params.getAll("columns").filter(Boolean),
     limit,
+    back: params.getAll("back").filter((t) => t === "" || /^[=>]/.test(t)).slice(-BACK_PAGES),
   };
 }
 
@@ -130,6 +147,7 @@ export function tablePath(ref: JobRef, q: Partial<TableQuery> & { name: string }
   if (q.keepNone) p.set("keepNone", "1");
   for (const c of q.columns ?? []) p.append("columns", c);
   if (q.limit && q.limit !== 50) p.set("limit", String(q.limit));
+  for (const t of q.back ?? []) p.append("back", t);
   return projectPath(ref.project, `/jobs/${encodeURIComponent(ref.id)}/table?${p}`);
 }
 
@@ -213,10 +231,21 @@ export const TableView = (
         {q.start !== undefined
           ? (
             <a
-              href={tablePath(ref, { ...q, start: undefined, after: false })}
+              href={tablePath(ref, { ...q, start: undefined, after: false, back: [] })}
               data-swap="table-view"
             >
               First page
+            </a>
+          )
+          : null}
+        {q.back.length
+          ? (
+            <a
+              href={tablePath(ref, { ...q, ...from(q.back.at(-1)!), back: q.back.slice(0, -1) })}
+              data-swap="table-view"
+              rel="prev"
+            >
+              ← Previous page
             </a>
           )
           : null}
@@ -224,7 +253,12 @@ export const TableView = (
         {page.next !== undefined
           ? (
             <a
-              href={tablePath(ref, { ...q, start: String(page.next), after: true })}
+              href={tablePath(ref, {
+                ...q,
+                start: String(page.next),
+                after: true,
+                back: [...q.back, here(q)].slice(-BACK_PAGES),
+              })}
               data-swap="table-view"
               rel="next"
             >
