@@ -1,6 +1,7 @@
 /**
- * Options the command groups share (`--project`, `--force`, `--yes`, key ranges) and reading
- * keys given on the command line.
+ * What the command groups share: options (`--project`, `--yes`, the ignored `--force`, key
+ * ranges), asking before a destructive action, checking that a project exists, and reading keys
+ * given on the command line.
  *
  * @module
  */
