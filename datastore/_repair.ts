@@ -59,6 +59,13 @@ export async function repairDir(storage: Storage, dir: string): Promise<RepairRe
     if (typeof got === "string") await drop(name, got);
     else found.push(got);
   }
+  for (const t of old?.tables ?? []) {
+    for (const seg of t.segments) {
+      if (!names.includes(seg.file)) {
+        report.dropped.push({ file: seg.file, reason: `listed for table '${t.name}' but missing` });
+      }
+    }
+  }
   for (const n of walNumbers(names)) {
     maxFile = Math.max(maxFile, n);
     const name = walName(n);

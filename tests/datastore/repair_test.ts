@@ -84,3 +84,16 @@ Deno.test("Datastore.repair keeps a damaged WAL's valid prefix and the damaged f
   assertEquals((await collect(ds.scan("a"))).length, 3, "rows 1-3 from segments; row 4 was lost");
   assertEquals((await collect(ds.scan("b"))).length, 1, "the delete after the damage is dropped");
 });
+
+Deno.test("Datastore.repair reports segments its old MANIFEST lists that are gone", async () => {
+  const disk = await store();
+  const seg = disk.list(DIR).filter((n) => n.endsWith(".seg")).sort().at(-1)!;
+  await disk.remove(`${DIR}/${seg}`);
+  const report = await Datastore.repair(DIR, { storage: disk });
+  assertEquals(report.dropped.map((d) => [d.file, d.reason]), [[
+    seg,
+    "listed for table 'a' but missing",
+  ]]);
+  await using ds = await Datastore.open(DIR, { storage: disk });
+  assertEquals((await collect(ds.scan("a"))).map((r) => r.id), [1, 2, 4]);
+});
