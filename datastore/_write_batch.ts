@@ -221,11 +221,17 @@ export function encodeWriteBatch(
           schema: part.schema,
           rev,
         });
-      if (update !== undefined) writes.push(update), rev++;
+      if (update !== undefined) {
+        writes.push(update);
+        rev++;
+      }
       const del = part.deletes === undefined
         ? undefined
         : encodeDelete(tables, part.table, part.deletes, { rev });
-      if (del !== undefined) writes.push(del), rev++;
+      if (del !== undefined) {
+        writes.push(del);
+        rev++;
+      }
     }
   } catch (e) {
     // Nothing was logged: put every dictionary back as it was.
