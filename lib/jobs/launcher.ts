@@ -158,8 +158,10 @@ export class WorkerLauncher implements JobLauncher {
       const change = typeof patch === "function" ? patch(current) : patch;
       if (!change) return current;
       const updated = { ...current, ...change };
-      await store.save(updated);
+      // The summary row first: whoever sees the new status in the job's record then sees it in
+      // the summary's sys/job_status too.
       await ds.update(summaryTableName(job.project), [statusColumns(updated)]);
+      await store.save(updated);
       return updated;
     });
     this.#saving.set(job.id, next.catch(() => {}));

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Datastore, Row } from "../../datastore/mod.ts";
 import type { JobProgress, JobRecord, ScanTableOptions } from "../sdk/instance.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";
+import { mapSourcePaths } from "../standalone/model_store.ts";
 import {
   JobStore,
   jobTableName,
@@ -51,6 +52,10 @@ export async function runHere(
   },
 ): Promise<JobRecord> {
   const { ds, prepared, signal } = run;
+  const toSource = (text: string) =>
+    prepared.sourceDir
+      ? mapSourcePaths(text, { from: prepared.job.modelSrcDir, to: prepared.sourceDir })
+      : text;
   const { project } = prepared.job;
   const store = new JobStore(root, { project, ds });
   const datasetStore = new DatasetStore(root, { project, ds });
@@ -90,11 +95,19 @@ export async function runHere(
       scanDataset: (ref, options) => datasetStore.scan(ref, options),
       datasetRows,
       onProgress: run.onProgress,
-      captureTask: (task, fn) => captureTask(log!, task, fn),
+      captureTask: (task, fn) =>
+        captureTask(log!, task, fn).catch((e) => {
+          // The stack goes to the log (not the terminal), naming the user's own files.
+          if (!control.signal.aborted) {
+            const stack = e instanceof Error ? stackOf(e) : String(e);
+            log!.write(task, { stream: "stderr", args: [toSource(stack)] });
+          }
+          throw e;
+        }),
     });
     await save({
       status: outcome.status,
-      errorMessage: outcome.error,
+      errorMessage: outcome.error === null ? null : toSource(outcome.error),
       finishedAt: new Date().toISOString(),
     });
   } catch (e) {
@@ -109,6 +122,15 @@ export async function runHere(
     await prepared.lock.release();
   }
   return publicJob(job);
+}
+
+/** An error's stack, with the stacks of its causes (a handler's own error is the cause). */
+function stackOf(e: Error): string {
+  const parts = [e.stack ?? `${e.name}: ${e.message}`];
+  for (let c = e.cause, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
+    parts.push(`Caused by ${c.stack ?? `${c.name}: ${c.message}`}`);
+  }
+  return parts.join("\n");
 }
 
 /**

@@ -67,10 +67,10 @@ async function settle(
         }`,
         finishedAt: new Date().toISOString(),
       };
-      await store.save(ended);
       const summary = summaryTableName(where.project);
       const row = await where.ds.get(summary, job.id);
       if (row && "sys/job_status" in row) await where.ds.update(summary, [statusColumns(ended)]);
+      await store.save(ended);
       return ended;
     });
   } finally {

@@ -36,6 +36,8 @@ export interface PreparedJob {
   resourcePool: string;
   /** Held by this process from before the record was saved; release it when the run ends. */
   lock: RunnerLock;
+  /** The folder the model package was built from, when recorded (errors are mapped to it). */
+  sourceDir: string | undefined;
 }
 
 /**
@@ -101,5 +103,6 @@ export async function prepareJob(
     ttl: Math.max(0, options.ttl ?? 0),
     resourcePool: options.resourcePool ?? "default",
     lock,
+    sourceDir: model.sourceDir,
   };
 }

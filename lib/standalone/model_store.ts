@@ -21,6 +21,8 @@ import { checkName } from "../sdk/uri.ts";
 export interface ResolvedModel extends ModelRecord {
   /** The package sources. */
   srcDir: string;
+  /** The folder the package was built from (stack traces name it), when it was recorded. */
+  sourceDir: string | undefined;
   /** `jobs.yaml`: handler key -> expanded steps. */
   jobs: Record<string, StepSpec[]>;
 }
@@ -69,7 +71,8 @@ export class ModelStore {
         jobs = expandJobs(await discoverSteps(src, modules));
       } catch (e) {
         if (!(e instanceof HandlerError)) throw e;
-        throw new HandlerError(e.handler, e.detail, { model: name, cause: e });
+        const detail = mapSourcePaths(e.detail, { from: src, to: dir });
+        throw new HandlerError(e.handler, detail, { model: name, cause: e });
       }
       await writeYaml(join(src, ".starwhale", "jobs.yaml"), jobs);
       await writeYaml(join(src, ".starwhale", "model.yaml"), {
@@ -94,6 +97,8 @@ export class ModelStore {
           duplicate_check: f.size > 10240,
         })),
         build: { os: Deno.build.os, sw_version: "sdk-ts" },
+        // An extra key (the Python client ignores it): where the sources came from.
+        source_dir: dir,
       });
       const target = this.#bundles.versionDir(name, version);
       await Deno.mkdir(join(target, ".."), { recursive: true });
@@ -112,7 +117,7 @@ export class ModelStore {
 
   /** Resolves a name plus version/tag/prefix. */
   async get(ref: ArtifactRef): Promise<ModelRecord> {
-    const { srcDir: _, jobs: __, ...record } = await this.resolve(ref);
+    const { srcDir: _, jobs: __, sourceDir: ___, ...record } = await this.resolve(ref);
     return record;
   }
 
@@ -141,6 +146,7 @@ export class ModelStore {
       size: Number(m.size ?? 0),
       handlers: Object.keys(jobs).sort(),
       srcDir: join(dir, "src"),
+      sourceDir: typeof m.source_dir === "string" ? m.source_dir : undefined,
       jobs: jobs as Record<string, StepSpec[]>,
     };
   }
@@ -161,4 +167,27 @@ export class ModelStore {
   async remove(ref: ArtifactRef): Promise<void> {
     await this.#bundles.remove(checkName("model", ref.name), ref.version);
   }
+}
+
+/**
+ * Rewrites the paths of a package's stored copy in a message or stack to the folder it was built
+ * from, so errors point at the user's own files.
+ *
+ * @param text A message or stack.
+ * @param paths `from`: the stored copy's folder; `to`: the source folder.
+ * @returns The text with every `from/...` path (plain or `file://`) under `to`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mapSourcePaths } from "./model_store.ts";
+ * const text = "at run (file:///r/.tmp/m-1/src/a.ts:3:9)";
+ * assert.equal(
+ *   mapSourcePaths(text, { from: "/r/.tmp/m-1/src", to: "/home/me/pkg" }),
+ *   "at run (file:///home/me/pkg/a.ts:3:9)",
+ * );
+ * ```
+ */
+export function mapSourcePaths(text: string, paths: { from: string; to: string }): string {
+  const from = paths.from.replace(/\/+$/, ""), to = paths.to.replace(/\/+$/, "");
+  return text.split(`${from}/`).join(`${to}/`);
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { AmbiguousError, Dataset, HandlerError, Model, NotFoundError } from "../../mod.ts";
 import { STEPS_PACKAGE, tempDir, tempPackage, tempRoot } from "./_helpers.ts";
 
@@ -166,4 +166,16 @@ Deno.test("Model.get() reports ambiguous version prefixes", async () => {
     () => Model.get(`steps/version/${first}`, { instance: t.instance }),
     AmbiguousError,
   );
+});
+
+Deno.test("Model.build() of a module with a missing import names the user's file, not the staged copy", async () => {
+  await using t = await tempRoot();
+  await using bad = await tempPackage({ "a.ts": 'import "./missing.ts";\nexport const x = 1;\n' });
+  const e = await assertRejects(
+    () => Model.build(bad.dir, { name: "bad", instance: t.instance }),
+    HandlerError,
+    "Cannot build model 'bad'",
+  );
+  assert(e.message.includes(`${resolve(bad.dir)}/missing.ts`), e.message);
+  assert(!e.message.includes(".tmp"), e.message);
 });

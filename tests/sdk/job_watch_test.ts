@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { Dataset, Job, type JobProgress, Model, UnsupportedError } from "../../mod.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
@@ -131,4 +132,29 @@ Deno.test("on a server, onProgress and logs() are refused with what could not be
     "Reading a job's logs is not supported on the server http://sw.test",
   );
   await remote.close();
+});
+
+Deno.test("a failing handler's stack is kept in the job's log, naming the user's own source file", async () => {
+  await using t = await tempRoot();
+  await using pkg = await tempPackage({
+    "boom.ts": `import { handler } from "${SDK}";
+export const run = handler(() => {
+  throw new Error("kaboom");
+});
+`,
+  });
+  await Model.build(pkg.dir, { name: "boom", instance: t.instance });
+  const failed = await Job.create({
+    project: "self",
+    model: "boom",
+    runHandler: "boom:run",
+    instance: t.instance,
+  });
+  assertEquals(await failed.status, "FAIL");
+  const lines = await Array.fromAsync(failed.logs());
+  const stderr = lines.filter((l) => l.includes(" boom:run#0 stderr: "));
+  assert(stderr.some((l) => l.endsWith("Caused by Error: kaboom")), lines.join("\n"));
+  const source = `${resolve(pkg.dir)}/boom.ts:3:`;
+  assert(stderr.some((l) => l.includes(source)), `no frame in ${source}:\n${lines.join("\n")}`);
+  assert(!lines.some((l) => l.includes(".swmp")), lines.join("\n"));
 });
