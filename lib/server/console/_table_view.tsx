@@ -157,6 +157,8 @@ export const TableView = (
 ): Html => {
   const q = page.query;
   const action = projectPath(ref.project, `/jobs/${encodeURIComponent(ref.id)}/table`);
+  // The page's first key, inclusive: submitting the form again shows this same page.
+  const startText = q.after && page.rows.length ? cellText(page.rows[0][page.key]) : q.start ?? "";
   return (
     <section id="table-view" aria-labelledby="table-view-title">
       <h2 id="table-view-title" data-focus>
@@ -170,7 +172,7 @@ export const TableView = (
           </select>
         </label>
         <label>
-          Start key<input name="start" value={q.start ?? ""} size={10} />
+          Start key<input name="start" value={startText} size={10} />
         </label>
         <label>
           End key<input name="end" value={q.end ?? ""} size={10} />
