@@ -1,8 +1,8 @@
 /**
  * @starwhale/sdk: the Starwhale Job SDK for Deno. Create jobs from model packages and datasets on
  * the embedded standalone instance (or a Starwhale server), list and inspect them, read their
- * summary and tables. The datastore engine underneath (`Datastore`, which a standalone instance
- * opens) has its own door too, `@starwhale/sdk/datastore`.
+ * summary and tables. The datastore engine underneath has its own door,
+ * `@starwhale/sdk/datastore`.
  *
  * @example List the newest jobs of the selected project
  * ```ts ignore
@@ -64,10 +64,8 @@ export {
 } from "./lib/sdk/mod.ts";
 export {
   CorruptionError,
-  Datastore,
   DatastoreClosedError,
   DatastoreLockedError,
-  RowIterator,
   SwObject,
   tuple,
 } from "./datastore/mod.ts";
@@ -79,11 +77,5 @@ export type {
   Row,
   ScalarType,
   ScanOptions,
-  SegmentInfo,
-  TableDesc,
-  TableSchema,
-  TableStats,
-  TableWrite,
-  UpdateOptions,
   Value,
 } from "./datastore/mod.ts";

@@ -371,8 +371,12 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
    * earlier process left unfinished whose runner is gone (killed, or a stopped server) are ended
    * FAIL with the reason in their error message; listing or reading a job does the same for it.
    *
+   * The handle is plumbing for this package's server, so it stays out of the public docs; the
+   * engine's own door is `@starwhale/sdk/datastore`.
+   *
    * @returns The open datastore.
    * @throws {DatastoreLockedError} When another process holds the root's datastore.
+   * @ignore
    */
   async open(): Promise<Datastore> {
     this.#held ??= leaseDatastore(this.root, this.#options);
@@ -388,7 +392,10 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
     return lease.ds;
   }
 
-  /** The datastore this instance holds open (after {@link open} or any call), else `undefined`. */
+  /**
+   * The datastore this instance holds open (after {@link open} or any call), else `undefined`.
+   * @ignore
+   */
   get datastore(): Datastore | undefined {
     return this.#open;
   }
