@@ -7,7 +7,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { Datastore, type Durability } from "../../datastore/mod.ts";
+import { Datastore, type Durability, type RepairReport } from "../../datastore/mod.ts";
 
 /** The directory of the SDK's datastore under a storage root (the Python client never uses it). */
 export const DATASTORE_DIRNAME = ".sdk-datastore";
@@ -87,4 +87,16 @@ export async function leaseDatastore(
       await s.closing;
     },
   };
+}
+
+/**
+ * Rebuilds the MANIFEST of a storage root's datastore from its segments and WAL files, as
+ * `Datastore.repair` does: nothing is deleted, unusable files are moved aside.
+ *
+ * @param root The storage root.
+ * @returns What was kept and what was dropped, and why.
+ * @throws {DatastoreLockedError} The root's datastore is open (in this or another process).
+ */
+export function repairDatastore(root: string): Promise<RepairReport> {
+  return Datastore.repair(join(resolve(root), DATASTORE_DIRNAME));
 }

@@ -6,7 +6,7 @@
  */
 export { recoverBundle, tagBundle } from "./bundle_versions.ts";
 export type { BundleRef } from "./bundle_versions.ts";
-export { leaseDatastore } from "./datastore_pool.ts";
+export { leaseDatastore, repairDatastore } from "./datastore_pool.ts";
 export { formatManifestTime, listDir } from "./files.ts";
 export { StandaloneInstance } from "./instance.ts";
 export type { StandaloneOptions } from "./instance.ts";

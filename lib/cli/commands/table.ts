@@ -1,6 +1,6 @@
 /**
  * `swcli table`: the datastore directly — list, scan, get, put (JSON Lines from a file or stdin),
- * delete, compact, stats. Against the standalone instance the datastore is opened here; against a
+ * delete, compact, stats, repair. Against the standalone instance the datastore is opened here; against a
  * server, list, scan, get and put go through its datastore API.
  *
  * @module
@@ -9,7 +9,7 @@
 import type { Key, Row } from "../../../datastore/mod.ts";
 import { readJsonl } from "../../sdk/mod.ts";
 import { UnsupportedError } from "../../sdk/mod.ts";
-import { leaseDatastore } from "../../standalone/mod.ts";
+import { leaseDatastore, repairDatastore } from "../../standalone/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command, Group } from "../command.ts";
 import { parseKey, RANGE_OPTIONS, rangeOf } from "./_common.ts";
@@ -234,9 +234,46 @@ const stats: Command = {
   },
 };
 
+const repair: Command = {
+  name: "repair",
+  summary: "Rebuild a lost or damaged MANIFEST from the segments and WAL files (standalone)",
+  description:
+    "Rebuilds the datastore's MANIFEST from its segment and WAL files: keeps every segment whose " +
+    "checksums pass and every WAL record before the first damaged one, moves what it cannot use " +
+    "aside as *.dropped (nothing is deleted) and prints what it kept and dropped. Run it only " +
+    "while no other process uses the storage root.",
+  positionals: [],
+  options: [],
+  examples: ["swcli table repair", "swcli -o json table repair"],
+  async run(ctx) {
+    const target = await ctx.current();
+    if (!CliContext.isLocal(target.target)) {
+      throw new UnsupportedError("table repair", `the remote instance ${target.target.url}`);
+    }
+    const report = await repairDatastore(await ctx.root());
+    if (ctx.json) return (await ctx.printJson(report), 0);
+    const lines = [
+      `Kept ${report.tables.length} tables, ${report.segments.length} segments, ` +
+      `${report.wals.length} WAL files.`,
+    ];
+    if (report.tables.length) {
+      lines.push(renderGrid(
+        ["Table", "Segments"],
+        report.tables.map((t) => [t.name, String(t.segments)]),
+        { width: ctx.io.columns },
+      ));
+    }
+    for (const d of report.dropped) {
+      lines.push(`dropped ${d.file}: ${d.reason}${d.movedTo ? ` (moved to ${d.movedTo})` : ""}`);
+    }
+    await ctx.print(lines.join("\n"));
+    return 0;
+  },
+};
+
 /** The `table` group. */
 export const TABLE_GROUP: Group = {
   name: "table",
-  summary: "The datastore directly: list, scan, get, put, delete, compact, stats",
-  commands: [list, scan, get, put, del, compact, stats],
+  summary: "The datastore directly: list, scan, get, put, delete, compact, stats, repair",
+  commands: [list, scan, get, put, del, compact, stats, repair],
 };
