@@ -106,10 +106,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       port: options.port ?? 8082,
       onListen: () => {},
     }, (req, info) => {
-      // Abort the request's work only when the client goes away, not when the answer is sent.
+      // Abort the request's work only when the client goes away, not when the answer is sent
+      // (built from its parts: reading `req.signal` would print Deno's legacy-abort warning).
       const gone = new AbortController();
       info.completed?.catch(() => gone.abort());
-      return app.fetch(new Request(req, { signal: gone.signal }));
+      const { method, headers, body } = req;
+      return app.fetch(new Request(req.url, { method, headers, body, signal: gone.signal }));
     });
   } catch (e) {
     await app.close();
