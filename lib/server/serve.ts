@@ -92,7 +92,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const lease = await leaseDatastore(options.root, { durability });
   const owned = options.instance ? undefined : new StandaloneInstance(options.root, { durability });
   const instance = options.instance ?? owned;
-  await owned?.open(); // ends the jobs an earlier server left RUNNING: their runner is gone
+  try {
+    await owned?.open(); // ends the jobs an earlier server left RUNNING: their runner is gone
+  } catch (e) {
+    await owned?.close();
+    await lease.release();
+    throw e;
+  }
   const app = createApp({
     store: lease.ds,
     token: options.token,
