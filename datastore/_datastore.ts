@@ -45,6 +45,27 @@ import { describeValue, type Key, type Row } from "./_value.ts";
 
 const OPEN_DIRS = new Set<string>();
 
+/** How long `open` keeps trying to reach the owner of a held LOCK (it may be recovering). */
+const SHARE_WAIT_MS = 30_000;
+
+/**
+ * How `open` shares a directory another process holds, installed by `_shared_client.ts` (which
+ * `mod.ts` imports): `connect` joins the owner (or `null` when nobody answers yet), `serve`
+ * makes a newly opened store reachable by others.
+ */
+export interface Sharing {
+  /** A datastore that uses the owner of `dir`, or `null`. */
+  connect(dir: string, options: DatastoreOptions): Promise<Datastore | null>;
+  /** Starts serving `ds` to other processes. */
+  serve(ds: Datastore): Promise<{ tableAdded(name: string): void; close(): Promise<void> }>;
+}
+let sharing: Sharing | undefined;
+
+/** Installs the sharing of held directories between processes. */
+export function shareWith(s: Sharing): void {
+  sharing = s;
+}
+
 /**
  * Takes the LOCK, trying again a few times over ~100 ms: a process being spawned holds a copy of
  * every descriptor until it execs, so a lock just released can look held for an instant.
@@ -105,8 +126,11 @@ export class Datastore {
   #manifestChain: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Serving this store to other processes, while it is open. */
+  #serving: Awaited<ReturnType<Sharing["serve"]>> | undefined;
 
-  private constructor(dir: string, storage: Storage, lock: FileLock, options: DatastoreOptions) {
+  /** @internal */
+  protected constructor(dir: string, storage: Storage, lock: FileLock, options: DatastoreOptions) {
     this.dir = dir;
     this.#storage = storage;
     this.#lock = lock;
@@ -134,12 +158,35 @@ export class Datastore {
     const abs = resolve(dir);
     if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
     await storage.mkdir(abs);
-    const lock = await takeLock(storage, `${abs}/LOCK`);
-    if (lock === null) throw new DatastoreLockedError(abs);
+    if (sharing === undefined || storage !== denoStorage) {
+      const lock = await takeLock(storage, `${abs}/LOCK`);
+      if (lock === null) throw new DatastoreLockedError(abs);
+      return await Datastore.#openLocked(abs, storage, lock, options);
+    }
+    // The LOCK's holder serves the store: join it, or take over when it is gone.
+    const deadline = Date.now() + SHARE_WAIT_MS;
+    for (let attempt = 0;; attempt++) {
+      const lock = await storage.tryLock(`${abs}/LOCK`);
+      if (lock !== null) return await Datastore.#openLocked(abs, storage, lock, options);
+      const shared = await sharing.connect(abs, options);
+      if (shared !== null) return shared;
+      if (Date.now() > deadline) throw new DatastoreLockedError(abs);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5 * (attempt + 1), 50)));
+    }
+  }
+
+  static async #openLocked(
+    abs: string,
+    storage: Storage,
+    lock: FileLock,
+    options: DatastoreOptions,
+  ): Promise<Datastore> {
     OPEN_DIRS.add(abs);
     const ds = new Datastore(abs, storage, lock, options);
     try {
       await ds.#recover();
+      // Without a socket the store still works, unshared (others wait, then report the LOCK).
+      if (storage === denoStorage) ds.#serving = await sharing?.serve(ds).catch(() => undefined);
     } catch (e) {
       OPEN_DIRS.delete(abs);
       lock.release();
@@ -366,7 +413,11 @@ export class Datastore {
   async #commitBatch(payload: Uint8Array, writes: EncodedWrite[], rev: number): Promise<number> {
     this.#lastRevision = rev;
     await this.#append(payload);
-    for (const w of writes) applyWrite(w);
+    for (const w of writes) {
+      const fresh = !w.table.visible;
+      applyWrite(w);
+      if (fresh && w.table.visible) this.#serving?.tableAdded(w.table.name);
+    }
     if (rev > this.#visibleRevision) this.#visibleRevision = rev;
     return rev;
   }
@@ -401,7 +452,9 @@ export class Datastore {
   async #commit(e: EncodedWrite): Promise<number> {
     this.#lastRevision = e.rev;
     await this.#append(e.payload);
+    const fresh = !e.table.visible;
     applyWrite(e);
+    if (fresh) this.#serving?.tableAdded(e.table.name);
     if (e.rev > this.#visibleRevision) this.#visibleRevision = e.rev;
     return e.rev;
   }
@@ -712,6 +765,7 @@ export class Datastore {
 
   async #closeNow(): Promise<void> {
     try {
+      await this.#serving?.close();
       await Promise.allSettled([...this.#inflight]);
       await this.#flushing?.catch(() => {});
       await this.#flush();

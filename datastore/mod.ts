@@ -15,7 +15,7 @@ export {
   tuple,
 } from "./_value.ts";
 export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
-export { Datastore } from "./_datastore.ts";
+export { Datastore } from "./_shared_client.ts";
 export { RowIterator } from "./_row_iterator.ts";
 export type {
   DatastoreOptions,

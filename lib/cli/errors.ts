@@ -132,8 +132,8 @@ function headline(error: unknown): string {
     return `Cannot reach the server at ${origin(error.url)} (${why}); is it running?`;
   }
   if (error instanceof DatastoreLockedError) {
-    return `${firstLine(error.message)} (is a 'swcli server start' or another swcli using ` +
-      `this storage root? use --instance to talk to the server instead)`;
+    return `${firstLine(error.message)} (the process holding it did not answer on the ` +
+      `datastore's socket)`;
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return `The operating system denied access: ${firstLine(error.message)}`;

@@ -1,0 +1,171 @@
+/**
+ * The owner's side of a shared datastore directory: the process holding the LOCK listens on the
+ * directory's socket and runs the requests of the other processes against its own engine, and
+ * keeps `TABLES` (the visible table names) current for their synchronous `tables()`.
+ *
+ * @module
+ */
+
+import type { Datastore } from "./_datastore.ts";
+import { DatastoreClosedError } from "./_errors.ts";
+import type { RowIterator } from "./_row_iterator.ts";
+import {
+  errorFields,
+  frame,
+  FrameReader,
+  SCAN_BATCH_ROWS,
+  socketPath,
+  writeAll,
+} from "./_shared_protocol.ts";
+import type { Key, Row } from "./_value.ts";
+
+/** A datastore being served; `close()` stops serving (clients then hand over). */
+export interface Serving {
+  /** Records a table that just became visible, before its first write is acknowledged. */
+  tableAdded(name: string): void;
+  /** Stops listening, drops every client connection and removes the socket. */
+  close(): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Serves `ds` to other processes. The caller holds the LOCK, so a socket file left by a dead
+ * owner is stale and is removed first.
+ */
+export async function serve(ds: Datastore): Promise<Serving> {
+  const path = socketPath(ds.dir);
+  const tables = `${ds.dir}/TABLES`;
+  await Deno.remove(path).catch(() => {});
+  const names = ds.tables().map((t) => `${t}\n`).join("");
+  await Deno.writeTextFile(`${tables}.tmp`, names);
+  await Deno.rename(`${tables}.tmp`, tables);
+  const listener = Deno.listen({ transport: "unix", path });
+  // Serving must not keep the owner's program alive: when it ends, a client takes over.
+  listener.unref();
+  const conns = new Set<Deno.Conn>();
+  (async () => {
+    for await (const conn of listener) {
+      conn.unref();
+      conns.add(conn);
+      answer(ds, conn).finally(() => conns.delete(conn));
+    }
+  })().catch(() => {});
+  return {
+    tableAdded(name) {
+      Deno.writeFileSync(tables, encoder.encode(`${name}\n`), { append: true });
+    },
+    async close() {
+      listener.close();
+      for (const c of conns) closeQuietly(c);
+      await Deno.remove(path).catch(() => {});
+    },
+  };
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
+}
+
+/** Reads one client's requests until it disconnects; answers each as it completes. */
+async function answer(ds: Datastore, conn: Deno.Conn): Promise<void> {
+  const reader = new FrameReader();
+  const scans = new Map<number, RowIterator>();
+  let sending = Promise.resolve();
+  const send = (message: unknown[]): void => {
+    const bytes = frame(message);
+    sending = sending.then(() => writeAll(conn, bytes)).catch(() => closeQuietly(conn));
+  };
+  const buf = new Uint8Array(64 << 10);
+  try {
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      for (const m of reader.push(buf.subarray(0, n))) {
+        const id = m[0] as number;
+        run(ds, m, scans).then(
+          (result) => send([id, "ok", ds.revision, result]),
+          (e) => {
+            // The owner is closing: say nothing, so the client retries with the next owner.
+            if (e instanceof DatastoreClosedError) closeQuietly(conn);
+            else send([id, "err", ...errorFields(e)]);
+          },
+        );
+      }
+    }
+  } catch {
+    /* the client went away */
+  } finally {
+    for (const it of scans.values()) it.return();
+    scans.clear();
+    await sending;
+    closeQuietly(conn);
+  }
+}
+
+/** Runs one request `[id, op, ...args]` against the engine. */
+async function run(
+  ds: Datastore,
+  m: unknown[],
+  scans: Map<number, RowIterator>,
+): Promise<unknown> {
+  const a = m.slice(2) as never[];
+  switch (m[1]) {
+    case "update":
+      return await ds.update(a[0], a[1], a[2] ?? {});
+    case "delete":
+      return await ds.delete(a[0], a[1] as Key[]);
+    case "write":
+      return await ds.write(a[0]);
+    case "get":
+      return (await ds.get(a[0], a[1] as Key, a[2] ?? {})) ?? null;
+    case "schema":
+      return (await ds.schema(a[0])) ?? null;
+    case "flush":
+      await ds.flush();
+      return null;
+    case "compact":
+      await ds.compact(a[0] ?? undefined);
+      return null;
+    case "scan": {
+      const it = ds.scan(a[1], a[2] ?? {});
+      scans.set(a[0], it);
+      return await batch(it, a[0], scans);
+    }
+    case "more": {
+      const it = scans.get(a[0]);
+      if (it === undefined) throw new Error(`Unknown scan ${a[0]} on the datastore socket`);
+      return await batch(it, a[0], scans);
+    }
+    case "end":
+      scans.get(a[0])?.return();
+      scans.delete(a[0]);
+      return null;
+  }
+  throw new Error(`Unknown datastore socket request ${JSON.stringify(m[1])}`);
+}
+
+/** The next rows of a scan, `[rows, done]`; a finished or failed scan is forgotten. */
+async function batch(
+  it: RowIterator,
+  id: number,
+  scans: Map<number, RowIterator>,
+): Promise<[Row[], boolean]> {
+  const rows: Row[] = [];
+  try {
+    while (rows.length < SCAN_BATCH_ROWS) {
+      const r = await it.next();
+      if (r.done) {
+        scans.delete(id);
+        return [rows, true];
+      }
+      rows.push(r.value);
+    }
+  } catch (e) {
+    scans.delete(id);
+    throw e;
+  }
+  return [rows, false];
+}
