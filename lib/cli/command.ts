@@ -36,6 +36,8 @@ export interface Group {
   summary: string;
   /** The commands. */
   commands: Command[];
+  /** The command run when the line names none (`swcli ui --port 8080` is `swcli ui start ...`). */
+  default?: string;
 }
 
 /** Options every command accepts. */

@@ -57,13 +57,20 @@ export async function runCommandLine(args: readonly string[], io: CliIo = {}): P
   }
 }
 
+function isHelp(arg: string): boolean {
+  return arg === "--help" || arg === "-h";
+}
+
 async function runGroup(
   group: Group,
   args: string[],
   state: { io: ResolvedIo; globals: GlobalOptions; help: boolean },
 ): Promise<number> {
   const { io, globals } = state;
-  if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || state.help && !args[0]) {
+  if (group.default && (args.length === 0 || args[0].startsWith("-") && !isHelp(args[0]))) {
+    args = [group.default, ...args];
+  }
+  if (args.length === 0 || isHelp(args[0]) || state.help && !args[0]) {
     await io.stdout.write(groupHelp(group));
     return args.length === 0 && !state.help ? 2 : 0;
   }

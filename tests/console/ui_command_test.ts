@@ -80,6 +80,16 @@ Deno.test("swcli ui start refuses a port out of range", async () => {
   assert(r.stderr.includes("Invalid --port 70000"), r.stderr);
 });
 
+Deno.test("swcli ui with options and no command runs ui start; --help shows the group", async () => {
+  await using home = await cliHome();
+  const r = await home.run(["ui", "--port", "70000"]);
+  assertEquals(r.code, 2);
+  assert(r.stderr.includes("Invalid --port 70000"), r.stderr);
+  const help = await home.run(["ui", "--help"]);
+  assertEquals(help.code, 0);
+  assert(help.stdout.includes("start"), help.stdout);
+});
+
 Deno.test("isLoopbackHost() accepts only loopback names on the console's port", () => {
   assert(isLoopbackHost("127.0.0.1:8083", 8083) && isLoopbackHost("localhost:8083", 8083));
   assert(isLoopbackHost("[::1]:8083", 8083));

@@ -60,9 +60,10 @@ const start: Command = {
   },
 };
 
-/** The `ui` group: `swcli ui start [--port P]`. */
+/** The `ui` group: `swcli ui [start] [--port P]`. */
 export const UI_GROUP: Group = {
   name: "ui",
+  default: "start",
   summary: "Browse the local storage root's jobs in a web console (read-only, 127.0.0.1)",
   commands: [start],
 };
