@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import { assert, assertEquals } from "../_assert.ts";
+import { Dataset, Job, Model } from "../../mod.ts";
+import { CLI, DENO_DIR } from "../cli/_helpers.ts";
+import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
+import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { type Proc, spawn } from "./_procs.ts";
+
+const SDK = new URL("../../mod.ts", import.meta.url).href;
+const RUNNER = new URL("./_job_runner.ts", import.meta.url);
+
+/** Rows of the dataset; results are written 1000 at a time, so the first 1000 are seen live. */
+const ROWS = 1100;
+const GATED = 1050;
+
+/** A pipeline whose row GATED waits (bounded) for a gate file, so the job is seen running. */
+const PACKAGE = {
+  "model.yaml": "name: slow\nrun:\n  modules: [slow]\n",
+  "slow.ts": `import { PipelineHandler } from "${SDK}";
+export class Slow extends PipelineHandler {
+  override async predict(data: Record<string, unknown>) {
+    const gate = Deno.env.get("SW_TEST_GATE");
+    for (let i = 0; gate && data.x === ${GATED} && i < 500; i++) {
+      try { await Deno.stat(gate); break; } catch { await new Promise((r) => setTimeout(r, 20)); }
+    }
+    return { y: (data.x as number) * 2 };
+  }
+}
+`,
+};
+
+async function setup() {
+  const t = await tempRoot();
+  await using pkg = await tempPackage(PACKAGE);
+  await Model.build(pkg.dir, { instance: t.instance });
+  await Dataset.build("five", Array.from({ length: ROWS }, (_, x) => ({ x })), {
+    instance: t.instance,
+  });
+  const env = {
+    HOME: join(t.root, ".."),
+    SW_CLI_CONFIG: join(t.root, "..", "config.yaml"),
+    SW_LOCAL_STORAGE: t.root,
+    USER: "tester",
+    DENO_DIR,
+  };
+  return Object.assign(t, { env });
+}
+
+async function swcli(env: Record<string, string>, args: string[]): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  assertEquals(out.code, 0, `swcli ${args.join(" ")}: ${d.decode(out.stderr)}`);
+  return d.decode(out.stdout);
+}
+
+function runJob(root: string, gate: string): Proc {
+  return spawn(RUNNER, [root, gate]);
+}
+
+Deno.test("a job running in one process is watched live from others", async (t) => {
+  await using r = await setup();
+  const gate = join(r.root, "..", "gate");
+  const job = runJob(r.root, gate);
+  await job.until((l) => l.startsWith("id "));
+  const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
+  await t.step("swcli job info in a third process sees it running", async () => {
+    const info = JSON.parse(await swcli(r.env, ["-o", "json", "job", "info", id]));
+    assert(
+      info.record?.status === "RUNNING" && info.progress?.total === ROWS,
+      JSON.stringify(info).slice(0, 300),
+    );
+  });
+  await t.step("getTableRows in this process sees the rows written so far", async () => {
+    const live = Job.get(`local/project/self/job/${id}`, { instance: r.instance });
+    let rows = 0;
+    for (let i = 0; i < 200 && rows < 1000; i++) {
+      rows = await live.tables.then(async (names) =>
+        names.includes("results") ? (await Array.fromAsync(live.getTableRows("results"))).length : 0
+      );
+      if (rows < 1000) await new Promise((res) => setTimeout(res, 20));
+    }
+    assert(rows >= 1000 && rows < ROWS, `rows so far: ${rows}`);
+    assertEquals(await live.status, "RUNNING");
+  });
+  await Deno.writeTextFile(gate, "");
+  assertEquals((await job.status).code, 0);
+  assertEquals(job.lines.at(-1), "SUCCESS");
+});
+
+Deno.test("two Job.create at once on one root both succeed and are both listed", async () => {
+  await using r = await setup();
+  const a = runJob(r.root, "");
+  const b = runJob(r.root, "");
+  const [sa, sb] = await Promise.all([a.status, b.status]);
+  assertEquals([sa.code, sb.code], [0, 0]);
+  assertEquals([a.lines.at(-1), b.lines.at(-1)], ["SUCCESS", "SUCCESS"]);
+  const listed = await swcli(r.env, ["-o", "json", "job", "list"]);
+  for (const p of [a, b]) {
+    const id = p.lines.find((l) => l.startsWith("id "))!.slice(3);
+    assert(listed.includes(id), `${id} not in ${listed.slice(0, 300)}`);
+  }
+});
+
+Deno.test("swcli server start serves a root a script is writing, and local swcli works beside it", async () => {
+  await using r = await setup();
+  const gate = join(r.root, "..", "gate");
+  const job = runJob(r.root, gate);
+  await job.until((l) => l.startsWith("id "));
+  const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
+    env: r.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const first = await server.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+    const { url } = JSON.parse(first.value!.split("\n")[0]) as { url: string };
+    await using remote = new RemoteInstance({ url, token: "tt" });
+    const [jobs] = await remote.listJobs("self");
+    assertEquals(jobs.find((j) => j.id === id)?.status, "RUNNING");
+    assert((await swcli(r.env, ["-o", "json", "job", "list"])).includes(id));
+    await Deno.writeTextFile(gate, "");
+    assertEquals((await job.status).code, 0);
+    assertEquals((await remote.getJob({ project: "self", id })).status, "SUCCESS");
+  } finally {
+    server.kill("SIGTERM");
+    await server.status;
+  }
+});
