@@ -12,6 +12,12 @@ export class BlockCache {
   #capacity: number;
   #bytes = 0;
   #map = new Map<number, Uint8Array>();
+  /**
+   * Walks the map oldest first across calls. A Map keeps the slots of deleted entries until it
+   * is rehashed, so a fresh iterator per eviction would step over every block deleted since then;
+   * this one steps over each slot once (entries added later are still visited, in order).
+   */
+  #oldest: Iterator<[number, Uint8Array]> | undefined;
 
   /** @param capacity Bytes to hold at most. */
   constructor(capacity: number) {
@@ -48,11 +54,16 @@ export class BlockCache {
     }
     this.#map.set(id, bytes);
     this.#bytes += bytes.length;
-    if (this.#bytes <= this.#capacity) return;
-    for (const [k, v] of this.#map) {
+    while (this.#bytes > this.#capacity) {
+      this.#oldest ??= this.#map.entries();
+      const next = this.#oldest.next();
+      if (next.done) {
+        this.#oldest = undefined;
+        continue;
+      }
+      const [k, v] = next.value;
       this.#map.delete(k);
       this.#bytes -= v.length;
-      if (this.#bytes <= this.#capacity) break;
     }
   }
 

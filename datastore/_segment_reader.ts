@@ -299,6 +299,15 @@ export class SegmentReader {
   findBlock(key: Key): number {
     const keys = this.meta().lastKeys;
     let lo = 0, hi = keys.length;
+    if (typeof key === "number" && keys instanceof Float64Array) {
+      // Packed int keys: compare numbers directly (what compareKeys does for two numbers).
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (compareKeys(keys[mid], key) < 0) lo = mid + 1;

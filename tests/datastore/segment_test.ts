@@ -146,3 +146,55 @@ Deno.test("bloomMayContain() never misses a key and rarely accepts an absent one
   for (let i = 0; i < 10000; i++) if (bloomMayContain(bits, `absent${i}`)) falsePositives++;
   assert(falsePositives < 300, `${falsePositives} false positives in 10000`);
 });
+
+Deno.test("bloomMayContain() answers for each filter when one key is probed against several", () => {
+  const a = Array.from({ length: 500 }, (_, i) => i * 2);
+  const b = Array.from({ length: 500 }, (_, i) => `k${i}`);
+  const bitsA = buildBloom(a, a.length), bitsB = buildBloom(b, b.length);
+  let wrong = 0;
+  for (let i = 0; i < 500; i++) {
+    // The same key against both filters, then the other set's key: a remembered hash must
+    // belong to the key asked about.
+    assert(bloomMayContain(bitsA, a[i]), `missed ${a[i]}`);
+    if (bloomMayContain(bitsB, a[i])) wrong++;
+    assert(bloomMayContain(bitsB, b[i]), `missed ${b[i]}`);
+    if (bloomMayContain(bitsA, b[i])) wrong++;
+  }
+  assert(wrong < 50, `${wrong} false positives in 1000`);
+});
+
+Deno.test("BlockCache evicts the least recently used blocks, as a reference LRU does", () => {
+  const seed = 20261201;
+  let state = seed;
+  const random = (n: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const cache = new BlockCache(10 * 16);
+  const model = new Map<number, number>(); // block -> size, oldest first
+  let bytes = 0;
+  for (let step = 0; step < 20_000; step++) {
+    const block = random(40), file = block % 3;
+    if (random(4) === 0) {
+      const size = 8 + random(5);
+      cache.set(file, block, new Uint8Array(size));
+      bytes += size - (model.get(block) ?? 0);
+      model.delete(block);
+      model.set(block, size);
+      for (const [k, v] of model) {
+        if (bytes <= 160) break;
+        model.delete(k);
+        bytes -= v;
+      }
+    } else {
+      const hit = cache.get(file, block);
+      const size = model.get(block);
+      assertEquals(hit?.length, size, `seed ${seed} step ${step}: block ${block}`);
+      if (size !== undefined) {
+        model.delete(block);
+        model.set(block, size);
+      }
+    }
+    assertEquals(cache.bytes, bytes, `seed ${seed} step ${step}: bytes held`);
+  }
+});
