@@ -9,7 +9,14 @@ import { Config } from "./config.ts";
 import type { Instance } from "./instance.ts";
 import { RemoteInstance } from "../remote/mod.ts";
 import { StandaloneInstance } from "../standalone/mod.ts";
-import type { InstanceTarget } from "./uri.ts";
+import {
+  type InstanceTarget,
+  parseProjectUri,
+  parseResourceUri,
+  type ProjectUri,
+  type ResourceType,
+  type ResourceUri,
+} from "./uri.ts";
 
 /** Options every SDK entry point takes: where the config comes from, or an explicit instance. */
 export interface ClientOptions {
@@ -46,4 +53,39 @@ export function instanceFor(
     );
   }
   return new RemoteInstance({ url: target.url, token: target.token });
+}
+
+/**
+ * The project a URI names and the instance serving it, as every SDK entry point that takes a
+ * project opens them.
+ *
+ * @param project Project URI; `""` is the selected project.
+ * @param options Config or explicit instance.
+ * @returns The config used, the parsed URI and the instance.
+ * @throws {TypeError} For a malformed URI, or a server URL without a token.
+ */
+export function openProject(
+  project: string,
+  options: ClientOptions,
+): { config: Config; uri: ProjectUri; instance: Instance } {
+  const config = configOf(options);
+  const uri = parseProjectUri(project, { config });
+  return { config, uri, instance: instanceFor(uri.instance, { ...options, config }) };
+}
+
+/**
+ * The job, model or dataset a URI names and the instance serving it.
+ *
+ * @param uri The resource URI (a name, an id prefix or a full URI).
+ * @param options The resource type, and config or explicit instance.
+ * @returns The parsed URI and the instance.
+ * @throws {TypeError} For a malformed URI, or a server URL without a token.
+ */
+export function openResource(
+  uri: string,
+  options: ClientOptions & { type: ResourceType },
+): { uri: ResourceUri; instance: Instance } {
+  const config = configOf(options);
+  const parsed = parseResourceUri(uri, { type: options.type, config });
+  return { uri: parsed, instance: instanceFor(parsed.instance, { ...options, config }) };
 }

@@ -6,11 +6,11 @@
  */
 
 import type { Row } from "../../datastore/mod.ts";
-import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import { type ClientOptions, openProject, openResource } from "./connect.ts";
 import { readCsv, readJsonl } from "./dataset_sources.ts";
 import type { BuildDatasetOptions, DatasetRecord, DatasetRow, Instance } from "./instance.ts";
 import { artifactStore } from "./roles.ts";
-import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
+import { artifactUri } from "./_artifact_uri.ts";
 
 /** Where rows come from: rows, or a JSON Lines / CSV file. */
 export type DatasetSource =
@@ -61,9 +61,7 @@ export class Dataset {
     source: DatasetSource,
     options: Pick<BuildDatasetOptions, "onProgress"> & ClientOptions & { project?: string } = {},
   ): Promise<Dataset> {
-    const config = configOf(options);
-    const p = parseProjectUri(options.project ?? "", { config });
-    const instance = instanceFor(p.instance, { ...options, config });
+    const { uri: p, instance } = openProject(options.project ?? "", options);
     const rows = source && typeof source === "object" && "jsonl" in source
       ? readJsonl(source.jsonl)
       : source && typeof source === "object" && "csv" in source
@@ -83,9 +81,7 @@ export class Dataset {
    * @throws {NotFoundError} Unknown dataset or version.
    */
   static async get(uri: string, options: ClientOptions = {}): Promise<Dataset> {
-    const config = configOf(options);
-    const r = parseResourceUri(uri, { type: "dataset", config });
-    const instance = instanceFor(r.instance, { ...options, config });
+    const { uri: r, instance } = openResource(uri, { ...options, type: "dataset" });
     return new Dataset(
       instance,
       await instance.getDataset({ project: r.project, name: r.name, version: r.version }),
@@ -102,9 +98,7 @@ export class Dataset {
     project = "",
     options: ClientOptions & { name?: string } = {},
   ): Promise<Dataset[]> {
-    const config = configOf(options);
-    const p = parseProjectUri(project, { config });
-    const instance = instanceFor(p.instance, { ...options, config });
+    const { uri: p, instance } = openProject(project, options);
     const store = artifactStore(instance, "listing datasets");
     return (await store.listDatasets(p.project, { name: options.name })).map((r) =>
       new Dataset(instance, r)
@@ -133,13 +127,7 @@ export class Dataset {
 
   /** Full URI, e.g. `local/project/self/dataset/mnist/version/<v>`. */
   get uri(): string {
-    return formatResourceUri({
-      instance: { alias: "", url: this.instance.url, kind: this.instance.kind },
-      project: this.record.project,
-      type: "dataset",
-      name: this.record.name,
-      version: this.record.version,
-    });
+    return artifactUri(this.instance, { ...this.record, type: "dataset" });
   }
 
   /**

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import { type ClientOptions, openProject, openResource } from "./connect.ts";
 import type { BuildModelOptions, Instance, ModelRecord } from "./instance.ts";
 import { artifactStore } from "./roles.ts";
-import { formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";
+import { artifactUri } from "./_artifact_uri.ts";
 
 /**
  * A stored model version.
@@ -56,9 +56,7 @@ export class Model {
     dir: string,
     options: Omit<BuildModelOptions, "dir"> & ClientOptions & { project?: string } = {},
   ): Promise<Model> {
-    const config = configOf(options);
-    const p = parseProjectUri(options.project ?? "", { config });
-    const instance = instanceFor(p.instance, { ...options, config });
+    const { uri: p, instance } = openProject(options.project ?? "", options);
     const record = await artifactStore(instance, "building a model").buildModel(p.project, {
       dir,
       name: options.name,
@@ -73,9 +71,7 @@ export class Model {
    * @throws {NotFoundError} Unknown model or version. {AmbiguousError} Ambiguous prefix.
    */
   static async get(uri: string, options: ClientOptions = {}): Promise<Model> {
-    const config = configOf(options);
-    const r = parseResourceUri(uri, { type: "model", config });
-    const instance = instanceFor(r.instance, { ...options, config });
+    const { uri: r, instance } = openResource(uri, { ...options, type: "model" });
     return new Model(
       instance,
       await instance.getModel({ project: r.project, name: r.name, version: r.version }),
@@ -91,9 +87,7 @@ export class Model {
     project = "",
     options: ClientOptions & { name?: string } = {},
   ): Promise<Model[]> {
-    const config = configOf(options);
-    const p = parseProjectUri(project, { config });
-    const instance = instanceFor(p.instance, { ...options, config });
+    const { uri: p, instance } = openProject(project, options);
     const store = artifactStore(instance, "listing models");
     return (await store.listModels(p.project, { name: options.name })).map((r) =>
       new Model(instance, r)
@@ -122,13 +116,7 @@ export class Model {
 
   /** Full URI, e.g. `local/project/self/model/mnist/version/<v>`. */
   get uri(): string {
-    return formatResourceUri({
-      instance: { alias: "", url: this.instance.url, kind: this.instance.kind },
-      project: this.record.project,
-      type: "model",
-      name: this.record.name,
-      version: this.record.version,
-    });
+    return artifactUri(this.instance, { ...this.record, type: "model" });
   }
 
   /**
