@@ -8,7 +8,7 @@
  */
 
 import type { Key, Row } from "../../datastore/mod.ts";
-import { type ClientOptions, configOf, instanceFor } from "./connect.ts";
+import { type ClientOptions, openProject, openResource } from "./connect.ts";
 import type {
   CreateJobOptions,
   Instance,
@@ -18,9 +18,10 @@ import type {
   PageInfo,
 } from "./instance.ts";
 import { hasJobLogs } from "./roles.ts";
-import { HandlerError, JobStateError, NotFoundError, UnsupportedError } from "./errors.ts";
+import { HandlerError, JobStateError, UnsupportedError } from "./errors.ts";
+import { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
-import { formatResourceUri, parseProjectUri, parseResourceUri, type ResourceUri } from "./uri.ts";
+import { formatResourceUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
 /** Options of {@link Job.getTableRows}. */
 export interface TableRowsOptions {
@@ -76,9 +77,8 @@ export class Job {
    * ```
    */
   static get(uri: string, options: ClientOptions = {}): Job {
-    const config = configOf(options);
-    const parsed = parseResourceUri(uri, { type: "job", config });
-    return new Job(instanceFor(parsed.instance, { ...options, config }), parsed);
+    const { uri: parsed, instance } = openResource(uri, { ...options, type: "job" });
+    return new Job(instance, parsed);
   }
 
   /**
@@ -106,18 +106,8 @@ export class Job {
     project = "",
     options: ListJobsOptions & ClientOptions = {},
   ): Promise<[Job[], PageInfo]> {
-    const config = configOf(options);
-    const p = parseProjectUri(project, { config });
-    const instance = instanceFor(p.instance, { ...options, config });
-    if (instance.kind === "standalone") {
-      // A server answers 404 for an unknown project; a standalone root would list nothing.
-      const projects = await instance.listProjects();
-      if (!projects.includes(p.project)) {
-        throw new NotFoundError("project", p.project, {
-          detail: `the projects are ${projects.join(", ")}`,
-        });
-      }
-    }
+    const { uri: p, instance } = openProject(project, options);
+    await checkProject(instance, p.project);
     const { pageIndex, pageSize, status, model } = options;
     const [records, page] = await instance.listJobs(p.project, {
       pageIndex,
@@ -166,9 +156,7 @@ export class Job {
     options: CreateJobOptions & ClientOptions & { project: string; throwOnFailure?: boolean },
   ): Promise<Job> {
     checkCreateOptions(options);
-    const config = configOf(options);
-    const p = parseProjectUri(options.project, { config });
-    const instance = instanceFor(p.instance, { ...options, config });
+    const { config, uri: p, instance } = openProject(options.project, options);
     if (options.onProgress && instance.kind !== "standalone") {
       throw new UnsupportedError(
         "onProgress",
@@ -250,16 +238,7 @@ export class Job {
    * {AmbiguousError} A prefix of several jobs.
    */
   async record(): Promise<JobRecord> {
-    if (this.#id === "latest") {
-      const [[newest]] = await this.#instance.listJobs(this.#uri.project, { pageSize: 1 });
-      if (!newest) {
-        throw new NotFoundError("job", "latest", {
-          project: this.#uri.project,
-          detail: "it has no jobs",
-        });
-      }
-      this.#id = newest.id;
-    }
+    this.#id = (await resolveJobRef(this.#instance, this.#ref)).id;
     const r = await this.#instance.getJob(this.#ref);
     this.#id = r.id;
     return r;
@@ -311,15 +290,8 @@ export class Job {
    * @throws {NotFoundError} The job has no such table (the message lists its tables).
    */
   async *getTableRows(name: string, options: TableRowsOptions = {}): AsyncIterable<Row> {
-    const tables = await this.tables;
-    if (!tables.includes(name)) {
-      throw new NotFoundError("table", name, {
-        detail: `job ${this.#id.slice(0, 12)} has ${
-          tables.length ? `the tables ${tables.join(", ")}` : "no tables"
-        }`,
-      });
-    }
-    yield* this.#instance.scanJobTable(this.#ref, name, {
+    await this.record();
+    yield* jobTableRows(this.#instance, { ref: this.#ref, table: name }, {
       start: options.start,
       end: options.end,
       keepNone: options.keepNone,

@@ -52,6 +52,7 @@ export type {
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
+export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";
 export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";

@@ -35,7 +35,7 @@ Deno.test("a table or project that does not exist is a NotFoundError naming what
   await assertRejects(
     () => Array.fromAsync(j.getTableRows("reslts")),
     NotFoundError,
-    `Cannot find table 'reslts': job ${j.id.slice(0, 12)} has the tables order`,
+    `Cannot find table 'reslts' in project 'self': job ${j.id} has the tables order`,
   );
   await assertRejects(
     () => Job.list("nosuchproject", { instance: t.instance, config: t.config }),

@@ -1,15 +1,12 @@
 /**
  * What the command groups share: options (`--project`, `--yes`, the ignored `--force`, key
- * ranges), asking before a destructive action, checking that a project exists, and reading keys
- * given on the command line.
+ * ranges), asking before a destructive action, and reading keys given on the command line.
  *
  * @module
  */
 
 import type { Key } from "../../../datastore/mod.ts";
 import type { OptionSpec } from "../args.ts";
-import type { Instance } from "../../sdk/mod.ts";
-import { NotFoundError } from "../../sdk/mod.ts";
 import type { CliContext } from "../context.ts";
 import { CommandFailed, UsageError } from "../errors.ts";
 
@@ -64,21 +61,6 @@ export async function confirmOrStop(
   }
   const question = `${ask.action[0].toUpperCase()}${ask.action.slice(1)}?`;
   if (!(await ctx.confirm(question))) throw new CommandFailed("Aborted");
-}
-
-/**
- * Checks that a project exists on its instance (a server project may also be named by its id).
- *
- * @param instance The instance.
- * @param project The project name or id.
- * @throws {NotFoundError} No such project, listing the projects there are.
- */
-export async function existingProject(instance: Instance, project: string): Promise<void> {
-  if (/^\d+$/.test(project)) return;
-  const projects = await instance.listProjects();
-  if (!projects.includes(project)) {
-    throw new NotFoundError("project", project, { detail: `projects are ${projects.join(", ")}` });
-  }
 }
 
 /** Options of a key range: `--start`, `--end`, `--end-inclusive`, `--keep-none`, `--limit`. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Instance, type JobRef, NotFoundError } from "../../sdk/mod.ts";
+import { type Instance, type JobRef, resolveJobRef } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { confirmOrStop, IGNORED_FORCE_OPTION, PROJECT_OPTION, YES_OPTION } from "./_common.ts";
@@ -27,13 +27,7 @@ export async function openJob(
     "job",
     args.options.project as string | undefined,
   );
-  if (uri.name !== "latest") return { instance, ref: { project: uri.project, id: uri.name } };
-  // `latest`, as for models and datasets: the newest job of the project.
-  const [[newest]] = await instance.listJobs(uri.project, { pageSize: 1 });
-  if (!newest) {
-    throw new NotFoundError("job", "latest", { project: uri.project, detail: "it has no jobs" });
-  }
-  return { instance, ref: { project: uri.project, id: newest.id } };
+  return { instance, ref: await resolveJobRef(instance, { project: uri.project, id: uri.name }) };
 }
 
 function control(

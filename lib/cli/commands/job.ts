@@ -5,11 +5,11 @@
  * @module
  */
 
-import { JOB_STATUSES, type JobStatus, NotFoundError } from "../../sdk/mod.ts";
+import { checkProject, JOB_STATUSES, type JobStatus, jobTableRows } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
-import { existingProject, PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_common.ts";
+import { PROJECT_OPTION, RANGE_OPTIONS, rangeOf } from "./_common.ts";
 import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
@@ -47,7 +47,7 @@ const list: Command = {
   ],
   async run(ctx, { options }) {
     const { instance, target, project } = await ctx.project(options.project as string | undefined);
-    await existingProject(instance, project);
+    await checkProject(instance, project);
     const status = options.status === undefined
       ? undefined
       : String(options.status).toUpperCase() as JobStatus;
@@ -179,15 +179,7 @@ const rows: Command = {
     const { instance, ref } = await openJob(ctx, args);
     const range = rangeOf(args.options);
     const table = String(args.positionals.TABLE);
-    const tables = await instance.jobTables(ref);
-    if (!tables.includes(table)) {
-      const { id } = await instance.getJob(ref);
-      throw new NotFoundError("table", table, {
-        project: ref.project,
-        detail: `job ${id} has ${tables.length ? `the tables ${tables.join(", ")}` : "no tables"}`,
-      });
-    }
-    return await printRows(ctx, instance.scanJobTable(ref, table, range));
+    return await printRows(ctx, jobTableRows(instance, { ref, table }, range));
   },
 };
 
