@@ -8,6 +8,7 @@
  */
 
 import { resolve } from "node:path";
+import type { Datastore } from "../../datastore/mod.ts";
 import type { JobStatus } from "../sdk/instance.ts";
 import { KeyedMutex } from "../standalone/keyed_mutex.ts";
 
@@ -130,4 +131,82 @@ const records = new KeyedMutex();
  */
 export function withJobRecord<T>(jobId: string, fn: () => Promise<T>): Promise<T> {
   return records.lock(jobId, fn);
+}
+
+/** The table of requests to jobs that run in another process: one row per job, by id. */
+export const JOB_CONTROL_TABLE = "sys/job_control";
+
+/** What another process may ask of a running job. */
+export type JobControlRequest = "cancel" | "pause" | "resume";
+
+/** How often a running job looks for a request from another process (one `get`). */
+const CONTROL_POLL_MS = 200;
+/** How long a request waits for the running process to take it. */
+const CONTROL_WAIT_MS = 3000;
+
+/**
+ * Asks the process running a job to cancel, pause or resume it: writes the request to
+ * {@link JOB_CONTROL_TABLE}, which that process's runner polls ({@link watchJobControl}), and
+ * waits (up to 3 s) until the runner has acted on it and saved the job's new status.
+ *
+ * @param ds The root's datastore (shared with the running process).
+ * @param jobId The job.
+ * @param request What to do.
+ * @returns Whether the runner took the request (false: nobody polls for this job).
+ */
+export async function requestJobControl(
+  ds: Datastore,
+  jobId: string,
+  request: JobControlRequest,
+): Promise<boolean> {
+  const at = crypto.randomUUID();
+  await ds.update(JOB_CONTROL_TABLE, [{ id: jobId, request, at, done: null }]);
+  const deadline = Date.now() + CONTROL_WAIT_MS;
+  while (Date.now() < deadline) {
+    if ((await ds.get(JOB_CONTROL_TABLE, jobId))?.done === at) return true;
+    await new Promise((resolve) => setTimeout(resolve, CONTROL_POLL_MS / 4));
+  }
+  return false;
+}
+
+/**
+ * Polls the control row of a job running in this process, at most every 200 ms, and runs
+ * `apply` for each new request, one at a time, then marks it done.
+ *
+ * @param ds The root's datastore.
+ * @param jobId The job.
+ * @param apply Acts on a request (the in-process control, and the saved status).
+ * @returns Stops polling (resolves once a running `apply` is done).
+ */
+export function watchJobControl(
+  ds: Datastore,
+  jobId: string,
+  apply: (request: JobControlRequest) => Promise<void>,
+): () => Promise<void> {
+  let seen: unknown;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let current: Promise<void> = Promise.resolve();
+  const tick = () => {
+    current = (async () => {
+      const row = await ds.get(JOB_CONTROL_TABLE, jobId).catch(() => undefined);
+      if (row !== undefined && row.at !== seen && !stopped) {
+        seen = row.at;
+        await apply(row.request as JobControlRequest).catch(() => {});
+        await ds.update(JOB_CONTROL_TABLE, [{ id: jobId, done: row.at }]).catch(() => {});
+      }
+    })();
+    current.finally(() => {
+      if (stopped) return;
+      const next = setTimeout(tick, CONTROL_POLL_MS);
+      Deno.unrefTimer(next);
+      timer = next;
+    });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current;
+  };
 }

@@ -21,7 +21,7 @@ import {
   type StoredJob,
   summaryTableName,
 } from "../standalone/job_store.ts";
-import { JobControl, runningJobs, withJobRecord } from "./control.ts";
+import { JobControl, runningJobs, watchJobControl, withJobRecord } from "./control.ts";
 import type { PreparedJob } from "./plan.ts";
 import { runJob } from "./runner.ts";
 import { captureTask, JobLog } from "./task_logs.ts";
@@ -69,6 +69,19 @@ export async function runHere(
     });
   const running = runningJobs(root);
   running.set(job.id, control);
+  // Requests from other processes (`swcli job cancel` beside a script) arrive as a control row.
+  const stopWatching = watchJobControl(ds, job.id, async (request) => {
+    if (request === "cancel") {
+      control.cancel();
+      await save({ status: "CANCELLING" });
+    } else if (request === "pause" && job.status === "RUNNING") {
+      control.pause();
+      await save({ status: "PAUSED" });
+    } else if (request === "resume" && job.status === "PAUSED") {
+      control.resume();
+      await save({ status: "RUNNING" });
+    }
+  });
   const onAbort = () => control.cancel();
   signal?.addEventListener("abort", onAbort);
   let log: JobLog | undefined;
@@ -118,6 +131,7 @@ export async function runHere(
   } finally {
     log?.close();
     signal?.removeEventListener("abort", onAbort);
+    await stopWatching();
     running.delete(job.id);
     await prepared.lock.release();
   }

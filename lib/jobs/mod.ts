@@ -5,7 +5,15 @@
  *
  * @module
  */
-export { JobControl, nextCreatedTime, runningJobs, withJobRecord } from "./control.ts";
+export {
+  JOB_CONTROL_TABLE,
+  JobControl,
+  type JobControlRequest,
+  nextCreatedTime,
+  requestJobControl,
+  runningJobs,
+  withJobRecord,
+} from "./control.ts";
 export { WorkerLauncher } from "./launcher.ts";
 export type { JobLauncher, WorkerLauncherOptions } from "./launcher.ts";
 export { jobLogPath, runHere, scanExisting } from "./local.ts";

@@ -37,6 +37,7 @@ import {
   jobLogPath,
   prepareJob,
   readJobLog,
+  requestJobControl,
   runHere,
   runningJobs,
   scanExisting,
@@ -229,23 +230,31 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
       }
       const where = { project: ref.project, ds };
       const [after] = await settleOrphans(this.root, where, [job], { cancel: true });
-      if (after.status !== "CANCELED") throw elsewhere("cancel", job);
+      // Its runner lives in another process: ask it through the control row it polls.
+      if (after.status === "CANCELED") return;
+      if (!await requestJobControl(ds, job.id, "cancel")) throw elsewhere("cancel", job);
     });
   }
 
   pauseJob(ref: JobRef): Promise<void> {
-    return this.#control(ref, "pause", async (job, control, { store }) => {
-      if (!control) throw elsewhere("pause", job);
+    return this.#control(ref, "pause", async (job, control, { store, ds }) => {
       if (job.status !== "RUNNING") throw new JobStateError("pause", job);
+      if (!control) {
+        if (!await requestJobControl(ds, job.id, "pause")) throw elsewhere("pause", job);
+        return;
+      }
       control.pause();
       await withJobRecord(job.id, () => store.save({ ...job, status: "PAUSED" }));
     });
   }
 
   resumeJob(ref: JobRef): Promise<void> {
-    return this.#control(ref, "resume", async (job, control, { store }) => {
-      if (!control) throw elsewhere("resume", job);
+    return this.#control(ref, "resume", async (job, control, { store, ds }) => {
       if (job.status !== "PAUSED") throw new JobStateError("resume", job);
+      if (!control) {
+        if (!await requestJobControl(ds, job.id, "resume")) throw elsewhere("resume", job);
+        return;
+      }
       control.resume();
       await withJobRecord(job.id, () => store.save({ ...job, status: "RUNNING" }));
     });

@@ -135,3 +135,22 @@ Deno.test("swcli server start serves a root a script is writing, and local swcli
     await server.status;
   }
 });
+
+Deno.test("swcli job pause, resume and cancel from another process act on a running job", async () => {
+  await using r = await setup();
+  const gate = join(r.root, "..", "gate");
+  const job = runJob(r.root, gate);
+  await job.until((l) => l.startsWith("id "));
+  const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
+  const status = async () =>
+    JSON.parse(await swcli(r.env, ["-o", "json", "job", "info", id])).record.status;
+  await swcli(r.env, ["job", "pause", id]);
+  assertEquals(await status(), "PAUSED");
+  await swcli(r.env, ["job", "resume", id]);
+  assertEquals(await status(), "RUNNING");
+  await swcli(r.env, ["job", "cancel", id]);
+  assert(["CANCELLING", "CANCELED"].includes(await status()));
+  await Deno.writeTextFile(gate, "");
+  assertEquals((await job.status).code, 0);
+  assertEquals(job.lines.at(-1), "CANCELED");
+});
