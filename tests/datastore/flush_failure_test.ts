@@ -1,7 +1,7 @@
 import { Datastore, type Row } from "../../datastore/mod.ts";
 import { FaultyStorage, InjectedFault } from "./faulty_storage.ts";
 import { MemoryDisk } from "./memory_storage.ts";
-import { assert, assertEquals, assertRejects, collect, tempDir } from "./_helpers.ts";
+import { assert, assertEquals, assertRejects, collect } from "./_helpers.ts";
 
 const DIR = "/ds";
 
