@@ -78,7 +78,9 @@ async function takeLock(storage: Storage, path: string): Promise<FileLock | null
   }
 }
 /**
- * A datastore directory, open for reading and writing by this process only.
+ * A datastore directory, open for reading and writing. Other processes may open the same directory
+ * at once and write too: the first one (holding the LOCK) serves the others over a Unix socket,
+ * and one of them takes over when it closes or dies.
  *
  * Requires `--allow-read` and `--allow-write` on the directory.
  *
@@ -142,9 +144,11 @@ export class Datastore {
 
   /**
    * Opens (creating if needed) the datastore in `dir`: takes the LOCK, reads the manifest and
-   * replays the write-ahead log.
+   * replays the write-ahead log. When another process holds the LOCK, the returned datastore
+   * sends every call to that process instead (same API; `stats()` excepted).
    *
-   * @throws {DatastoreLockedError} If another process or handle has it open.
+   * @throws {DatastoreLockedError} If another handle in this process has it open, or the
+   * process holding the LOCK does not answer on the directory's socket within 30 s.
    * @throws {CorruptionError} If a file fails its checks (a torn WAL tail is not an error).
    */
   static async open(dir: string, options: DatastoreOptions = {}): Promise<Datastore> {
