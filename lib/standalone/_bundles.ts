@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { AmbiguousError, NotFoundError } from "../sdk/errors.ts";
 import { exists, formatManifestTime, listDir, readYaml, writeYaml } from "./files.ts";
 import { KeyedMutex } from "./keyed_mutex.ts";
+import { checkName } from "../sdk/uri.ts";
 
 /** The tag manifest of one bundle name. */
 export interface TagManifest {
@@ -122,6 +123,26 @@ export class BundleStore {
   }
 
   /**
+   * Reads every version of one name (or of every name), newest first.
+   *
+   * @param name The name, or `undefined` for all.
+   * @param read Reads one version's record.
+   * @returns The records, newest `createdAt` first.
+   * @throws {TypeError} For an invalid name.
+   */
+  async list<R extends { createdAt: string }>(
+    name: string | undefined,
+    read: (name: string, version: string) => Promise<R>,
+  ): Promise<R[]> {
+    const names = name ? [checkName(this.#type, name)] : await this.names();
+    const out: R[] = [];
+    for (const n of names) {
+      for (const { version } of await this.versions(n)) out.push(await read(n, version));
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /**
    * Resolves a version, tag or unique version prefix of a name to the full version.
    *
    * @throws {NotFoundError} No such name or version. {AmbiguousError} The prefix matches several.
@@ -164,8 +185,7 @@ export class BundleStore {
       m.tags.latest = version;
       m.tags[`v${seq}`] = version;
       m.versions[version] = { latest: true, [`v${seq}`]: true };
-      m.updated_at = formatManifestTime(new Date());
-      await writeYaml(join(this.typeDir, name, "_manifest.yaml"), { ...m });
+      await this.saveTags(name, m);
       return Object.keys(m.versions[version]).sort();
     });
   }
@@ -200,10 +220,9 @@ export class BundleStore {
           m.versions[rest[0]].latest = true;
         }
       }
-      m.updated_at = formatManifestTime(new Date());
       if (Object.keys(m.versions).length === 0) {
         await Deno.remove(join(this.typeDir, name), { recursive: true });
-      } else await writeYaml(join(this.typeDir, name, "_manifest.yaml"), { ...m });
+      } else await this.saveTags(name, m);
       return targets;
     });
   }

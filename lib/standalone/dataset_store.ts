@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Datastore, Key, Row } from "../../datastore/mod.ts";
 import { BundleStore } from "./_bundles.ts";
 import { NotFoundError } from "../sdk/errors.ts";
-import { formatManifestTime, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import { formatManifestTime, manifestTime, readYaml, writeYaml } from "./files.ts";
 import { newUniqueId } from "./unique_id.ts";
 import type {
   ArtifactRef,
@@ -107,7 +107,13 @@ export class DatasetStore {
   }
 
   /** Resolves a name plus version/tag/prefix. */
-  async get(ref: ArtifactRef): Promise<DatasetRecord & { table: string }> {
+  async get(ref: ArtifactRef): Promise<DatasetRecord> {
+    const { table: _, ...record } = await this.resolve(ref);
+    return record;
+  }
+
+  /** Resolves a name plus version/tag/prefix, with the table holding its rows. */
+  async resolve(ref: ArtifactRef): Promise<DatasetRecord & { table: string }> {
     const name = checkName("dataset", ref.name);
     const { version, tags } = await this.#bundles.resolve(name, ref.version ?? "");
     const m = await readYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"));
@@ -117,32 +123,24 @@ export class DatasetStore {
         detail: "its manifest is missing",
       });
     }
-    const created = typeof m.created_time === "number"
-      ? m.created_time
-      : parseManifestTime(String(m.created_at));
     const summary = (m.dataset_summary ?? {}) as Record<string, unknown>;
     return {
       project: this.#project,
       name,
       version,
       tags,
-      createdAt: new Date(created).toISOString(),
+      createdAt: new Date(manifestTime(m, "created")).toISOString(),
       rows: Number(summary.rows ?? 0),
       table: typeof m.table === "string" ? m.table : this.table(name, version),
     };
   }
 
   /** Dataset versions, newest first. */
-  async list(options: { name?: string } = {}): Promise<DatasetRecord[]> {
-    const names = options.name ? [checkName("dataset", options.name)] : await this.#bundles.names();
-    const out: DatasetRecord[] = [];
-    for (const name of names) {
-      for (const { version } of await this.#bundles.versions(name)) {
-        const { table: _, ...record } = await this.get({ project: this.#project, name, version });
-        out.push(record);
-      }
-    }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  list(options: { name?: string } = {}): Promise<DatasetRecord[]> {
+    return this.#bundles.list(
+      options.name,
+      (name, version) => this.get({ project: this.#project, name, version }),
+    );
   }
 
   /** Streams a version's rows in key order; `head` keeps the first N. */
@@ -151,7 +149,7 @@ export class DatasetStore {
     if (!Number.isInteger(head) || head < 0) {
       throw new RangeError(`Invalid dataset head ${head}: expected an integer >= 0`);
     }
-    const { table } = await this.get(ref);
+    const { table } = await this.resolve(ref);
     for await (const row of this.#ds.scan(table, head > 0 ? { limit: head } : {})) {
       const features: Row = {};
       for (const [k, v] of Object.entries(row)) {

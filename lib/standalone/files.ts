@@ -36,6 +36,29 @@ export function parseManifestTime(text: string): number {
 }
 
 /**
+ * Reads a time a manifest records twice, as `<name>_time` (epoch milliseconds) and as
+ * `<name>_at` (text, what the Python SDK writes): the number when there is one, else the text.
+ *
+ * @param manifest The manifest.
+ * @param name `created` or `finished`.
+ * @returns Epoch milliseconds, or `NaN` when the manifest has neither.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { manifestTime } from "./files.ts";
+ * assert.equal(manifestTime({ created_at: "1970-01-01 00:00:01 UTC" }, "created"), 1000);
+ * assert.equal(manifestTime({ created_time: 5, created_at: "x" }, "created"), 5);
+ * ```
+ */
+export function manifestTime(
+  manifest: Record<string, unknown>,
+  name: "created" | "finished",
+): number {
+  const ms = manifest[`${name}_time`];
+  return typeof ms === "number" ? ms : parseManifestTime(String(manifest[`${name}_at`] ?? ""));
+}
+
+/**
  * Writes a file atomically: a temporary sibling, then a rename.
  *
  * @param path The file.

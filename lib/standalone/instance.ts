@@ -10,7 +10,7 @@
 
 import { join, resolve } from "node:path";
 import type { Datastore, Durability, Row } from "../../datastore/mod.ts";
-import { type Lease, leaseDatastore } from "./datastore_pool.ts";
+import { HeldDatastore } from "./_held_datastore.ts";
 import { DatasetStore } from "./dataset_store.ts";
 import { JobStateError, NotFoundError } from "../sdk/errors.ts";
 import { listDir, readYaml } from "./files.ts";
@@ -92,9 +92,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   readonly url = "local";
   /** The storage root. */
   readonly root: string;
-  readonly #options: StandaloneOptions;
-  #held: Promise<Lease> | undefined;
-  #open: Datastore | undefined;
+  readonly #ds: HeldDatastore;
 
   /**
    * Creates it.
@@ -107,42 +105,19 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
       throw new TypeError(`Invalid storage root ${JSON.stringify(root)}`);
     }
     this.root = resolve(root);
-    this.#options = options;
-  }
-
-  async #acquire(): Promise<Lease> {
-    if (this.#options.keepOpen === false) return await leaseDatastore(this.root, this.#options);
-    this.#held ??= leaseDatastore(this.root, this.#options);
-    try {
-      const lease = await this.#held;
-      this.#open = lease.ds;
-      return lease;
-    } catch (e) {
-      this.#held = undefined;
-      throw e;
-    }
-  }
-
-  async #with<T>(fn: (ds: Datastore) => Promise<T>): Promise<T> {
-    const lease = await this.#acquire();
-    try {
-      return await fn(lease.ds);
-    } finally {
-      if (this.#options.keepOpen === false) await lease.release();
-    }
-  }
-
-  async *#stream<T>(fn: (ds: Datastore) => AsyncIterable<T>): AsyncIterable<T> {
-    const lease = await this.#acquire();
-    try {
-      yield* fn(lease.ds);
-    } finally {
-      if (this.#options.keepOpen === false) await lease.release();
-    }
+    this.#ds = new HeldDatastore(this.root, options);
   }
 
   #jobs(project: string, ds: Datastore): JobStore {
     return new JobStore(this.root, { project: checkName("project", project), ds });
+  }
+
+  #models(project: string): ModelStore {
+    return new ModelStore(this.root, checkName("project", project));
+  }
+
+  #datasets(project: string, ds: Datastore): DatasetStore {
+    return new DatasetStore(this.root, { project: checkName("project", project), ds });
   }
 
   async listProjects(): Promise<string[]> {
@@ -153,7 +128,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   listJobs(project: string, options: ListJobsOptions = {}): Promise<[JobRecord[], PageInfo]> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const [jobs, page] = await this.#jobs(project, ds).list(options);
       const settled = await settleOrphans(this.root, { project, ds }, jobs);
       return [settled.map(publicJob), page];
@@ -161,7 +136,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   getJob(ref: JobRef): Promise<JobRecord> {
-    return this.#with(async (ds) => publicJob(await this.#job(ref, ds)));
+    return this.#ds.with(async (ds) => publicJob(await this.#job(ref, ds)));
   }
 
   /** A job by id or prefix, settled if its runner is gone. */
@@ -171,7 +146,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   createJob(project: string, options: CreateJobOptions): Promise<JobRecord> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const runner = "a standalone instance";
       const prepared = await prepareJob(this.root, { project, ds, runner }, options);
       const { signal, onProgress } = options;
@@ -180,7 +155,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   jobInfo(ref: JobRef): Promise<Record<string, unknown>> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
       const job = await store.get(ref.id);
       const manifest = (await readYaml(join(store.jobDir(job.id), "_manifest.yaml"))) ?? {};
@@ -193,14 +168,14 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   jobSummary(ref: JobRef): Promise<Row> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       return (await ds.get(summaryTableName(ref.project), job.id)) ?? {};
     });
   }
 
   jobTables(ref: JobRef): Promise<string[]> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       const prefix = jobTableName(ref.project, job.id, "");
       return ds.tables(prefix).map((t) => t.slice(prefix.length));
@@ -208,14 +183,14 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   scanJobTable(ref: JobRef, table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
-    return this.#stream(async function* (this: StandaloneInstance, ds: Datastore) {
+    return this.#ds.stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       yield* scanExisting(ds, jobTableName(ref.project, job.id, table), options);
     }.bind(this));
   }
 
   jobLogs(ref: JobRef): AsyncIterable<string> {
-    return this.#stream(async function* (this: StandaloneInstance, ds: Datastore) {
+    return this.#ds.stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       yield* readJobLog(jobLogPath(this.#jobs(ref.project, ds).jobDir(job.id, job.removed)));
     }.bind(this));
@@ -270,7 +245,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
       where: { store: JobStore; ds: Datastore },
     ) => Promise<void>,
   ): Promise<void> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
       let job = await store.get(ref.id);
       const control = runningJobs(this.root).get(job.id);
@@ -281,7 +256,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   removeJob(ref: JobRef, options: { force?: boolean } = {}): Promise<void> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
       const job = await store.get(ref.id, { removed: false }).catch(async (e) => {
         if (options.force && e instanceof NotFoundError) {
@@ -297,81 +272,58 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   }
 
   recoverJob(ref: JobRef): Promise<void> {
-    return this.#with(async (ds) => {
+    return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
       await store.recover(await store.get(ref.id, { removed: true }));
     });
   }
 
   buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord> {
-    return new ModelStore(this.root, checkName("project", project)).build(options);
+    return this.#models(project).build(options);
   }
 
   listModels(project: string, options: { name?: string } = {}): Promise<ModelRecord[]> {
-    return new ModelStore(this.root, checkName("project", project)).list(options);
+    return this.#models(project).list(options);
   }
 
   getModel(ref: ArtifactRef): Promise<ModelRecord> {
-    return new ModelStore(this.root, checkName("project", ref.project)).get(ref);
+    return this.#models(ref.project).get(ref);
   }
 
   removeModel(ref: ArtifactRef): Promise<void> {
-    return new ModelStore(this.root, checkName("project", ref.project)).remove(ref);
+    return this.#models(ref.project).remove(ref);
   }
 
   buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord> {
-    return this.#with(async (ds) => {
-      const { table: _, ...record } = await new DatasetStore(this.root, {
-        project: checkName("project", project),
-        ds,
-      })
-        .build(options) as DatasetRecord & { table: string };
-      return record;
-    });
+    return this.#ds.with((ds) => this.#datasets(project, ds).build(options));
   }
 
   listDatasets(project: string, options: { name?: string } = {}): Promise<DatasetRecord[]> {
-    return this.#with((ds) =>
-      new DatasetStore(this.root, { project: checkName("project", project), ds }).list(options)
-    );
+    return this.#ds.with((ds) => this.#datasets(project, ds).list(options));
   }
 
   getDataset(ref: ArtifactRef): Promise<DatasetRecord> {
-    return this.#with(async (ds) => {
-      const { table: _, ...record } = await new DatasetStore(this.root, {
-        project: checkName("project", ref.project),
-        ds,
-      })
-        .get(ref);
-      return record;
-    });
+    return this.#ds.with((ds) => this.#datasets(ref.project, ds).get(ref));
   }
 
   removeDataset(ref: ArtifactRef): Promise<void> {
-    return this.#with((ds) =>
-      new DatasetStore(this.root, { project: checkName("project", ref.project), ds }).remove(ref)
-    );
+    return this.#ds.with((ds) => this.#datasets(ref.project, ds).remove(ref));
   }
 
   scanDataset(ref: ArtifactRef, options: { head?: number } = {}): AsyncIterable<DatasetRow> {
-    return this.#stream((ds) =>
-      new DatasetStore(this.root, { project: checkName("project", ref.project), ds }).scan(
-        ref,
-        options,
-      )
-    );
+    return this.#ds.stream((ds) => this.#datasets(ref.project, ds).scan(ref, options));
   }
 
   listTables(prefix: string): Promise<string[]> {
-    return this.#with((ds) => Promise.resolve(ds.tables(prefix)));
+    return this.#ds.with((ds) => Promise.resolve(ds.tables(prefix)));
   }
 
   scanTable(table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
-    return this.#stream((ds) => scanExisting(ds, table, options));
+    return this.#ds.stream((ds) => scanExisting(ds, table, options));
   }
 
   updateTable(table: string, rows: Row[], options: UpdateTableOptions = {}): Promise<number> {
-    return this.#with((ds) => ds.update(table, rows, options));
+    return this.#ds.with((ds) => ds.update(table, rows, options));
   }
 
   /**
@@ -388,17 +340,9 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
    * @ignore
    */
   async open(): Promise<Datastore> {
-    this.#held ??= leaseDatastore(this.root, this.#options);
-    let lease: Lease;
-    try {
-      lease = await this.#held;
-    } catch (e) {
-      this.#held = undefined;
-      throw e;
-    }
-    this.#open = lease.ds;
-    await settleAllOrphans(this.root, lease.ds);
-    return lease.ds;
+    const ds = await this.#ds.open();
+    await settleAllOrphans(this.root, ds);
+    return ds;
   }
 
   /**
@@ -406,15 +350,12 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
    * @ignore
    */
   get datastore(): Datastore | undefined {
-    return this.#open;
+    return this.#ds.current;
   }
 
   /** Releases the datastore lease this instance holds (the last one closes it). */
   async close(): Promise<void> {
-    const held = this.#held;
-    this.#held = undefined;
-    this.#open = undefined;
-    if (held) await (await held.catch(() => undefined))?.release();
+    await this.#ds.close();
   }
 
   /** Same as {@link close}. */

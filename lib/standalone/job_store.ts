@@ -11,14 +11,7 @@
 import { join } from "node:path";
 import type { Datastore, Row } from "../../datastore/mod.ts";
 import { AmbiguousError, JobStateError, NotFoundError } from "../sdk/errors.ts";
-import {
-  exists,
-  formatManifestTime,
-  listDir,
-  parseManifestTime,
-  readYaml,
-  writeYaml,
-} from "./files.ts";
+import { exists, formatManifestTime, listDir, manifestTime, readYaml, writeYaml } from "./files.ts";
 import {
   FINAL_STATUSES,
   JOB_STATUSES,
@@ -348,12 +341,8 @@ export function statusFromManifest(text: unknown): JobStatus {
 }
 
 function fromManifest(project: string, m: Record<string, unknown>): StoredJob {
-  const created = typeof m.created_time === "number"
-    ? m.created_time
-    : parseManifestTime(String(m.created_at ?? ""));
-  const finished = typeof m.finished_time === "number"
-    ? m.finished_time
-    : parseManifestTime(String(m.finished_at ?? ""));
+  const created = manifestTime(m, "created");
+  const finished = manifestTime(m, "finished");
   return {
     id: String(m.version),
     project,

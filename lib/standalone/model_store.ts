@@ -10,7 +10,7 @@
 import { basename, join, resolve } from "node:path";
 import { BundleStore } from "./_bundles.ts";
 import { HandlerError, NotFoundError } from "../sdk/errors.ts";
-import { copyTree, formatManifestTime, parseManifestTime, readYaml, writeYaml } from "./files.ts";
+import { copyTree, formatManifestTime, manifestTime, readYaml, writeYaml } from "./files.ts";
 import { newUniqueId } from "./unique_id.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { ArtifactRef, BuildModelOptions, ModelRecord } from "../sdk/instance.ts";
@@ -134,15 +134,12 @@ export class ModelStore {
         detail: "its package files are missing",
       });
     }
-    const created = typeof m.created_time === "number"
-      ? m.created_time
-      : parseManifestTime(String(m.created_at));
     return {
       project: this.#project,
       name,
       version,
       tags,
-      createdAt: new Date(created).toISOString(),
+      createdAt: new Date(manifestTime(m, "created")).toISOString(),
       size: Number(m.size ?? 0),
       handlers: Object.keys(jobs).sort(),
       srcDir: join(dir, "src"),
@@ -152,15 +149,11 @@ export class ModelStore {
   }
 
   /** Model versions, newest first. */
-  async list(options: { name?: string } = {}): Promise<ModelRecord[]> {
-    const names = options.name ? [checkName("model", options.name)] : await this.#bundles.names();
-    const out: ModelRecord[] = [];
-    for (const name of names) {
-      for (const { version } of await this.#bundles.versions(name)) {
-        out.push(await this.get({ project: this.#project, name, version }));
-      }
-    }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  list(options: { name?: string } = {}): Promise<ModelRecord[]> {
+    return this.#bundles.list(
+      options.name,
+      (name, version) => this.get({ project: this.#project, name, version }),
+    );
   }
 
   /** Removes one version, or all versions of a name. */
