@@ -28,16 +28,26 @@ export interface JobDataset {
   ref: ArtifactRef;
 }
 
-/** Everything the runner needs; the standalone instance provides the I/O. */
-export interface RunPlan {
+/** What a job runs, as plain data (a Worker receives it in a message, so it stays clonable). */
+export interface RunInputs {
+  /** The project. */
   project: string;
+  /** The job id. */
   jobId: string;
   /** The model package sources. */
   srcDir: string;
   /** The steps, in dependency order, with replicas already overridden. */
   steps: StepSpec[];
+  /** The datasets, as given and resolved. */
   datasets: JobDataset[];
+  /** First N rows of each dataset (0: all). */
   datasetHead: number;
+  /** Rows of each dataset, in the order of `datasets` (progress totals; unknown without). */
+  datasetRows?: number[];
+}
+
+/** Everything the runner needs; the standalone instance (or a Worker) provides the I/O. */
+export interface RunPlan extends RunInputs {
   control: JobControl;
   /** Upserts rows into a job table (`summary` = the summary row). */
   write(table: string, rows: Row[]): Promise<void>;
@@ -45,8 +55,6 @@ export interface RunPlan {
   scan(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
   /** Streams a dataset. */
   scanDataset(ref: ArtifactRef, options: { head?: number }): AsyncIterable<DatasetRow>;
-  /** Rows of each dataset, in the order of `datasets` (progress totals; unknown without). */
-  datasetRows?: number[];
   /** Told when a step starts, after each row a `predict` step handles, and when a step ends. */
   onProgress?: (progress: JobProgress) => void;
   /** Runs a task with its console output captured (standalone); default: not captured. */
@@ -95,6 +103,13 @@ class StepProgress {
     this.rows++;
     this.emit("row");
   }
+}
+
+/** One replica of a step: its index, the shared module loader and the step's progress. */
+interface Task {
+  index: number;
+  load: (m: string) => Promise<Record<string, unknown>>;
+  progress: StepProgress;
 }
 
 /** How a run ended. */
@@ -152,28 +167,12 @@ export async function runJob(plan: RunPlan): Promise<RunOutcome> {
   return { status: "SUCCESS", error: null };
 }
 
-async function runTask(
-  plan: RunPlan,
-  step: StepSpec,
-  task: {
-    index: number;
-    load: (m: string) => Promise<Record<string, unknown>>;
-    progress: StepProgress;
-  },
-): Promise<void> {
+async function runTask(plan: RunPlan, step: StepSpec, task: Task): Promise<void> {
   const capture = plan.captureTask ?? ((_: unknown, fn: () => Promise<void>) => fn());
   await capture({ step: step.name, index: task.index }, () => runTaskHere(plan, step, task));
 }
 
-async function runTaskHere(
-  plan: RunPlan,
-  step: StepSpec,
-  task: {
-    index: number;
-    load: (m: string) => Promise<Record<string, unknown>>;
-    progress: StepProgress;
-  },
-): Promise<void> {
+async function runTaskHere(plan: RunPlan, step: StepSpec, task: Task): Promise<void> {
   await plan.control.checkpoint();
   const writer = new TaskWriter({ write: plan.write, scan: plan.scan });
   const ctx: TaskContext = {

@@ -14,30 +14,15 @@ import {
   tuple,
   type Value,
 } from "../../../datastore/mod.ts";
-import type { StepSpec } from "../../sdk/handlers.ts";
 import type { JobProgress, ScanTableOptions } from "../../sdk/instance.ts";
-import type { JobDataset, RunOutcome } from "../runner.ts";
+import type { RunInputs, RunOutcome } from "../runner.ts";
 
 /** What a Worker needs to run a job (all clonable). */
-export interface WorkerPlan {
-  /** The project. */
-  project: string;
-  /** The job id. */
-  jobId: string;
-  /** The model package sources. */
-  srcDir: string;
-  /** Steps in dependency order. */
-  steps: StepSpec[];
-  /** Resolved datasets. */
-  datasets: JobDataset[];
-  /** First N rows of each dataset. */
-  datasetHead: number;
+export interface WorkerPlan extends RunInputs {
   /** Result ids already logged: the dataset rows `predict` skips on a resumed run. */
   skip: Key[];
   /** The job's log file, appended to by the Worker (it has the launcher's permissions). */
   logPath?: string;
-  /** Rows of each dataset, for progress totals (unknown without). */
-  datasetRows?: number[];
 }
 
 /** A request from the Worker to the launcher, answered by a {@link Reply} with the same `id`. */
