@@ -67,12 +67,7 @@ export async function resolveJobInputs(
     if (spec.replicas !== undefined) step.replicas = spec.replicas;
     if (spec.resources !== undefined) step.resources = parseResources(spec.resources as never);
   }
-  const datasetStore = new DatasetStore(root, { project, ds: where.ds });
-  const datasets: JobDataset[] = [];
-  for (const uri of uris) {
-    const found = await datasetStore.get({ project, ...splitVersioned(uri) });
-    datasets.push({ uri, ref: { project, name: found.name, version: found.version } });
-  }
+  const datasets = await resolveDatasets(root, where, uris);
   const needy = steps.find((s) => s.require_dataset);
   if (needy && datasets.length === 0) {
     throw new TypeError(
@@ -80,6 +75,30 @@ export async function resolveJobInputs(
     );
   }
   return { model, handler, steps, datasets, datasetHead };
+}
+
+/**
+ * Resolves the datasets a job names to their versions (a tag or prefix to the full version).
+ *
+ * @param root The storage root.
+ * @param where The project and the open datastore of the root.
+ * @param uris The datasets as given: `name`, `name/version/v` or `name/v`.
+ * @returns Each as given and resolved, in order.
+ * @throws {NotFoundError} For an unknown dataset or version. {TypeError} For a malformed one.
+ */
+export async function resolveDatasets(
+  root: string,
+  where: { project: string; ds: Datastore },
+  uris: readonly string[],
+): Promise<JobDataset[]> {
+  const { project } = where;
+  const store = new DatasetStore(root, where);
+  const datasets: JobDataset[] = [];
+  for (const uri of uris) {
+    const found = await store.get({ project, ...splitVersioned(uri) });
+    datasets.push({ uri, ref: { project, name: found.name, version: found.version } });
+  }
+  return datasets;
 }
 
 /**

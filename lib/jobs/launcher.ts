@@ -24,13 +24,12 @@ import type {
   JobRef,
   JobStatus,
 } from "../sdk/instance.ts";
-import { jobLogPath } from "./local.ts";
 import { JobControl, runningJobs } from "./control.ts";
-import { splitVersioned } from "./_inputs.ts";
 import { settleAllOrphans, settleOrphans } from "./orphans.ts";
 import { prepareJob } from "./plan.ts";
 import { RunnerLock } from "./runner_lock.ts";
-import type { FromWorker, ToWorker, WorkerPlan } from "./worker/messages.ts";
+import type { FromWorker, ToWorker } from "./worker/messages.ts";
+import { type LaunchPlan, preparedPlan, rebuiltPlan } from "./_worker_plans.ts";
 import {
   JobStore,
   jobTableName,
@@ -40,8 +39,6 @@ import {
 } from "../standalone/job_store.ts";
 import { createdColumns, statusColumns, SYS_SCHEMA } from "./_sys_columns.ts";
 import { WorkerCalls } from "./worker/calls.ts";
-import { ModelStore } from "../standalone/model_store.ts";
-import { DatasetStore } from "../standalone/dataset_store.ts";
 
 /** Runs jobs created through the API; `launch` returns as soon as the job exists. */
 export interface JobLauncher {
@@ -96,7 +93,7 @@ export class WorkerLauncher implements JobLauncher {
   readonly #graceMs: number;
   #lease: Promise<Lease> | undefined;
   readonly #running = new Map<string, Running>();
-  readonly #plans = new Map<string, WorkerPlan & { ttl: number }>();
+  readonly #plans = new Map<string, LaunchPlan>();
   readonly #saving = new Map<string, Promise<unknown>>();
   readonly #progress = new Map<string, Map<string, JobProgress>>();
   #settled: Promise<void> = Promise.resolve();
@@ -183,24 +180,13 @@ export class WorkerLauncher implements JobLauncher {
       await prepared.lock.release();
       throw e;
     });
-    this.#plans.set(job.id, {
-      project,
-      jobId: job.id,
-      srcDir: job.modelSrcDir,
-      steps: prepared.steps,
-      datasets: prepared.datasets,
-      datasetHead: prepared.datasetHead,
-      skip: [],
-      ttl: prepared.ttl,
-      logPath: jobLogPath(this.#store(project, ds).jobDir(job.id)),
-      datasetRows: await this.#datasetRows(project, prepared.datasets),
-    });
+    this.#plans.set(job.id, await preparedPlan(this.#root, { ds, prepared }));
     return publicJob(await this.#start(job, { skip: [], lock: prepared.lock }));
   }
 
   async #start(job: StoredJob, from: { skip: Key[]; lock: RunnerLock }): Promise<StoredJob> {
     const { skip, lock } = from;
-    let plan: WorkerPlan & { ttl: number };
+    let plan: LaunchPlan;
     let ready: StoredJob;
     try {
       plan = this.#plans.get(job.id) ?? await this.#rebuildPlan(job);
@@ -265,13 +251,6 @@ export class WorkerLauncher implements JobLauncher {
    */
   progress(jobId: string): JobProgress[] {
     return [...this.#progress.get(jobId)?.values() ?? []];
-  }
-
-  async #datasetRows(project: string, datasets: { ref: { name: string; version?: string } }[]) {
-    const store = new DatasetStore(this.#root, { project, ds: await this.#ds() });
-    const rows: number[] = [];
-    for (const d of datasets) rows.push((await store.get({ project, ...d.ref })).rows);
-    return rows;
   }
 
   /** Ends a run: terminates the Worker and records the final status. */
@@ -362,34 +341,8 @@ export class WorkerLauncher implements JobLauncher {
   }
 
   /** Rebuilds what a job runs from its record (a job started before a restart). */
-  async #rebuildPlan(job: StoredJob): Promise<WorkerPlan & { ttl: number }> {
-    const ds = await this.#ds();
-    const model = await new ModelStore(this.#root, job.project).resolve({
-      project: job.project,
-      name: job.model ?? "",
-      version: job.modelVersion ?? "",
-    });
-    const datasets = [];
-    for (const uri of job.datasets) {
-      const found = await new DatasetStore(this.#root, { project: job.project, ds })
-        .get({ project: job.project, ...splitVersioned(uri) });
-      datasets.push({
-        uri,
-        ref: { project: job.project, name: found.name, version: found.version },
-      });
-    }
-    const plan = {
-      project: job.project,
-      jobId: job.id,
-      srcDir: model.srcDir,
-      steps: model.jobs[job.handler ?? ""] ?? [],
-      datasets,
-      datasetHead: 0,
-      skip: [],
-      ttl: 0,
-      logPath: jobLogPath(this.#store(job.project, ds).jobDir(job.id)),
-      datasetRows: await this.#datasetRows(job.project, datasets),
-    };
+  async #rebuildPlan(job: StoredJob): Promise<LaunchPlan> {
+    const plan = await rebuiltPlan(this.#root, { ds: await this.#ds(), job });
     this.#plans.set(job.id, plan);
     return plan;
   }
