@@ -5,11 +5,18 @@
  */
 
 import { artifactStore, UnsupportedError } from "../../sdk/mod.ts";
-import type { DatasetRecord, ModelRecord } from "../../sdk/mod.ts";
+import type {
+  ArtifactRef,
+  DatasetRecord,
+  Instance,
+  ModelRecord,
+  ResourceUri,
+} from "../../sdk/mod.ts";
+import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { IGNORED_FORCE_OPTION, PROJECT_OPTION } from "./_common.ts";
 import { CliContext } from "../context.ts";
-import { recoverBundle, tagBundle } from "../../standalone/mod.ts";
+import { type BundleRef, recoverBundle, tagBundle } from "../../standalone/mod.ts";
 import { formatBytes, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 
@@ -32,6 +39,43 @@ function describe(kind: Kind, r: BundleRecord): [string, string][] {
     ]);
   } else pairs.push(["Rows", String((r as DatasetRecord).rows)]);
   return pairs;
+}
+
+/** Opens the instance of the `MODEL` or `DATASET` argument, in the `--project` given. */
+async function openBundle(
+  ctx: CliContext,
+  kind: Kind,
+  args: ParsedArgs,
+): Promise<{ instance: Instance; uri: ResourceUri; ref: ArtifactRef }> {
+  const project = args.options.project as string | undefined;
+  const opened = await ctx.resource(String(args.positionals[kind.toUpperCase()]), kind, project);
+  const { uri } = opened;
+  return {
+    ...opened,
+    ref: { project: uri.project, name: uri.name, version: uri.version || undefined },
+  };
+}
+
+/**
+ * Where the version an argument names lies on the local root, for the commands only a standalone
+ * instance has.
+ *
+ * @throws {UnsupportedError} For a version on a remote instance.
+ */
+async function localBundle(
+  ctx: CliContext,
+  kind: Kind,
+  args: ParsedArgs & { command: string },
+): Promise<BundleRef> {
+  const { uri } = await openBundle(ctx, kind, args);
+  if (!CliContext.isLocal(uri.instance)) {
+    throw new UnsupportedError(
+      `${kind} ${args.command}`,
+      `the remote instance ${uri.instance.url}`,
+    );
+  }
+  const root = await ctx.root();
+  return { root, project: uri.project, type: kind, name: uri.name, version: uri.version };
 }
 
 /**
@@ -84,13 +128,8 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     positionals: [{ name: kind.toUpperCase() }],
     options: [PROJECT_OPTION],
     examples: [`swcli ${kind} info ${example}`, `swcli ${kind} info ${example}/version/v0`],
-    async run(ctx, { options, positionals }) {
-      const { instance, uri } = await ctx.resource(
-        String(positionals[kind.toUpperCase()]),
-        kind,
-        options.project as string | undefined,
-      );
-      const ref = { project: uri.project, name: uri.name, version: uri.version || undefined };
+    async run(ctx, args) {
+      const { instance, uri, ref } = await openBundle(ctx, kind, args);
       const r = kind === "model" ? await instance.getModel(ref) : await instance.getDataset(ref);
       if (ctx.json) await ctx.printJson(r);
       else await ctx.print(renderPairs(describe(kind, r)));
@@ -104,13 +143,8 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     positionals: [{ name: kind.toUpperCase() }],
     options: [PROJECT_OPTION, IGNORED_FORCE_OPTION],
     examples: [`swcli ${kind} remove ${example}/version/v1`, `swcli ${kind} remove ${example}`],
-    async run(ctx, { options, positionals }) {
-      const { instance, uri } = await ctx.resource(
-        String(positionals[kind.toUpperCase()]),
-        kind,
-        options.project as string | undefined,
-      );
-      const ref = { project: uri.project, name: uri.name, version: uri.version || undefined };
+    async run(ctx, args) {
+      const { instance, uri, ref } = await openBundle(ctx, kind, args);
       const store = artifactStore(instance, `removing a ${kind}`);
       if (kind === "model") await store.removeModel(ref);
       else await store.removeDataset(ref);
@@ -126,24 +160,11 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     positionals: [{ name: kind.toUpperCase() }],
     options: [PROJECT_OPTION, IGNORED_FORCE_OPTION],
     examples: [`swcli ${kind} recover ${example}/version/<version prefix>`],
-    async run(ctx, { options, positionals }) {
-      const { uri } = await ctx.resource(
-        String(positionals[kind.toUpperCase()]),
-        kind,
-        options.project as string | undefined,
-      );
-      if (!CliContext.isLocal(uri.instance)) {
-        throw new UnsupportedError(`${kind} recover`, `the remote instance ${uri.instance.url}`);
-      }
-      const version = await recoverBundle({
-        root: await ctx.root(),
-        project: uri.project,
-        type: kind,
-        name: uri.name,
-        version: uri.version,
-      });
-      if (ctx.json) await ctx.printJson({ name: uri.name, version, ok: true });
-      else await ctx.print(`👏 recovered ${kind} ${uri.name}/version/${version}`);
+    async run(ctx, args) {
+      const ref = await localBundle(ctx, kind, { ...args, command: "recover" });
+      const version = await recoverBundle(ref);
+      if (ctx.json) await ctx.printJson({ name: ref.name, version, ok: true });
+      else await ctx.print(`👏 recovered ${kind} ${ref.name}/version/${version}`);
       return 0;
     },
   };
@@ -165,33 +186,20 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
       `swcli ${kind} tag ${example}/version/v0 stable best`,
       `swcli ${kind} tag ${example} stable --remove`,
     ],
-    async run(ctx, { options, positionals }) {
-      const { uri } = await ctx.resource(
-        String(positionals[kind.toUpperCase()]),
-        kind,
-        options.project as string | undefined,
-      );
-      if (!CliContext.isLocal(uri.instance)) {
-        throw new UnsupportedError(`${kind} tag`, `the remote instance ${uri.instance.url}`);
+    async run(ctx, args) {
+      const ref = await localBundle(ctx, kind, { ...args, command: "tag" });
+      const { options, positionals } = args;
+      const result = await tagBundle(ref, {
+        tags: positionals.TAG as string[],
+        remove: options.remove === true,
+        force: options.force === true,
+      });
+      if (ctx.json) await ctx.printJson({ name: ref.name, ...result });
+      else {
+        await ctx.print(
+          `👏 ${ref.name}/version/${result.version.slice(0, 12)} tags: ${result.tags.join(", ")}`,
+        );
       }
-      const result = await tagBundle(
-        {
-          root: await ctx.root(),
-          project: uri.project,
-          type: kind,
-          name: uri.name,
-          version: uri.version,
-        },
-        {
-          tags: positionals.TAG as string[],
-          remove: options.remove === true,
-          force: options.force === true,
-        },
-      );
-      if (ctx.json) await ctx.printJson({ name: uri.name, ...result });
-      else {await ctx.print(
-          `👏 ${uri.name}/version/${result.version.slice(0, 12)} tags: ${result.tags.join(", ")}`,
-        );}
       return 0;
     },
   };
