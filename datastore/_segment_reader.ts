@@ -67,6 +67,12 @@ export interface CursorOptions {
 const READAHEAD_GROUP = 16;
 const READAHEAD_MAX = 256 * 1024;
 const CACHED_BLOCKS_PER_SCAN = 8;
+/**
+ * Point reads a segment answers from its blocks before it loads its Bloom filter (10 bits per
+ * key: far more bytes to read and check than a few blocks), so the first reads after an open
+ * do not pay for every segment's filter.
+ */
+const READS_BEFORE_BLOOM = 16;
 
 let nextReaderId = 1;
 
@@ -98,6 +104,7 @@ export class SegmentReader {
   #file: ReadableFile | undefined;
   #meta: Meta | undefined;
   #bloom: Uint8Array | undefined;
+  #readsWithoutBloom = 0;
   #refs = 1;
   #onLastRelease: (() => void) | undefined;
 
@@ -319,11 +326,15 @@ export class SegmentReader {
   /**
    * The versions of `key`, newest first, or `undefined`.
    *
-   * @param useBloom Consult the Bloom filter first (worth it when other sources are searched).
+   * @param useBloom Consult the Bloom filter first (worth it when other sources are searched;
+   * the filter is loaded once the segment has served a few point reads).
    */
   get(key: Key, useBloom = true): Version | undefined {
     const m = this.meta();
-    if (useBloom && !bloomMayContain(this.bloom(), key)) return undefined;
+    if (
+      useBloom && (this.#bloom !== undefined || ++this.#readsWithoutBloom > READS_BEFORE_BLOOM) &&
+      !bloomMayContain(this.bloom(), key)
+    ) return undefined;
     const b = this.findBlock(key);
     if (b >= m.blocks) return undefined;
     const block = this.block(b);

@@ -115,7 +115,15 @@ Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionEr
   await t.step("the bloom filter", async () => {
     const seg = await damaged(bytes.length - FOOTER_SIZE - 5, "bloom");
     try {
-      assertThrows(() => seg.get(4), CorruptionError, "bloom");
+      // The first point reads are answered from blocks; the filter is loaded, and checked,
+      // after a few.
+      assertThrows(
+        () => {
+          for (let i = 0; i < 100; i++) seg.get(2 * i);
+        },
+        CorruptionError,
+        "bloom",
+      );
     } finally {
       seg.closeFile();
     }
@@ -196,5 +204,27 @@ Deno.test("BlockCache evicts the least recently used blocks, as a reference LRU 
       }
     }
     assertEquals(cache.bytes, bytes, `seed ${seed} step ${step}: bytes held`);
+  }
+});
+
+Deno.test("SegmentReader answers its first point reads without the Bloom filter, then with it", async () => {
+  await using dir = await tempDir();
+  const seg = await writeSegment(`${dir.path}/000001.seg`);
+  try {
+    let reads = 0;
+    const file = seg as unknown as { bloom(): Uint8Array };
+    const bloom = file.bloom.bind(seg);
+    file.bloom = () => {
+      reads++;
+      return bloom();
+    };
+    for (let i = 0; i < 100; i++) {
+      assert(seg.get(2 * i) !== undefined, `missed ${2 * i}`);
+      assertEquals(seg.get(2 * i + 1), undefined);
+    }
+    assert(reads > 0, "the filter was never consulted");
+    assert(reads < 200, `the filter was consulted on all ${reads} reads`);
+  } finally {
+    seg.closeFile();
   }
 });
