@@ -31,16 +31,27 @@ const encoder = new TextEncoder();
 
 /**
  * Serves `ds` to other processes. The caller holds the LOCK, so a socket file left by a dead
- * owner is stale and is removed first.
+ * owner is stale and is replaced. Costs one `listen` until a client connects: `TABLES` is
+ * written when the first client says hello, and kept current from then on.
  */
-export async function serve(ds: Datastore): Promise<Serving> {
+export function serve(ds: Datastore): Promise<Serving> {
   const path = socketPath(ds.dir);
   const tables = `${ds.dir}/TABLES`;
-  await Deno.remove(path).catch(() => {});
-  const names = ds.tables().map((t) => `${t}\n`).join("");
-  await Deno.writeTextFile(`${tables}.tmp`, names);
-  await Deno.rename(`${tables}.tmp`, tables);
-  const listener = Deno.listen({ transport: "unix", path });
+  let published = false;
+  const publish = (): void => {
+    if (published) return;
+    Deno.writeTextFileSync(`${tables}.tmp`, ds.tables().map((t) => `${t}\n`).join(""));
+    Deno.renameSync(`${tables}.tmp`, tables);
+    published = true;
+  };
+  let listener: Deno.Listener;
+  try {
+    listener = Deno.listen({ transport: "unix", path });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AddrInUse)) return Promise.reject(e);
+    Deno.removeSync(path);
+    listener = Deno.listen({ transport: "unix", path });
+  }
   // Serving must not keep the owner's program alive: when it ends, a client takes over.
   listener.unref();
   const conns = new Set<Deno.Conn>();
@@ -48,19 +59,22 @@ export async function serve(ds: Datastore): Promise<Serving> {
     for await (const conn of listener) {
       conn.unref();
       conns.add(conn);
-      answer(ds, conn).finally(() => conns.delete(conn));
+      answer(ds, conn, publish).finally(() => conns.delete(conn));
     }
   })().catch(() => {});
-  return {
+  return Promise.resolve({
     tableAdded(name) {
-      Deno.writeFileSync(tables, encoder.encode(`${name}\n`), { append: true });
+      if (published) Deno.writeFileSync(tables, encoder.encode(`${name}\n`), { append: true });
     },
-    async close() {
+    close() {
       listener.close();
       for (const c of conns) closeQuietly(c);
-      await Deno.remove(path).catch(() => {});
+      try {
+        Deno.removeSync(path);
+      } catch { /* already gone */ }
+      return Promise.resolve();
     },
-  };
+  });
 }
 
 function closeQuietly(conn: Deno.Conn): void {
@@ -70,7 +84,7 @@ function closeQuietly(conn: Deno.Conn): void {
 }
 
 /** Reads one client's requests until it disconnects; answers each as it completes. */
-async function answer(ds: Datastore, conn: Deno.Conn): Promise<void> {
+async function answer(ds: Datastore, conn: Deno.Conn, publish: () => void): Promise<void> {
   const reader = new FrameReader();
   const scans = new Map<number, RowIterator>();
   let sending = Promise.resolve();
@@ -85,7 +99,7 @@ async function answer(ds: Datastore, conn: Deno.Conn): Promise<void> {
       if (n === null) break;
       for (const m of reader.push(buf.subarray(0, n))) {
         const id = m[0] as number;
-        run(ds, m, scans).then(
+        run(ds, m, { scans, publish }).then(
           (result) => send([id, "ok", ds.revision, result]),
           (e) => {
             // The owner is closing: say nothing, so the client retries with the next owner.
@@ -109,10 +123,13 @@ async function answer(ds: Datastore, conn: Deno.Conn): Promise<void> {
 async function run(
   ds: Datastore,
   m: unknown[],
-  scans: Map<number, RowIterator>,
+  { scans, publish }: { scans: Map<number, RowIterator>; publish: () => void },
 ): Promise<unknown> {
   const a = m.slice(2) as never[];
   switch (m[1]) {
+    case "hello":
+      publish();
+      return null;
     case "update":
       return await ds.update(a[0], a[1], a[2] ?? {});
     case "delete":

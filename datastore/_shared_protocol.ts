@@ -25,6 +25,7 @@ const FRAME_MAX = 1 << 30;
 
 /** Request operations (client to owner). */
 export type Op =
+  | "hello"
   | "update"
   | "delete"
   | "write"

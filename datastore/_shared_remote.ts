@@ -45,14 +45,25 @@ export class Remote {
     this.#readLoop();
   }
 
-  /** Connects to the owner of `dir`, or `null` when nobody listens there. */
+  /**
+   * Connects to the owner of `dir` and says hello (the owner then keeps `TABLES` current), or
+   * `null` when nobody answers there.
+   */
   static async connect(dir: string): Promise<Remote | null> {
+    let remote: Remote;
     try {
-      return new Remote(await Deno.connect({ transport: "unix", path: socketPath(dir) }));
+      remote = new Remote(await Deno.connect({ transport: "unix", path: socketPath(dir) }));
     } catch (e) {
       if (e instanceof Deno.errors.NotCapable) throw e;
       return null;
     }
+    try {
+      await remote.request("hello", []);
+    } catch (e) {
+      if (!(e instanceof OwnerGoneError)) throw e;
+      return null;
+    }
+    return remote;
   }
 
   /** Whether the owner went away. */
