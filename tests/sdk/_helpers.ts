@@ -4,6 +4,7 @@
  */
 
 import { join } from "node:path";
+import { Dataset, type Instance, Job, Model } from "../../mod.ts";
 import { Config } from "../../lib/sdk/config.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 
@@ -31,6 +32,33 @@ export async function tempRoot(
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+/**
+ * A temporary root with the {@link STEPS_PACKAGE} model (`steps`) built and a dataset `nums` of
+ * ten rows `{ x: i, label: "l<i>" }`.
+ */
+export async function stepsRoot(): Promise<TempRoot> {
+  const t = await tempRoot();
+  try {
+    await using pkg = await tempPackage(STEPS_PACKAGE);
+    await Model.build(pkg.dir, { instance: t.instance });
+    const rows = Array.from({ length: 10 }, (_, i) => ({ x: i, label: `l${i}` }));
+    await Dataset.build("nums", rows, { instance: t.instance });
+  } catch (e) {
+    await t[Symbol.asyncDispose]();
+    throw e;
+  }
+  return t;
+}
+
+/** Creates a job of the `steps` model in project `self` on an instance. */
+export function runSteps(
+  instance: Instance,
+  runHandler: string,
+  extra: Partial<Parameters<typeof Job.create>[0]> = {},
+): Promise<Job> {
+  return Job.create({ project: "self", model: "steps", runHandler, instance, ...extra });
 }
 
 /** A new temporary folder; `await using` removes it. */

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import {
   AmbiguousError,
-  Dataset,
   Job,
   job,
   JobStateError,
@@ -11,32 +10,11 @@ import {
   NotFoundError,
   UnsupportedError,
 } from "../../mod.ts";
-import { jobDirs, STEPS_PACKAGE, tempPackage, tempRoot } from "./_helpers.ts";
-
-async function setup() {
-  const t = await tempRoot();
-  const pkg = await tempPackage(STEPS_PACKAGE);
-  await Model.build(pkg.dir, { instance: t.instance });
-  await Dataset.build("nums", Array.from({ length: 10 }, (_, i) => ({ x: i, label: `l${i}` })), {
-    instance: t.instance,
-  });
-  return {
-    ...t,
-    async [Symbol.asyncDispose]() {
-      await pkg[Symbol.asyncDispose]();
-      await t[Symbol.asyncDispose]();
-    },
-  };
-}
+import { jobDirs, runSteps, stepsRoot, tempPackage } from "./_helpers.ts";
 
 Deno.test("Job.create() runs needs first, replicas concurrently, and merges the summary", async () => {
-  await using t = await setup();
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:report",
-    instance: t.instance,
-  });
+  await using t = await stepsRoot();
+  const j = await runSteps(t.instance, "flow.steps:report");
   assertEquals(await j.status, "SUCCESS");
   assertMatch(j.id, /^[a-z2-7]{40}$/);
   const rows = await Array.fromAsync(j.getTableRows("order"));
@@ -50,13 +28,8 @@ Deno.test("Job.create() runs needs first, replicas concurrently, and merges the 
 });
 
 Deno.test("Job.create() returns a FAIL job with the handler's error and skips later steps", async () => {
-  await using t = await setup();
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:after",
-    instance: t.instance,
-  });
+  await using t = await stepsRoot();
+  const j = await runSteps(t.instance, "flow.steps:after");
   assertEquals(await j.status, "FAIL");
   const record = await j.record();
   assertMatch(record.errorMessage ?? "", /flow\.steps:boom.*boom!/);
@@ -75,14 +48,8 @@ Deno.test("Job.create() returns a FAIL job with the handler's error and skips la
 });
 
 Deno.test("Job.create() pipeline: results keyed by dataset id, datasetHead, evaluate summary", async () => {
-  await using t = await setup();
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:Doubler.evaluate",
-    datasets: ["nums"],
-    instance: t.instance,
-  });
+  await using t = await stepsRoot();
+  const j = await runSteps(t.instance, "flow.steps:Doubler.evaluate", { datasets: ["nums"] });
   assertEquals(await j.status, "SUCCESS");
   assertEquals(await j.summary, { id: j.id, n: 10, sum: 90 });
   const rows = await Array.fromAsync(j.getTableRows("results", { start: 2, end: 4 }));
@@ -94,19 +61,15 @@ Deno.test("Job.create() pipeline: results keyed by dataset id, datasetHead, eval
     j.getTableRows("results", { start: 2, end: 4, endInclusive: true }),
   );
   assertEquals(inclusive.length, 3);
-  const head = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:Doubler.evaluate",
+  const head = await runSteps(t.instance, "flow.steps:Doubler.evaluate", {
     datasets: ["nums"],
     datasetHead: 3,
-    instance: t.instance,
   });
   assertEquals(await head.summary, { id: head.id, n: 3, sum: 6 });
 });
 
 Deno.test("Job.create() selects handlers by index into the sorted list and honours overwriteSpecs", async () => {
-  await using t = await setup();
+  await using t = await stepsRoot();
   const model = await Model.get("steps", { instance: t.instance });
   assertEquals(model.handlers, [
     "flow.steps:Doubler.evaluate",
@@ -116,12 +79,8 @@ Deno.test("Job.create() selects handlers by index into the sorted list and honou
     "flow.steps:prepare",
     "flow.steps:report",
   ]);
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "4",
+  const j = await runSteps(t.instance, "4", {
     overwriteSpecs: { "flow.steps:prepare": { replicas: 2 } },
-    instance: t.instance,
   });
   assertEquals((await j.record()).handler, "flow.steps:prepare");
   const rows = await Array.fromAsync(j.getTableRows("order"));
@@ -129,7 +88,7 @@ Deno.test("Job.create() selects handlers by index into the sorted list and honou
 });
 
 Deno.test("Job.create() rejects bad input with a clear error and writes nothing", async () => {
-  await using t = await setup();
+  await using t = await stepsRoot();
   const base = {
     project: "self",
     model: "steps",
@@ -168,13 +127,8 @@ Deno.test("Job.create() rejects bad input with a clear error and writes nothing"
 });
 
 Deno.test("job() resolves unique prefixes and reports unknown ids", async () => {
-  await using t = await setup();
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:report",
-    instance: t.instance,
-  });
+  await using t = await stepsRoot();
+  const j = await runSteps(t.instance, "flow.steps:report");
   const short = job(j.id.slice(0, 7), { instance: t.instance, config: t.config });
   assertEquals(await short.status, "SUCCESS");
   assertEquals(short.id, j.id);
@@ -188,13 +142,8 @@ Deno.test("job() resolves unique prefixes and reports unknown ids", async () => 
 });
 
 Deno.test("Job.remove() and Job.recover() round-trip; removed jobs leave the list", async () => {
-  await using t = await setup();
-  const j = await Job.create({
-    project: "self",
-    model: "steps",
-    runHandler: "flow.steps:report",
-    instance: t.instance,
-  });
+  await using t = await stepsRoot();
+  const j = await runSteps(t.instance, "flow.steps:report");
   await j.remove();
   assertEquals((await Job.list("self", { instance: t.instance }))[1].total, 0);
   await assertRejects(() => j.status, Error, "removed");
@@ -220,7 +169,7 @@ Deno.test("Job.remove() and Job.recover() round-trip; removed jobs leave the lis
 });
 
 Deno.test("Job.cancel(), pause() and resume() act on running jobs only", async () => {
-  await using t = await setup();
+  await using t = await stepsRoot();
   await using pkg = await tempPackage({
     "slow.ts": `
 import { handler } from "@starwhale/sdk";
@@ -261,17 +210,12 @@ export const wait = handler(async (ctx) => {
 });
 
 Deno.test("Job.list() reports an ambiguous prefix with every match", async () => {
-  await using t = await setup();
+  await using t = await stepsRoot();
   const ids: string[] = [];
   // 33 ids over a 32-letter alphabet: two must share their first letter.
   for (let i = 0; i < 33; i++) {
     ids.push(
-      (await Job.create({
-        project: "self",
-        model: "steps",
-        runHandler: "flow.steps:boom",
-        instance: t.instance,
-      })).id,
+      (await runSteps(t.instance, "flow.steps:boom")).id,
     );
   }
   const first = ids.map((id) => id[0]).find((c, i, all) => all.indexOf(c) !== i)!;
