@@ -21,14 +21,32 @@ export const DENO_DIR: string = Deno.env.get("DENO_DIR") ??
  * @param args The swcli arguments.
  * @param flags Deno's flags; default `-A`.
  */
-export async function swcli(
+export function swcli(
   env: Record<string, string>,
   args: string[],
   flags: string[] = ["-A"],
 ): Promise<RunResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, CLI, ...args],
+  return runProcess(Deno.execPath(), ["run", ...flags, CLI, ...args], {
     env: { ...env, DENO_DIR },
+  });
+}
+
+/**
+ * Runs a command to its end with no input, capturing what it prints.
+ *
+ * @param command The program.
+ * @param args Its arguments.
+ * @param options Its environment; `clearEnv` drops the rest of this process's.
+ */
+export async function runProcess(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; clearEnv?: boolean },
+): Promise<RunResult> {
+  const out = await new Deno.Command(command, {
+    args,
+    env: options.env,
+    clearEnv: options.clearEnv,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -144,6 +162,15 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
     await Deno.mkdir(join(dir, path, ".."), { recursive: true });
     await Deno.writeTextFile(join(dir, path), text);
   }
+}
+
+/** Creates a job of the seeded model `dbl` with a handler (and more `job create` arguments). */
+export function createJob(
+  home: CliHome,
+  handler: string,
+  args: string[] = [],
+): Promise<{ id: string }> {
+  return home.json<{ id: string }>(["job", "create", "dbl", "--handler", handler, ...args]);
 }
 
 /** Builds the model package and a dataset `nums` of `n` rows `{x: i + 1}`; returns their dirs. */

@@ -6,25 +6,13 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { CLI, DENO_DIR, MODEL_FILES, writeFiles } from "./_helpers.ts";
+import { CLI, DENO_DIR, MODEL_FILES, runProcess, writeFiles } from "./_helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-async function run(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(command, {
-    args,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+/** Runs a program with only the environment given. */
+function run(command: string, args: string[], env: Record<string, string>) {
+  return runProcess(command, args, { env, clearEnv: true });
 }
 
 Deno.test("deno install -g puts swcli on PATH, and it runs jobs from there", async (t) => {

@@ -81,36 +81,15 @@ Deno.test("swcli job: create, list, info, tables, rows, summary, remove, recover
   });
 
   await t.step("rows with --start --end --end-inclusive --keep-none --limit", async () => {
-    const r = await home.run([
-      "-o",
-      "json",
-      "job",
-      "rows",
-      id,
-      "results",
-      "--start",
-      "1",
-      "--end",
-      "3",
-    ]);
-    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const jsonRows = async (...extra: string[]) => {
+      const range = ["--start", "1", "--end", "3", ...extra];
+      const r = await home.run(["-o", "json", "job", "rows", id, "results", ...range]);
+      return r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    };
+    const rows = await jsonRows();
     assertEquals(rows.map((x) => x.id), [1, 2]);
     assert(!("output/note" in rows[0]), "null columns dropped by default");
-    const incl = await home.run([
-      "-o",
-      "json",
-      "job",
-      "rows",
-      id,
-      "results",
-      "--start",
-      "1",
-      "--end",
-      "3",
-      "--end-inclusive",
-      "--keep-none",
-    ]);
-    const rows2 = incl.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const rows2 = await jsonRows("--end-inclusive", "--keep-none");
     assertEquals(rows2.map((x) => x.id), [1, 2, 3]);
     assertEquals(rows2[0]["output/note"], null);
     const limited = await home.run(["-o", "json", "job", "rows", id, "results", "--limit", "2"]);

@@ -1,20 +1,12 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cliHome, seed } from "./_helpers.ts";
+import { cliHome, createJob, seed } from "./_helpers.ts";
 
 const EVAL = "flow.steps:Doubler.evaluate";
 
 Deno.test("swcli project remove asks first: a question on a terminal, --yes or --force in a script", async (t) => {
   await using home = await cliHome();
   await seed(home, 2);
-  const job = await home.json<{ id: string }>([
-    "job",
-    "create",
-    "dbl",
-    "--handler",
-    EVAL,
-    "-d",
-    "nums",
-  ]);
+  const job = await createJob(home, EVAL, ["-d", "nums"]);
   const listed = async () => (await home.json<{ id: string }[]>(["job", "list"])).map((j) => j.id);
 
   await t.step(

@@ -1,6 +1,6 @@
 import { assertEquals, assertMatch } from "../_assert.ts";
 import { parse } from "yaml";
-import { cliHome, type RunResult, seed } from "./_helpers.ts";
+import { cliHome, createJob, type RunResult, seed } from "./_helpers.ts";
 
 /** Starts `swcli server start --port 0` in-process; resolves once it printed its URL. */
 async function startServer(home: Awaited<ReturnType<typeof cliHome>>) {
@@ -30,15 +30,7 @@ async function startServer(home: Awaited<ReturnType<typeof cliHome>>) {
 Deno.test("swcli instance and project against the standalone instance and a server", async (t) => {
   await using home = await cliHome();
   await seed(home);
-  const job = await home.json<{ id: string }>([
-    "job",
-    "create",
-    "dbl",
-    "--handler",
-    "flow.steps:Doubler.evaluate",
-    "-d",
-    "nums",
-  ]);
+  const job = await createJob(home, "flow.steps:Doubler.evaluate", ["-d", "nums"]);
   await t.step("project create, select, info, remove, recover", async () => {
     assertEquals((await home.run(["project", "create", "demo"])).code, 0);
     assertEquals((await home.run(["project", "create", "demo"])).code, 1);

@@ -1,7 +1,39 @@
 /** The main flows as a new user types them, in subprocesses: `deno run -A cli.ts ...`. */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { join } from "node:path";
-import { CLI, cliHome, DENO_DIR, MODEL_FILES, swcli, writeFiles } from "./_helpers.ts";
+import {
+  CLI,
+  type CliHome,
+  cliHome,
+  DENO_DIR,
+  MODEL_FILES,
+  seed,
+  swcli,
+  writeFiles,
+} from "./_helpers.ts";
+
+/** Whether `script` (util-linux) is there to give swcli a pseudo-terminal. */
+async function hasScript(): Promise<boolean> {
+  return await new Deno.Command("sh", { args: ["-c", "command -v script"], stdout: "null" })
+    .output().then((o) => o.success, () => false);
+}
+
+/** Runs swcli in a subprocess under `script`, so it sees a terminal: its exit code and output. */
+async function underTerminal(
+  home: CliHome,
+  args: string[],
+): Promise<{ code: number; text: string }> {
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [Deno.execPath(), "run", "-A", CLI, ...args].map(q).join(" ");
+  const out = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: { ...home.env, DENO_DIR, COLUMNS: "120" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, text: new TextDecoder().decode(out.stdout) };
+}
 
 Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and list remotely", async (t) => {
   await using home = await cliHome();
@@ -102,8 +134,7 @@ Deno.test("swcli subprocess: a missing permission names the Deno flag", async ()
 });
 
 Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clean", async () => {
-  const script = await new Deno.Command("sh", { args: ["-c", "command -v script"], stdout: "null" })
-    .output().then((o) => o.success, () => false);
+  const script = await hasScript();
   await using home = await cliHome();
   const data = join(home.dir, "rows.jsonl");
   await Deno.writeTextFile(
@@ -114,38 +145,18 @@ Deno.test("swcli under a pseudo-terminal draws progress; piped output stays clea
   assertEquals(piped.code, 0);
   assert(!piped.stderr.includes("\r"), "no progress without a terminal");
   if (!script) return;
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = [Deno.execPath(), "run", "-A", CLI, "table", "put", "t2", data].map(q).join(" ");
-  const out = await new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    env: { ...home.env, DENO_DIR, COLUMNS: "120" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assertEquals(out.code, 0, text);
+  const { code, text } = await underTerminal(home, ["table", "put", "t2", data]);
+  assertEquals(code, 0, text);
   assertMatch(text, /Writing t2 \[[█░]+\] 100% 3000\/3000 rows/);
   assertMatch(text, /wrote 3000 rows/);
 });
 
 Deno.test("swcli job create under a pseudo-terminal prints handler output above the live lines", async () => {
-  const script = await new Deno.Command("sh", { args: ["-c", "command -v script"], stdout: "null" })
-    .output().then((o) => o.success, () => false);
+  const script = await hasScript();
   if (!script) return;
   await using home = await cliHome();
-  const pkg = join(home.dir, "pkg");
-  await writeFiles(pkg, MODEL_FILES);
-  const data = join(home.dir, "nums.jsonl");
-  await Deno.writeTextFile(data, '{"x":1}\n{"x":2}\n{"x":3}\n');
-  assertEquals((await swcli(home.env, ["dataset", "build", data, "--name", "nums"])).code, 0);
-  assertEquals((await swcli(home.env, ["model", "build", pkg])).code, 0);
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = [
-    Deno.execPath(),
-    "run",
-    "-A",
-    CLI,
+  await seed(home, 3);
+  const { code, text } = await underTerminal(home, [
     "job",
     "create",
     "dbl",
@@ -153,16 +164,8 @@ Deno.test("swcli job create under a pseudo-terminal prints handler output above 
     "flow.steps:Chatty.evaluate",
     "-d",
     "nums",
-  ].map(q).join(" ");
-  const out = await new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    env: { ...home.env, DENO_DIR, COLUMNS: "120" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  assertEquals(out.code, 0, text);
+  ]);
+  assertEquals(code, 0, text);
   for (const n of [1, 2, 3]) assertMatch(text, new RegExp(`\\r\\x1b\\[Jrow ${n}\\r?\\n`));
   assertMatch(text, /flow\.steps:Chatty\.predict \[█+\] 100% 3\/3 rows/);
 });

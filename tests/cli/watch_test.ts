@@ -1,6 +1,6 @@
 /** Watching jobs from swcli: progress while `job create` runs, and `job logs`. */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cliHome, seed, swcli, writeFiles } from "./_helpers.ts";
+import { cliHome, createJob, seed, swcli, writeFiles } from "./_helpers.ts";
 
 const EVAL = "flow.steps:Doubler.evaluate";
 
@@ -42,13 +42,7 @@ Deno.test("swcli job create on a terminal draws a bar per step with rows, rate a
 Deno.test("swcli job logs prints what the handlers printed, with time, step and stream", async () => {
   await using home = await cliHome();
   await seed(home, 2);
-  const job = await home.json<{ id: string }>([
-    "job",
-    "create",
-    "dbl",
-    "--handler",
-    "flow.steps:noisy",
-  ]);
+  const job = await createJob(home, "flow.steps:noisy");
   const r = await home.run(["job", "logs", job.id.slice(0, 8)]);
   assertEquals(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
