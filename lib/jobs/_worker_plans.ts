@@ -13,7 +13,6 @@ import { ModelStore } from "../standalone/model_store.ts";
 import { resolveDatasets } from "./_inputs.ts";
 import { jobLogPath } from "./local.ts";
 import type { PreparedJob } from "./plan.ts";
-import type { JobDataset } from "./runner.ts";
 import type { WorkerPlan } from "./worker/messages.ts";
 
 /** A Worker's plan and the job's time to live in seconds (0: none). */
@@ -32,18 +31,15 @@ export async function preparedPlan(
 ): Promise<LaunchPlan> {
   const { ds, prepared } = where;
   const { job } = prepared;
-  return {
+  return await completed(root, ds, {
     project: job.project,
     jobId: job.id,
     srcDir: job.modelSrcDir,
     steps: prepared.steps,
     datasets: prepared.datasets,
     datasetHead: prepared.datasetHead,
-    skip: [],
     ttl: prepared.ttl,
-    logPath: jobLogPath(new JobStore(root, { project: job.project, ds }).jobDir(job.id)),
-    datasetRows: await datasetRows(root, { project: job.project, ds }, prepared.datasets),
-  };
+  });
 }
 
 /**
@@ -66,28 +62,27 @@ export async function rebuiltPlan(
     name: job.model ?? "",
     version: job.modelVersion ?? "",
   });
-  const datasets = await resolveDatasets(root, { project, ds }, job.datasets);
-  return {
+  return await completed(root, ds, {
     project,
     jobId: job.id,
     srcDir: model.srcDir,
     steps: model.jobs[job.handler ?? ""] ?? [],
-    datasets,
+    datasets: await resolveDatasets(root, { project, ds }, job.datasets),
     datasetHead: 0,
-    skip: [],
     ttl: 0,
-    logPath: jobLogPath(new JobStore(root, { project, ds }).jobDir(job.id)),
-    datasetRows: await datasetRows(root, { project, ds }, datasets),
-  };
+  });
 }
 
-async function datasetRows(
+/** A plan that skips nothing, with the job's log file and the rows of each dataset. */
+async function completed(
   root: string,
-  where: { project: string; ds: Datastore },
-  datasets: JobDataset[],
-): Promise<number[]> {
-  const store = new DatasetStore(root, where);
-  const rows: number[] = [];
-  for (const d of datasets) rows.push((await store.get(d.ref)).rows);
-  return rows;
+  ds: Datastore,
+  plan: Omit<LaunchPlan, "skip" | "logPath" | "datasetRows">,
+): Promise<LaunchPlan> {
+  const { project, jobId } = plan;
+  const store = new DatasetStore(root, { project, ds });
+  const datasetRows: number[] = [];
+  for (const d of plan.datasets) datasetRows.push((await store.get(d.ref)).rows);
+  const logPath = jobLogPath(new JobStore(root, { project, ds }).jobDir(jobId));
+  return { ...plan, skip: [], logPath, datasetRows };
 }
