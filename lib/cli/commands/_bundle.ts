@@ -129,7 +129,7 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
     options: [PROJECT_OPTION],
     examples: [`swcli ${kind} info ${example}`, `swcli ${kind} info ${example}/version/v0`],
     async run(ctx, args) {
-      const { instance, uri, ref } = await openBundle(ctx, kind, args);
+      const { instance, ref } = await openBundle(ctx, kind, args);
       const r = kind === "model" ? await instance.getModel(ref) : await instance.getDataset(ref);
       if (ctx.json) await ctx.printJson(r);
       else await ctx.print(renderPairs(describe(kind, r)));
