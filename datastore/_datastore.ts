@@ -70,6 +70,26 @@ export function shareWith(s: Sharing): void {
  * Takes the LOCK, trying again a few times over ~100 ms: a process being spawned holds a copy of
  * every descriptor until it execs, so a lock just released can look held for an instant.
  */
+/** How much each durability mode promises, to find the stricter of two. */
+const STRICTNESS: Record<Durability, number> = { none: 0, flush: 1, fsync: 2 };
+
+/**
+ * A per-write durability: a write asking for a stricter mode than the store's is acknowledged
+ * only once durable under that mode (a process sharing a store through its owner asks for its
+ * own mode this way).
+ */
+export interface WriteDurability {
+  /** The mode this write must be durable under, at least; never weaker than the store's. */
+  durability?: Durability;
+}
+
+function checkDurability(durability: unknown): void {
+  if (durability === undefined || Object.hasOwn(STRICTNESS, durability as string)) return;
+  throw new TypeError(
+    `Invalid durability ${describeValue(durability)}: expected "fsync", "flush" or "none"`,
+  );
+}
+
 async function takeLock(storage: Storage, path: string): Promise<FileLock | null> {
   for (let attempt = 0;; attempt++) {
     const lock = await storage.tryLock(path);
@@ -307,12 +327,16 @@ export class Datastore {
     wal.then((w) => w.abandon(), () => {});
   }
 
-  async #append(payload: Uint8Array): Promise<void> {
+  async #append(payload: Uint8Array, durability?: Durability): Promise<void> {
     this.#dirty = true;
     const opening = this.#currentWal();
     const wal = await opening;
     try {
       await wal.append(payload);
+      // A caller asking for more than this store's mode (a client process) waits for the sync.
+      if (STRICTNESS[durability ?? this.#durability] > STRICTNESS[this.#durability]) {
+        await wal.sync();
+      }
     } catch (e) {
       this.#walFailed(opening, e);
       throw e;
@@ -353,9 +377,14 @@ export class Datastore {
    * @throws {TypeError} For invalid names, missing or mistyped keys, unsupported values.
    * @throws {RangeError} For integers out of their type's range.
    */
-  update(table: string, rows: readonly Row[], options: UpdateOptions = {}): Promise<number> {
+  update(
+    table: string,
+    rows: readonly Row[],
+    options: UpdateOptions & WriteDurability = {},
+  ): Promise<number> {
     try {
       this.#check("update");
+      checkDurability(options.durability);
       return this.#track(this.#write(table, rows, options));
     } catch (e) {
       return Promise.reject(e);
@@ -367,10 +396,11 @@ export class Datastore {
    *
    * @returns The revision of the deletion (the current revision if the table does not exist).
    */
-  delete(table: string, keys: readonly Key[]): Promise<number> {
+  delete(table: string, keys: readonly Key[], options: WriteDurability = {}): Promise<number> {
     try {
       this.#check("delete");
-      return this.#track(this.#writeDelete(table, keys));
+      checkDurability(options.durability);
+      return this.#track(this.#writeDelete(table, keys, options.durability));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -403,20 +433,26 @@ export class Datastore {
    * @throws {TypeError} For an invalid part, name, key or value.
    * @throws {RangeError} For integers out of their type's range.
    */
-  write(parts: readonly TableWrite[]): Promise<number> {
+  write(parts: readonly TableWrite[], options: WriteDurability = {}): Promise<number> {
     try {
       this.#check("write");
+      checkDurability(options.durability);
       const batch = encodeWriteBatch(this.#tables, parts, { rev: this.#lastRevision + 1 });
       if (batch === undefined) return Promise.resolve(this.#lastRevision);
-      return this.#track(this.#commitBatch(batch.payload, batch.writes, batch.rev));
+      const { payload, writes, rev } = batch;
+      return this.#track(this.#commitBatch(payload, writes, { rev, ...options }));
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  async #commitBatch(payload: Uint8Array, writes: EncodedWrite[], rev: number): Promise<number> {
+  async #commitBatch(
+    payload: Uint8Array,
+    writes: EncodedWrite[],
+    { rev, durability }: { rev: number } & WriteDurability,
+  ): Promise<number> {
     this.#lastRevision = rev;
-    await this.#append(payload);
+    await this.#append(payload, durability);
     for (const w of writes) {
       const fresh = !w.table.visible;
       applyWrite(w);
@@ -442,20 +478,24 @@ export class Datastore {
     return n;
   }
 
-  async #write(name: string, rows: readonly Row[], options: UpdateOptions): Promise<number> {
+  async #write(
+    name: string,
+    rows: readonly Row[],
+    { durability, ...options }: UpdateOptions & WriteDurability,
+  ): Promise<number> {
     const e = encodeUpdate(this.#tables, name, rows, { ...options, rev: this.#lastRevision + 1 });
-    return e === undefined ? this.#lastRevision : await this.#commit(e);
+    return e === undefined ? this.#lastRevision : await this.#commit(e, durability);
   }
 
-  async #writeDelete(name: string, keys: readonly Key[]): Promise<number> {
+  async #writeDelete(name: string, keys: readonly Key[], durability?: Durability): Promise<number> {
     const e = encodeDelete(this.#tables, name, keys, { rev: this.#lastRevision + 1 });
-    return e === undefined ? this.#lastRevision : await this.#commit(e);
+    return e === undefined ? this.#lastRevision : await this.#commit(e, durability);
   }
 
   /** Appends an encoded write to the WAL, then makes it visible. */
-  async #commit(e: EncodedWrite): Promise<number> {
+  async #commit(e: EncodedWrite, durability?: Durability): Promise<number> {
     this.#lastRevision = e.rev;
-    await this.#append(e.payload);
+    await this.#append(e.payload, durability);
     const fresh = !e.table.visible;
     applyWrite(e);
     if (fresh) this.#serving?.tableAdded(e.table.name);

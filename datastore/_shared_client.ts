@@ -268,7 +268,7 @@ export { Datastore };
 
 shareWith({
   connect: async (dir, options) => {
-    const remote = await Remote.connect(dir);
+    const remote = await Remote.connect(dir, options.durability ?? "fsync");
     return remote === null ? null : new SharedDatastore(dir, remote, options);
   },
   serve,

@@ -18,6 +18,7 @@ import {
   writeAll,
 } from "./_shared_protocol.ts";
 import type { Key, Row } from "./_value.ts";
+import type { Durability } from "./_options.ts";
 
 /** A datastore being served; `close()` stops serving (clients then hand over). */
 export interface Serving {
@@ -87,6 +88,7 @@ function closeQuietly(conn: Deno.Conn): void {
 async function answer(ds: Datastore, conn: Deno.Conn, publish: () => void): Promise<void> {
   const reader = new FrameReader();
   const scans = new Map<number, RowIterator>();
+  const client: Client = { scans, publish, durability: undefined };
   let sending = Promise.resolve();
   const send = (message: unknown[]): void => {
     const bytes = frame(message);
@@ -99,7 +101,7 @@ async function answer(ds: Datastore, conn: Deno.Conn, publish: () => void): Prom
       if (n === null) break;
       for (const m of reader.push(buf.subarray(0, n))) {
         const id = m[0] as number;
-        run(ds, m, { scans, publish }).then(
+        run(ds, m, client).then(
           (result) => send([id, "ok", ds.revision, result]),
           (e) => {
             // The owner is closing: say nothing, so the client retries with the next owner.
@@ -119,23 +121,29 @@ async function answer(ds: Datastore, conn: Deno.Conn, publish: () => void): Prom
   }
 }
 
+/** One client connection's state. */
+interface Client {
+  scans: Map<number, RowIterator>;
+  publish: () => void;
+  /** The client's durability mode, from its hello: its writes are durable at least so. */
+  durability: Durability | undefined;
+}
+
 /** Runs one request `[id, op, ...args]` against the engine. */
-async function run(
-  ds: Datastore,
-  m: unknown[],
-  { scans, publish }: { scans: Map<number, RowIterator>; publish: () => void },
-): Promise<unknown> {
+async function run(ds: Datastore, m: unknown[], client: Client): Promise<unknown> {
   const a = m.slice(2) as never[];
+  const { scans, durability } = client;
   switch (m[1]) {
     case "hello":
-      publish();
+      client.durability = a[0] ?? undefined;
+      client.publish();
       return null;
     case "update":
-      return await ds.update(a[0], a[1], a[2] ?? {});
+      return await ds.update(a[0], a[1], { ...(a[2] as object | null ?? {}), durability });
     case "delete":
-      return await ds.delete(a[0], a[1] as Key[]);
+      return await ds.delete(a[0], a[1] as Key[], { durability });
     case "write":
-      return await ds.write(a[0]);
+      return await ds.write(a[0], { durability });
     case "get":
       return (await ds.get(a[0], a[1] as Key, a[2] ?? {})) ?? null;
     case "schema":

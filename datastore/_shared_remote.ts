@@ -6,7 +6,14 @@
  * @module
  */
 
-import type { ScanOptions, TableDesc, TableSchema, TableWrite, UpdateOptions } from "./_options.ts";
+import type {
+  Durability,
+  ScanOptions,
+  TableDesc,
+  TableSchema,
+  TableWrite,
+  UpdateOptions,
+} from "./_options.ts";
 import {
   defined,
   errorFrom,
@@ -46,10 +53,11 @@ export class Remote {
   }
 
   /**
-   * Connects to the owner of `dir` and says hello (the owner then keeps `TABLES` current), or
-   * `null` when nobody answers there.
+   * Connects to the owner of `dir` and says hello with this process's durability mode (the
+   * owner then keeps `TABLES` current, and makes this connection's writes durable under the
+   * stricter of its mode and `durability`), or `null` when nobody answers there.
    */
-  static async connect(dir: string): Promise<Remote | null> {
+  static async connect(dir: string, durability: Durability): Promise<Remote | null> {
     let remote: Remote;
     try {
       remote = new Remote(await Deno.connect({ transport: "unix", path: socketPath(dir) }));
@@ -58,7 +66,7 @@ export class Remote {
       return null;
     }
     try {
-      await remote.request("hello", []);
+      await remote.request("hello", [durability]);
     } catch (e) {
       if (!(e instanceof OwnerGoneError)) throw e;
       return null;

@@ -119,8 +119,14 @@ export class WalWriter {
     while (this.#running !== undefined) await this.#running;
     if (this.#error !== undefined) throw this.#error;
     if (this.#unsynced) {
-      await this.#file.sync();
+      // Cleared first: a record written during this sync sets it again for the next sync.
       this.#unsynced = false;
+      try {
+        await this.#file.sync();
+      } catch (e) {
+        this.#unsynced = true;
+        throw e;
+      }
     }
   }
 

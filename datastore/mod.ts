@@ -28,6 +28,7 @@ export type {
   UpdateOptions,
 } from "./_options.ts";
 export type { FileLock, ReadableFile, Storage, WritableFile } from "./_storage.ts";
+export type { WriteDurability } from "./_datastore.ts";
 export type { SegmentInfo } from "./_segment_format.ts";
 export type { RepairReport } from "./_repair.ts";
 export { denoStorage } from "./_storage.ts";
