@@ -165,7 +165,7 @@ export class Datastore {
   /**
    * Opens (creating if needed) the datastore in `dir`: takes the LOCK, reads the manifest and
    * replays the write-ahead log. When another process holds the LOCK, the returned datastore
-   * sends every call to that process instead (same API; `stats()` excepted).
+   * sends every call to that process instead (same API; the synchronous `stats()` excepted: use `readStats()`).
    *
    * @throws {DatastoreLockedError} If another handle in this process has it open, or the
    * process holding the LOCK does not answer on the directory's socket within 30 s.
@@ -597,7 +597,23 @@ export class Datastore {
     }
   }
 
-  /** Segment and memtable statistics of each table (or those starting with `prefix`). */
+  /**
+   * Segment and memtable statistics of each table (or those starting with `prefix`), as
+   * {@link Datastore.stats} gives them, but also where another process owns the directory (it
+   * asks that process).
+   */
+  readStats(prefix = ""): Promise<TableStats[]> {
+    try {
+      return Promise.resolve(this.stats(prefix));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Segment and memtable statistics of each table (or those starting with `prefix`). Only in
+   * the process that owns the directory; {@link Datastore.readStats} works in any.
+   */
   stats(prefix = ""): TableStats[] {
     return this.tables(prefix).map((name) => {
       const t = this.#tables.get(name)!;

@@ -165,7 +165,15 @@ class SharedDatastore extends Datastore {
   override stats(prefix = ""): TableStats[] {
     if (this.#backend instanceof Datastore) return this.#backend.stats(prefix);
     throw new Error(
-      `Table statistics of datastore '${this.dir}' are only available in the process that owns it`,
+      `Table statistics of datastore '${this.dir}' are synchronous only in the process that ` +
+        `owns it: use readStats() elsewhere`,
+    );
+  }
+
+  override readStats(prefix = ""): Promise<TableStats[]> {
+    return this.#call(
+      "read statistics",
+      (b) => b instanceof Datastore ? b.readStats(prefix) : b.stats(prefix),
     );
   }
 

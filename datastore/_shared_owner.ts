@@ -151,6 +151,8 @@ async function run(ds: Datastore, m: unknown[], client: Client): Promise<unknown
     case "flush":
       await ds.flush();
       return null;
+    case "stats":
+      return ds.stats(a[0] ?? "");
     case "compact":
       await ds.compact(a[0] ?? undefined);
       return null;

@@ -33,6 +33,7 @@ export type Op =
   | "schema"
   | "flush"
   | "compact"
+  | "stats"
   | "scan"
   | "more"
   | "end";

@@ -11,6 +11,7 @@ import type {
   ScanOptions,
   TableDesc,
   TableSchema,
+  TableStats,
   TableWrite,
   UpdateOptions,
 } from "./_options.ts";
@@ -164,6 +165,11 @@ export class Remote {
   /** `flush` on the owner. */
   async flush(): Promise<void> {
     await this.request("flush", []);
+  }
+
+  /** `stats` on the owner. */
+  async stats(prefix: string): Promise<TableStats[]> {
+    return await this.request("stats", [prefix]) as TableStats[];
   }
 
   /** `compact` on the owner. */

@@ -33,7 +33,7 @@ export interface TableStatsLine {
  */
 export async function tableStats(ds: Datastore, prefix: string): Promise<TableStatsLine[]> {
   const out: TableStatsLine[] = [];
-  for (const s of ds.stats(prefix)) {
+  for (const s of await ds.readStats(prefix)) {
     const schema = await ds.schema(s.name);
     let rows = 0;
     const columns = schema ? [schema.keyColumn] : undefined;
