@@ -190,7 +190,8 @@ export function watchJobControl(
   const tick = () => {
     current = (async () => {
       const row = await ds.get(JOB_CONTROL_TABLE, jobId).catch(() => undefined);
-      if (row !== undefined && row.at !== seen && !stopped) {
+      // A request some earlier run already took (its `done` is its `at`) is not taken again.
+      if (row !== undefined && row.at !== seen && row.done !== row.at && !stopped) {
         seen = row.at;
         await apply(row.request as JobControlRequest).catch(() => {});
         await ds.update(JOB_CONTROL_TABLE, [{ id: jobId, done: row.at }]).catch(() => {});

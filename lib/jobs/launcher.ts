@@ -24,7 +24,7 @@ import type {
   JobRef,
   JobStatus,
 } from "../sdk/instance.ts";
-import { JobControl, runningJobs } from "./control.ts";
+import { JobControl, type JobControlRequest, runningJobs, watchJobControl } from "./control.ts";
 import { settleAllOrphans, settleOrphans } from "./orphans.ts";
 import { prepareJob } from "./plan.ts";
 import { RunnerLock } from "./runner_lock.ts";
@@ -70,6 +70,8 @@ interface Running {
   lock: RunnerLock;
   stopping: "cancel" | "ttl" | undefined;
   timers: ReturnType<typeof setTimeout>[];
+  /** Stops watching the job's control row (requests from other processes). */
+  unwatch: () => Promise<void>;
   ended: Promise<void>;
   end: () => void;
 }
@@ -198,14 +200,17 @@ export class WorkerLauncher implements JobLauncher {
     const worker = new Worker(new URL("./worker/main.ts", import.meta.url), { type: "module" });
     let end!: () => void;
     const ended = new Promise<void>((r) => end = r);
+    const ds = await this.#ds();
     const run: Running = {
       job,
       worker,
       control: new JobControl(),
-      calls: new WorkerCalls(this.#root, { ds: await this.#ds(), plan }),
+      calls: new WorkerCalls(this.#root, { ds, plan }),
       lock,
       stopping: undefined,
       timers: [],
+      // `swcli job cancel|pause|resume` in another process writes the job's control row.
+      unwatch: watchJobControl(ds, job.id, (request) => this.#fromElsewhere(job, request)),
       ended,
       end,
     };
@@ -253,6 +258,13 @@ export class WorkerLauncher implements JobLauncher {
     return [...this.#progress.get(jobId)?.values() ?? []];
   }
 
+  /** A request another process wrote to the job's control row, run as this launcher's own. */
+  #fromElsewhere(job: StoredJob, request: JobControlRequest): Promise<void> {
+    const ref = { project: job.project, id: job.id };
+    if (request === "cancel") return this.cancel(ref);
+    return request === "pause" ? this.pause(ref) : this.resume(ref);
+  }
+
   /** Ends a run: terminates the Worker and records the final status. */
   async #finish(
     job: StoredJob,
@@ -263,6 +275,8 @@ export class WorkerLauncher implements JobLauncher {
     this.#running.delete(job.id);
     if (runningJobs(this.#root).get(job.id) === run.control) runningJobs(this.#root).delete(job.id);
     for (const t of run.timers) clearTimeout(t);
+    // Not awaited: the request being applied may be the cancel that ends this run.
+    void run.unwatch();
     run.worker.terminate();
     await run.calls.close();
     let { status, error } = outcome;

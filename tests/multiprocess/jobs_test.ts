@@ -154,3 +154,52 @@ Deno.test("swcli job pause, resume and cancel from another process act on a runn
   assertEquals((await job.status).code, 0);
   assertEquals(job.lines.at(-1), "CANCELED");
 });
+
+/** Polls a job's status through the server until `want` (bounded: 400 tries, 25 ms apart). */
+async function untilStatus(remote: RemoteInstance, id: string, want: string[]): Promise<string> {
+  let status = "";
+  for (let i = 0; i < 400; i++) {
+    status = (await remote.getJob({ project: "self", id })).status;
+    if (want.includes(status)) return status;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${id} is ${status}, not ${want.join(" or ")}`);
+}
+
+Deno.test("pause, resume and cancel through a local instance act on a job a server's Worker runs, once", async () => {
+  await using r = await setup();
+  const gate = join(r.root, "..", "gate");
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
+    env: { ...r.env, SW_TEST_GATE: gate },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const first = await server.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
+    const { url } = JSON.parse(first.value!.split("\n")[0]) as { url: string };
+    await using remote = new RemoteInstance({ url, token: "tt" });
+    const { id } = await remote.createJob("self", {
+      model: "slow",
+      runHandler: "slow:Slow.predict",
+      datasets: ["five"],
+    });
+    const ref = { project: "self", id };
+    await untilStatus(remote, id, ["RUNNING"]);
+    await r.instance.pauseJob(ref);
+    assertEquals((await remote.getJob(ref)).status, "PAUSED");
+    await r.instance.resumeJob(ref);
+    assertEquals((await remote.getJob(ref)).status, "RUNNING");
+    await r.instance.cancelJob(ref);
+    assert(["CANCELLING", "CANCELED"].includes((await remote.getJob(ref)).status));
+    await Deno.writeTextFile(gate, "");
+    assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "CANCELED");
+    // The cancel request already taken stays in the control row; a new run does not take it again.
+    await remote.resumeJob(ref);
+    assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "SUCCESS");
+  } finally {
+    server.kill("SIGTERM");
+    await server.status;
+  }
+});
