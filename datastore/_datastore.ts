@@ -334,8 +334,9 @@ export class Datastore {
     try {
       await wal.append(payload);
       // A caller asking for more than this store's mode (a client process) waits for the sync.
-      if (STRICTNESS[durability ?? this.#durability] > STRICTNESS[this.#durability]) {
-        await wal.sync();
+      const want = durability ?? this.#durability;
+      if (STRICTNESS[want] > STRICTNESS[this.#durability]) {
+        await (want === "fsync" ? wal.sync() : wal.written());
       }
     } catch (e) {
       this.#walFailed(opening, e);

@@ -113,11 +113,16 @@ export class WalWriter {
     }
   }
 
-  /** Writes everything queued and syncs the file, whatever the durability mode. */
-  async sync(): Promise<void> {
+  /** Hands everything queued to the OS (no sync), whatever the durability mode. */
+  async written(): Promise<void> {
     this.#kick();
     while (this.#running !== undefined) await this.#running;
     if (this.#error !== undefined) throw this.#error;
+  }
+
+  /** Writes everything queued and syncs the file, whatever the durability mode. */
+  async sync(): Promise<void> {
+    await this.written();
     if (this.#unsynced) {
       // Cleared first: a record written during this sync sets it again for the next sync.
       this.#unsynced = false;
