@@ -78,7 +78,7 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
       const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
       let text = "";
       let url: string | undefined;
-      for (let i = 0; i < 200 && !url; i++) {
+      for (let i = 0; i < 200 && !(url && text.includes("Console: ")); i++) {
         const { value, done } = await reader.read();
         if (done) break;
         text += value;
@@ -86,6 +86,7 @@ Deno.test("swcli subprocess: build, run, list, rows, summary, then serve and lis
       }
       reader.releaseLock();
       assert(url, `server did not start: ${text}`);
+      assert(text.includes(`Console: ${url}/ (sign in with the token)`), text);
       let healthy = false;
       for (let i = 0; i < 50 && !healthy; i++) {
         healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);

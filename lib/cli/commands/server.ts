@@ -86,11 +86,18 @@ const start: Command = {
     if (ctx.io.signal?.aborted) stop();
     try {
       if (ctx.json) {
-        await ctx.printJsonLine({ url: server.url, api: `${server.url}/api/v1`, root, token });
+        await ctx.printJsonLine({
+          url: server.url,
+          api: `${server.url}/api/v1`,
+          console: `${server.url}/`,
+          root,
+          token,
+        });
       } else {
         await ctx.print(`Serving ${root} at ${server.url}/api/v1`);
         if (!options.token && !ctx.io.env("SW_SERVER_TOKEN")) await ctx.print(`Token: ${token}`);
         await ctx.print(`Log in with: swcli instance login ${server.url} --token <token>`);
+        await ctx.print(`Console: ${server.url}/ (sign in with the token)`);
       }
       await stopped.promise;
     } finally {
