@@ -144,6 +144,15 @@ export class ApiClient {
           }),
         );
       } catch (cause) {
+        if (
+          cause instanceof Deno.errors.NotCapable || cause instanceof Deno.errors.PermissionDenied
+        ) {
+          throw new RemoteError(
+            `Cannot reach ${url.host}: Deno was not given network access to it ` +
+              `(run again with --allow-net=${url.host})`,
+            { status: 0, url: url.href, cause },
+          );
+        }
         if (request.signal?.aborted || last) {
           throw new RemoteError(`the request failed: ${(cause as Error)?.message ?? cause}`, {
             status: 0,

@@ -23,7 +23,10 @@ export function checkAuth(request: Request, token: string): Response | undefined
   let diff = given.length ^ want.length;
   for (let i = 0; i < want.length; i++) diff |= want[i] ^ (given[i % (given.length || 1)] ?? 0);
   if (diff !== 0) {
-    return jsonResponse(401, { code: "Unauthorized", message: "JWT token is expired or invalid." });
+    return jsonResponse(401, {
+      code: "Unauthorized",
+      message: "The token is not valid for this server.",
+    });
   }
   return undefined;
 }

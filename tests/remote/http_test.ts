@@ -158,3 +158,15 @@ Deno.test("ApiClient stops retrying when the request's signal aborts", async (t)
     assertEquals([e.message, requests.length], ["stopped by the caller", 1]);
   });
 });
+
+Deno.test("ApiClient: a missing net permission fails at once with the flag to add", async () => {
+  const denied = new Deno.errors.NotCapable(
+    'Requires net access to "sw.test:80", run again with the --allow-net flag',
+  );
+  const { api, requests, waits } = client([denied, denied, denied], { attempts: 3 });
+  const e = await assertRejects(() => api.request("/user/current"), RemoteError);
+  assertEquals(requests.length, 1);
+  assertEquals(waits, []);
+  assert(e.message.includes("--allow-net=sw.test"), e.message);
+  assertEquals(e.message.includes("\n"), false);
+});

@@ -81,3 +81,17 @@ Deno.test("a refused job action through a server reads as on the standalone inst
     });
   }
 });
+
+Deno.test("a wrong token is refused as a wrong token, not as an expired JWT", async () => {
+  await using s = await servedRoot();
+  const res = await s.app.fetch(
+    new Request("http://sw.test/api/v1/user/current", {
+      headers: { authorization: "Bearer not-the-token" },
+    }),
+  );
+  assertEquals(res.status, 401);
+  const body = await res.json();
+  assertEquals(body.code, "Unauthorized");
+  assert(!/JWT/.test(body.message), body.message);
+  assert(/token/.test(body.message), body.message);
+});
