@@ -107,33 +107,52 @@ Deno.test("two Job.create at once on one root both succeed and are both listed",
   }
 });
 
+/** `swcli server start` in a subprocess on a free port; its URL once it printed it; kills it when disposed. */
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string } & AsyncDisposable> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (let i = 0; i < 200 && !text.includes("\n"); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+  };
+  if (!text.includes("\n")) {
+    await stop();
+    throw new Error(`the server did not start: ${text}`);
+  }
+  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
+  return { url, [Symbol.asyncDispose]: stop };
+}
+
 Deno.test("swcli server start serves a root a script is writing, and local swcli works beside it", async () => {
   await using r = await setup();
   const gate = join(r.root, "..", "gate");
   const job = runJob(r.root, gate);
   await job.until((l) => l.startsWith("id "));
   const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
-  const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
-    env: r.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  try {
-    const first = await server.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-    const { url } = JSON.parse(first.value!.split("\n")[0]) as { url: string };
-    await using remote = new RemoteInstance({ url, token: "tt" });
-    const [jobs] = await remote.listJobs("self");
-    assertEquals(jobs.find((j) => j.id === id)?.status, "RUNNING");
-    assert((await swcli(r.env, ["-o", "json", "job", "list"])).includes(id));
-    await Deno.writeTextFile(gate, "");
-    assertEquals((await job.status).code, 0);
-    assertEquals((await remote.getJob({ project: "self", id })).status, "SUCCESS");
-  } finally {
-    server.kill("SIGTERM");
-    await server.status;
-  }
+  await using server = await startServer(r.env);
+  await using remote = new RemoteInstance({ url: server.url, token: "tt" });
+  const [jobs] = await remote.listJobs("self");
+  assertEquals(jobs.find((j) => j.id === id)?.status, "RUNNING");
+  assert((await swcli(r.env, ["-o", "json", "job", "list"])).includes(id));
+  await Deno.writeTextFile(gate, "");
+  assertEquals((await job.status).code, 0);
+  assertEquals((await remote.getJob({ project: "self", id })).status, "SUCCESS");
 });
 
 Deno.test("swcli job pause, resume and cancel from another process act on a running job", async () => {
@@ -169,37 +188,24 @@ async function untilStatus(remote: RemoteInstance, id: string, want: string[]): 
 Deno.test("pause, resume and cancel through a local instance act on a job a server's Worker runs, once", async () => {
   await using r = await setup();
   const gate = join(r.root, "..", "gate");
-  const server = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
-    env: { ...r.env, SW_TEST_GATE: gate },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  try {
-    const first = await server.stdout.pipeThrough(new TextDecoderStream()).getReader().read();
-    const { url } = JSON.parse(first.value!.split("\n")[0]) as { url: string };
-    await using remote = new RemoteInstance({ url, token: "tt" });
-    const { id } = await remote.createJob("self", {
-      model: "slow",
-      runHandler: "slow:Slow.predict",
-      datasets: ["five"],
-    });
-    const ref = { project: "self", id };
-    await untilStatus(remote, id, ["RUNNING"]);
-    await r.instance.pauseJob(ref);
-    assertEquals((await remote.getJob(ref)).status, "PAUSED");
-    await r.instance.resumeJob(ref);
-    assertEquals((await remote.getJob(ref)).status, "RUNNING");
-    await r.instance.cancelJob(ref);
-    assert(["CANCELLING", "CANCELED"].includes((await remote.getJob(ref)).status));
-    await Deno.writeTextFile(gate, "");
-    assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "CANCELED");
-    // The cancel request already taken stays in the control row; a new run does not take it again.
-    await remote.resumeJob(ref);
-    assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "SUCCESS");
-  } finally {
-    server.kill("SIGTERM");
-    await server.status;
-  }
+  await using server = await startServer({ ...r.env, SW_TEST_GATE: gate });
+  await using remote = new RemoteInstance({ url: server.url, token: "tt" });
+  const { id } = await remote.createJob("self", {
+    model: "slow",
+    runHandler: "slow:Slow.predict",
+    datasets: ["five"],
+  });
+  const ref = { project: "self", id };
+  await untilStatus(remote, id, ["RUNNING"]);
+  await r.instance.pauseJob(ref);
+  assertEquals((await remote.getJob(ref)).status, "PAUSED");
+  await r.instance.resumeJob(ref);
+  assertEquals((await remote.getJob(ref)).status, "RUNNING");
+  await r.instance.cancelJob(ref);
+  assert(["CANCELLING", "CANCELED"].includes((await remote.getJob(ref)).status));
+  await Deno.writeTextFile(gate, "");
+  assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "CANCELED");
+  // The cancel request already taken stays in the control row; a new run does not take it again.
+  await remote.resumeJob(ref);
+  assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "SUCCESS");
 });
