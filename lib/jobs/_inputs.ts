@@ -8,7 +8,7 @@
 
 import type { Datastore } from "../../datastore/mod.ts";
 import { DatasetStore } from "../standalone/dataset_store.ts";
-import { NotFoundError } from "../sdk/errors.ts";
+import { NotFoundError, UnsupportedError } from "../sdk/errors.ts";
 import { checkReplicas, parseResources, type StepSpec } from "../sdk/handlers.ts";
 import type { CreateJobOptions } from "../sdk/instance.ts";
 import { selectHandler } from "../standalone/model_package.ts";
@@ -52,6 +52,14 @@ export async function resolveJobInputs(
     project,
     ...splitVersioned(options.model),
   });
+  if (model.language === "python") {
+    throw new UnsupportedError(
+      `running the model ${model.name}/version/${model.version}`,
+      "this instance: it is a Python model package, and this server runs " +
+        "TypeScript/JavaScript model packages only (a Python one is stored, listed and copied)",
+      { operation: true },
+    );
+  }
   const handler = selectHandler(model.jobs, options.runHandler);
   const steps = model.jobs[handler].map((s) => ({ ...s }));
   for (const [key, spec] of Object.entries(options.overwriteSpecs ?? {})) {

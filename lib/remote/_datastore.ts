@@ -35,9 +35,10 @@ function keyWire(key: Key, field: string): { value: string; type: string } {
 export async function* scanRemoteTable(
   api: ApiClient,
   table: string,
-  options: ScanTableOptions = {},
+  options: ScanTableOptions & { revision?: string | number } = {},
 ): AsyncGenerator<Row> {
   const desc: Record<string, unknown> = { tableName: checkTableName(table) };
+  if (options.revision !== undefined) desc.revision = String(options.revision);
   if (options.columns) desc.columns = options.columns.map((c) => ({ columnName: c, alias: c }));
   if (options.keepNone) desc.keepNone = true;
   const body: Record<string, unknown> = { tables: [desc], encodeWithType: true };

@@ -62,6 +62,24 @@ export interface ApiRequest {
   signal?: AbortSignal;
 }
 
+/** One request whose answer is not a JSON envelope (see {@link ApiClient.requestRaw}). */
+export interface RawRequest {
+  /** HTTP method. @default "GET" */
+  method?: string;
+  /** The body as is (bytes, a form, text). */
+  body?: BodyInit;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** Query parameters (undefined values are left out). */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Safe to send again after a 500. @default GET and HEAD */
+  idempotent?: boolean;
+  /** Statuses answered as they are rather than thrown (`[404]` for a probe). */
+  acceptStatus?: number[];
+  /** Aborts the request. */
+  signal?: AbortSignal;
+}
+
 const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
 
 /**
@@ -120,13 +138,53 @@ export class ApiClient {
    *   the last attempt (status 0).
    */
   async request(path: string, request: ApiRequest = {}): Promise<unknown> {
-    const method = request.method ?? "GET";
     const url = new URL(`${this.#url}/api/v1${path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
-    const idempotent = request.idempotent ?? method === "GET";
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const res = await this.#send(url, {
+      method: request.method,
+      body,
+      idempotent: request.idempotent,
+      signal: request.signal,
+      headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
+    });
+    return await this.#unwrap(res, url.href);
+  }
+
+  /**
+   * Sends a request and returns the response itself, for what is not a JSON envelope: `HEAD`
+   * probes, binary bodies, multipart forms, and the signed blob URLs a server hands out (sent
+   * without the token). Retries as {@link request} does.
+   *
+   * @param target A path under `/api/v1`, or an absolute URL (a signed URL).
+   * @param request Method, body, headers, query, idempotency, signal.
+   * @returns The response (any status; a 2xx when `ok` is asked).
+   * @throws {RemoteError} On a network failure after the last attempt, and on a non-2xx answer
+   *   unless `acceptStatus` lists it.
+   */
+  async requestRaw(target: string, request: RawRequest = {}): Promise<Response> {
+    const absolute = /^https?:\/\//.test(target);
+    const url = new URL(absolute ? target : `${this.#url}/api/v1${target}`);
+    for (const [k, v] of Object.entries(request.query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    const res = await this.#send(url, { ...request, auth: !absolute });
+    if (res.ok || request.acceptStatus?.includes(res.status)) return res;
+    return await this.#unwrap(res, url.href) as never;
+  }
+
+  async #send(url: URL, init: {
+    method?: string;
+    body?: BodyInit;
+    headers?: Record<string, string>;
+    idempotent?: boolean;
+    signal?: AbortSignal;
+    auth?: boolean;
+  }): Promise<Response> {
+    const method = init.method ?? "GET";
+    const idempotent = init.idempotent ?? (method === "GET" || method === "HEAD");
     for (let attempt = 1;; attempt++) {
       const last = attempt >= this.#attempts;
       let res: Response;
@@ -134,12 +192,12 @@ export class ApiClient {
         res = await this.#fetch(
           new Request(url, {
             method,
-            body,
-            signal: request.signal,
+            body: init.body,
+            signal: init.signal,
             headers: {
-              authorization: this.#auth,
+              ...(init.auth === false ? {} : { authorization: this.#auth }),
               accept: "application/json",
-              ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+              ...init.headers,
             },
           }),
         );
@@ -153,23 +211,23 @@ export class ApiClient {
             { status: 0, url: url.href, cause },
           );
         }
-        if (request.signal?.aborted || last) {
+        if (init.signal?.aborted || last) {
           throw new RemoteError(`the request failed: ${(cause as Error)?.message ?? cause}`, {
             status: 0,
             url: url.href,
             cause,
           });
         }
-        await this.#wait(attempt, request.signal);
+        await this.#wait(attempt, init.signal);
         continue;
       }
       const retry = RETRY_STATUS.has(res.status) || (res.status >= 500 && idempotent);
       if (retry && !last) {
         await res.body?.cancel();
-        await this.#wait(attempt, request.signal);
+        await this.#wait(attempt, init.signal);
         continue;
       }
-      return await this.#unwrap(res, url.href);
+      return res;
     }
   }
 

@@ -5,20 +5,36 @@
  */
 import { stringifyYaml as toYaml } from "../_deps.ts";
 import type {
+  ArtifactReads,
   ArtifactRef,
+  ArtifactTransfer,
   CreateJobOptions,
+  DatasetExport,
   DatasetRecord,
+  DatasetRow,
+  ImportOptions,
+  ImportResult,
   Instance,
   JobRecord,
   JobRef,
   ListJobsOptions,
+  ModelExport,
   ModelRecord,
   PageInfo,
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
-import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
+import { JobStateError, NotFoundError, RemoteError, UnsupportedError } from "../sdk/errors.ts";
+import {
+  datasetRows,
+  listRemoteDatasets,
+  listRemoteModels,
+  remoteDatasetTable,
+  scanRemoteDatasetRows,
+} from "./_artifacts.ts";
+import { exportRemoteModel, importRemoteModel } from "./_model_transfer.ts";
+import { importRemoteDataset } from "./_dataset_transfer.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
 import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
@@ -34,7 +50,7 @@ const enc = encodeURIComponent;
  *
  * Needs `--allow-net` for the server's host (unless `fetch` is injected).
  */
-export class RemoteInstance implements Instance {
+export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer {
   /** Always `cloud`. */
   readonly kind = "cloud" as const;
   readonly #api: ApiClient;
@@ -283,6 +299,109 @@ export class RemoteInstance implements Instance {
     return datasetRecord(info, ref);
   }
 
+  /**
+   * Runs a call that needs a route a server may lack; a missing route (404 or 405 with no
+   * envelope of its own) becomes an `UnsupportedError` naming the operation as a user knows it.
+   */
+  async #feature<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    this.#check();
+    try {
+      return await fn();
+    } catch (e) {
+      if (isMissingRoute(e)) {
+        throw new UnsupportedError(operation, `the server ${this.url} (it has no such route)`, {
+          operation: true,
+          cause: e,
+        });
+      }
+      throw this.#map(e);
+    }
+  }
+
+  async listModels(project: string, options: { name?: string } = {}): Promise<ModelRecord[]> {
+    const pid = await this.projectId(project);
+    return await this.#feature(
+      "listing models",
+      () => listRemoteModels(this.#api, { pid, project, name: options.name }),
+    );
+  }
+
+  async listDatasets(project: string, options: { name?: string } = {}): Promise<DatasetRecord[]> {
+    const pid = await this.projectId(project);
+    return await this.#feature(
+      "listing datasets",
+      () => listRemoteDatasets(this.#api, { pid, project, name: options.name }),
+    );
+  }
+
+  async #datasetInfo(ref: ArtifactRef): Promise<DatasetInfoVo> {
+    return await this.#versionId<DatasetInfoVo>(
+      ref.project,
+      "dataset",
+      `${ref.name}/version/${ref.version || "latest"}`,
+    );
+  }
+
+  async *scanDataset(ref: ArtifactRef, options: { head?: number } = {}): AsyncIterable<DatasetRow> {
+    const head = options.head ?? 0;
+    if (!Number.isInteger(head) || head < 0) {
+      throw new RangeError(`Invalid dataset head ${head}: expected an integer >= 0`);
+    }
+    const pid = await this.projectId(ref.project);
+    const where = remoteDatasetTable(await this.#datasetInfo(ref), { pid, name: ref.name });
+    try {
+      yield* datasetRows(scanRemoteDatasetRows(this.#api, { ...where, limit: head }));
+    } catch (e) {
+      throw this.#map(e);
+    }
+  }
+
+  async exportModel(ref: ArtifactRef): Promise<ModelExport> {
+    const record = await this.getModel(ref);
+    const pid = await this.projectId(ref.project);
+    return await this.#feature(
+      "downloading a model",
+      () => exportRemoteModel(this.#api, { pid, record }),
+    );
+  }
+
+  async importModel(
+    project: string,
+    model: ModelExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<ModelRecord>> {
+    const pid = await this.projectId(project);
+    const ref = { project, name: model.record.name, version: model.record.version };
+    const copied = await this.#feature(
+      "uploading a model",
+      () => importRemoteModel(this.#api, { pid, model, ...options }),
+    );
+    return { record: await this.getModel(ref), copied };
+  }
+
+  async exportDataset(ref: ArtifactRef): Promise<DatasetExport> {
+    const info = await this.#datasetInfo(ref);
+    const record = datasetRecord(info, ref);
+    const pid = await this.projectId(ref.project);
+    const where = remoteDatasetTable(info, { pid, name: record.name });
+    const rows = scanRemoteDatasetRows(this.#api, where);
+    return { record, manifest: where.manifest, rows };
+  }
+
+  async importDataset(
+    project: string,
+    dataset: DatasetExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<DatasetRecord>> {
+    const pid = await this.projectId(project);
+    const ref = { project, name: dataset.record.name, version: dataset.record.version };
+    const copied = await this.#feature(
+      "uploading a dataset",
+      () => importRemoteDataset(this.#api, { pid, dataset, ...options }),
+    );
+    return { record: await this.getDataset(ref), copied };
+  }
+
   listTables(prefix: string): Promise<string[]> {
     this.#check();
     return listRemoteTables(this.#api, [prefix]).catch((e) => Promise.reject(this.#map(e)));
@@ -325,6 +444,12 @@ function nameAndVersion(uri: string): { name: string; version: string } {
   const versioned = /^(?:.*\/)?([^/]+)\/version\/([^/]+)$/.exec(clean);
   if (versioned) return { name: versioned[1], version: versioned[2] };
   return { name: /([^/]+)$/.exec(clean)?.[1] ?? clean, version: "latest" };
+}
+
+/** A 404 or 405 for a route the server does not have (not an envelope naming a resource). */
+function isMissingRoute(e: unknown): boolean {
+  if (!(e instanceof RemoteError) || (e.status !== 404 && e.status !== 405)) return false;
+  return e.code === undefined || /Resource is not found$/.test(e.message);
 }
 
 /**

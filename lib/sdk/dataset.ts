@@ -9,8 +9,9 @@ import type { Row } from "../../datastore/mod.ts";
 import { type ClientOptions, openProject, openResource } from "./connect.ts";
 import { readCsv, readJsonl } from "./dataset_sources.ts";
 import type { BuildDatasetOptions, DatasetRecord, DatasetRow, Instance } from "./instance.ts";
-import { artifactStore } from "./roles.ts";
+import { artifactReads, artifactStore } from "./roles.ts";
 import { artifactUri } from "./_artifact_uri.ts";
+import { copyArtifact, type CopyOptions } from "./copy.ts";
 
 /** Where rows come from: rows, or a JSON Lines / CSV file. */
 export type DatasetSource =
@@ -99,10 +100,31 @@ export class Dataset {
     options: ClientOptions & { name?: string } = {},
   ): Promise<Dataset[]> {
     const { uri: p, instance } = openProject(project, options);
-    const store = artifactStore(instance, "listing datasets");
+    const store = artifactReads(instance, "listing datasets");
     return (await store.listDatasets(p.project, { name: options.name })).map((r) =>
       new Dataset(instance, r)
     );
+  }
+
+  /**
+   * Copies a dataset version to another instance or project, as `swcli dataset copy` does: all or
+   * nothing (a failed or aborted copy leaves nothing listed there), and a no-op when the
+   * destination has the version already. The copy keeps the version; it is tagged `latest` and
+   * the next `vN` there.
+   *
+   * Needs `--allow-net` for a server, `--allow-read --allow-write --allow-env` for the local root.
+   *
+   * @param src The version's URI (`mnist`, `mnist/version/v1`, `cloud://dev/project/self/dataset/mnist`).
+   * @param dest A project URI (`cloud://dev/project/self`, `local/project/self`), or a dataset URI
+   *   without a version to rename the copy.
+   * @param options `config`, `source`/`target` instances, `onProgress`, `signal`.
+   * @returns The copy, on the destination instance.
+   * @throws {NotFoundError} Unknown source. {UnsupportedError} An instance that cannot move
+   *   datasets. {TypeError} A malformed URI.
+   */
+  static async copy(src: string, dest: string, options: CopyOptions = {}): Promise<Dataset> {
+    const result = await copyArtifact("dataset", src, dest, options);
+    return new Dataset(result.instance, result.record);
   }
 
   /** Dataset name. */
@@ -136,7 +158,7 @@ export class Dataset {
    * @throws {UnsupportedError} For a dataset on a server.
    */
   scan(options: { head?: number } = {}): AsyncIterable<DatasetRow> {
-    return artifactStore(this.instance, "reading a dataset's rows").scanDataset(
+    return artifactReads(this.instance, "reading a dataset's rows").scanDataset(
       { project: this.record.project, name: this.name, version: this.version },
       options,
     );

@@ -316,24 +316,110 @@ export interface ArtifactLookup {
 }
 
 /**
- * The store role of a standalone instance: build, list and remove model and dataset versions,
- * and read a dataset's rows. The remote adapter does not have it (build locally, then copy).
+ * The reading role over models and datasets: list versions, read a dataset's rows. Both
+ * instances have it (a server through its model and dataset routes and `scanTable`).
  */
-export interface ArtifactStore {
-  /** Builds a model package from a folder into the project. */
-  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord>;
+export interface ArtifactReads {
   /** Model versions of the project, newest first (`name` filters). */
   listModels(project: string, options?: { name?: string }): Promise<ModelRecord[]>;
+  /** Dataset versions of the project, newest first (`name` filters). */
+  listDatasets(project: string, options?: { name?: string }): Promise<DatasetRecord[]>;
+  /** Streams a dataset version's rows in key order; `head` keeps the first N. */
+  scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
+}
+
+/**
+ * The store role of a standalone instance: build and remove model and dataset versions, on top
+ * of reading them. The remote adapter does not have it (build locally, then copy).
+ */
+export interface ArtifactStore extends ArtifactReads {
+  /** Builds a model package from a folder into the project. */
+  buildModel(project: string, options: BuildModelOptions): Promise<ModelRecord>;
   /** Removes one model version (all versions when `ref.version` is absent). */
   removeModel(ref: ArtifactRef): Promise<void>;
   /** Builds a dataset version from rows. */
   buildDataset(project: string, options: BuildDatasetOptions): Promise<DatasetRecord>;
-  /** Dataset versions of the project, newest first (`name` filters). */
-  listDatasets(project: string, options?: { name?: string }): Promise<DatasetRecord[]>;
   /** Removes one dataset version (all versions when `ref.version` is absent). */
   removeDataset(ref: ArtifactRef): Promise<void>;
-  /** Streams a dataset version's rows in key order; `head` keeps the first N. */
-  scanDataset(ref: ArtifactRef, options?: { head?: number }): AsyncIterable<DatasetRow>;
+}
+
+/** One file of a model package, by its path inside the version (`_manifest.yaml`, `src/...`). */
+export interface BundleFile {
+  /** Path inside the version folder, `/`-separated. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** Reads the whole file. */
+  read(): Promise<Uint8Array>;
+}
+
+/** A model version as it travels between instances: its record and every file. */
+export interface ModelExport {
+  /** The version's record. */
+  record: ModelRecord;
+  /** Its files, `_manifest.yaml` and `src/...`. */
+  files: BundleFile[];
+}
+
+/** A dataset version as it travels between instances: record, manifest and stored rows. */
+export interface DatasetExport {
+  /** The version's record. */
+  record: DatasetRecord;
+  /** The version's `_manifest.yaml`, as stored. */
+  manifest: Record<string, unknown>;
+  /** The stored rows (`id` and `features/<name>` columns), in key order. */
+  rows: AsyncIterable<Row>;
+}
+
+/** What a transfer reports as it goes: files or rows done, and their total if known. */
+export interface TransferProgress {
+  /** `bytes` for a model, `rows` for a dataset. */
+  unit: "bytes" | "rows";
+  /** Done so far. */
+  done: number;
+  /** The total, `null` if unknown. */
+  total: number | null;
+}
+
+/** Options of {@link ArtifactTransfer.importModel} and {@link ArtifactTransfer.importDataset}. */
+export interface ImportOptions {
+  /** Called as the import goes. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Aborts the import; nothing of it is left visible. */
+  signal?: AbortSignal;
+}
+
+/** What an import did: the version's record, and whether it was new here. */
+export interface ImportResult<R> {
+  /** The record on this instance. */
+  record: R;
+  /** `false` when this instance already had the version (nothing was written). */
+  copied: boolean;
+}
+
+/**
+ * The transfer role: read a model or dataset version whole, and store one under its own version,
+ * all or nothing (a failed or aborted import leaves nothing listed; importing a version this
+ * instance has already is a no-op). Both instances have it; `Model.copy` and `Dataset.copy`
+ * move versions with it.
+ */
+export interface ArtifactTransfer {
+  /** A model version's record and files. */
+  exportModel(ref: ArtifactRef): Promise<ModelExport>;
+  /** Stores a model version under its own name and version. */
+  importModel(
+    project: string,
+    model: ModelExport,
+    options?: ImportOptions,
+  ): Promise<ImportResult<ModelRecord>>;
+  /** A dataset version's record, manifest and rows. */
+  exportDataset(ref: ArtifactRef): Promise<DatasetExport>;
+  /** Stores a dataset version under its own name and version. */
+  importDataset(
+    project: string,
+    dataset: DatasetExport,
+    options?: ImportOptions,
+  ): Promise<ImportResult<DatasetRecord>>;
 }
 
 /**

@@ -9,6 +9,8 @@ export type { Key, Row } from "../../datastore/mod.ts";
 export { Config, CONFIG_VERSION, DEFAULT_PROJECT, LOCAL_ALIAS } from "./config.ts";
 export type { ConfigOptions, InstanceConfig } from "./config.ts";
 export type { ClientOptions } from "./connect.ts";
+export { copyArtifact } from "./copy.ts";
+export type { CopyOptions, CopyResult } from "./copy.ts";
 export { Dataset } from "./dataset.ts";
 export type { DatasetSource } from "./dataset.ts";
 export { readCsv, readJsonl } from "./dataset_sources.ts";
@@ -26,17 +28,29 @@ export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
 export { FINAL_STATUSES, JOB_STATUSES } from "./instance.ts";
-export { artifactStore, hasArtifactStore, hasJobLogs } from "./roles.ts";
+export {
+  artifactReads,
+  artifactStore,
+  artifactTransfer,
+  hasArtifactStore,
+  hasJobLogs,
+} from "./roles.ts";
 export type {
   ArtifactLookup,
+  ArtifactReads,
   ArtifactRef,
   ArtifactStore,
+  ArtifactTransfer,
   BuildDatasetOptions,
   BuildModelOptions,
+  BundleFile,
   CreateJobOptions,
+  DatasetExport,
   DatasetRecord,
   DatasetRow,
   HandlerSpecOverride,
+  ImportOptions,
+  ImportResult,
   Instance,
   JobLogs,
   JobOperations,
@@ -45,10 +59,12 @@ export type {
   JobRef,
   JobStatus,
   ListJobsOptions,
+  ModelExport,
   ModelRecord,
   PageInfo,
   ScanTableOptions,
   TableOperations,
+  TransferProgress,
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";

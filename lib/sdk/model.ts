@@ -6,8 +6,9 @@
 
 import { type ClientOptions, openProject, openResource } from "./connect.ts";
 import type { BuildModelOptions, Instance, ModelRecord } from "./instance.ts";
-import { artifactStore } from "./roles.ts";
+import { artifactReads, artifactStore } from "./roles.ts";
 import { artifactUri } from "./_artifact_uri.ts";
+import { copyArtifact, type CopyOptions } from "./copy.ts";
 
 /**
  * A stored model version.
@@ -88,10 +89,31 @@ export class Model {
     options: ClientOptions & { name?: string } = {},
   ): Promise<Model[]> {
     const { uri: p, instance } = openProject(project, options);
-    const store = artifactStore(instance, "listing models");
+    const store = artifactReads(instance, "listing models");
     return (await store.listModels(p.project, { name: options.name })).map((r) =>
       new Model(instance, r)
     );
+  }
+
+  /**
+   * Copies a model version to another instance or project, as `swcli model copy` does: all or
+   * nothing (a failed or aborted copy leaves nothing listed there), and a no-op when the
+   * destination has the version already. The copy keeps the version; it is tagged `latest` and
+   * the next `vN` there.
+   *
+   * Needs `--allow-net` for a server, `--allow-read --allow-write --allow-env` for the local root.
+   *
+   * @param src The version's URI (`mnist`, `mnist/version/v1`, `cloud://dev/project/self/model/mnist`).
+   * @param dest A project URI (`cloud://dev/project/self`, `local/project/self`), or a model URI
+   *   without a version to rename the copy.
+   * @param options `config`, `source`/`target` instances, `onProgress`, `signal`.
+   * @returns The copy, on the destination instance.
+   * @throws {NotFoundError} Unknown source. {UnsupportedError} An instance that cannot move
+   *   models. {TypeError} A malformed URI.
+   */
+  static async copy(src: string, dest: string, options: CopyOptions = {}): Promise<Model> {
+    const result = await copyArtifact("model", src, dest, options);
+    return new Model(result.instance, result.record);
   }
 
   /** Model name. */

@@ -7,17 +7,28 @@
  */
 
 import { UnsupportedError } from "./errors.ts";
-import type { ArtifactStore, Instance, JobLogs } from "./instance.ts";
+import type {
+  ArtifactReads,
+  ArtifactStore,
+  ArtifactTransfer,
+  Instance,
+  JobLogs,
+} from "./instance.ts";
 
+const READ_METHODS = ["listModels", "listDatasets", "scanDataset"] as const;
 const STORE_METHODS = [
+  ...READ_METHODS,
   "buildModel",
-  "listModels",
   "removeModel",
   "buildDataset",
-  "listDatasets",
   "removeDataset",
-  "scanDataset",
 ] as const;
+const TRANSFER_METHODS = ["exportModel", "importModel", "exportDataset", "importDataset"] as const;
+
+function hasMethods(instance: Instance, methods: readonly string[]): boolean {
+  const record = instance as unknown as Record<string, unknown>;
+  return methods.every((m) => typeof record[m] === "function");
+}
 
 /**
  * Tells whether an instance has the {@link ArtifactStore} role.
@@ -26,8 +37,7 @@ const STORE_METHODS = [
  * @returns `true` for a standalone instance.
  */
 export function hasArtifactStore(instance: Instance): instance is Instance & ArtifactStore {
-  const methods = instance as unknown as Record<string, unknown>;
-  return STORE_METHODS.every((m) => typeof methods[m] === "function");
+  return hasMethods(instance, STORE_METHODS);
 }
 
 /**
@@ -56,10 +66,44 @@ export function artifactStore(
   if (hasArtifactStore(instance)) return instance;
   throw new UnsupportedError(
     operation,
-    `the server ${instance.url}: this SDK builds, lists, removes and reads models and datasets` +
-      " only on a standalone instance",
+    `the server ${instance.url}: this SDK builds and removes models and datasets only on a` +
+      " standalone instance (build locally, then copy)",
     { operation: true },
   );
+}
+
+/**
+ * The instance as an {@link ArtifactReads} (list models and datasets, read a dataset's rows), or
+ * a clear error naming what the caller wanted.
+ *
+ * @param instance Any instance.
+ * @param operation What the caller is doing, in the user's words (`listing models`).
+ * @returns The same instance, typed with the role.
+ * @throws {UnsupportedError} When the instance cannot read models and datasets.
+ */
+export function artifactReads(
+  instance: Instance,
+  operation: string,
+): Instance & ArtifactReads {
+  if (hasMethods(instance, READ_METHODS)) return instance as Instance & ArtifactReads;
+  throw new UnsupportedError(operation, `the instance ${instance.url}`, { operation: true });
+}
+
+/**
+ * The instance as an {@link ArtifactTransfer} (export and import whole versions), or a clear
+ * error naming what the caller wanted.
+ *
+ * @param instance Any instance.
+ * @param operation What the caller is doing, in the user's words (`copying a model`).
+ * @returns The same instance, typed with the role.
+ * @throws {UnsupportedError} When the instance cannot move versions.
+ */
+export function artifactTransfer(
+  instance: Instance,
+  operation: string,
+): Instance & ArtifactTransfer {
+  if (hasMethods(instance, TRANSFER_METHODS)) return instance as Instance & ArtifactTransfer;
+  throw new UnsupportedError(operation, `the instance ${instance.url}`, { operation: true });
 }
 
 /**

@@ -16,6 +16,9 @@ import { ServerContext, type ServerEnv } from "./_context.ts";
 import { instanceStore } from "./_instance_store.ts";
 import type { ServerStore } from "./store.ts";
 import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
+import { blobRoutes, modelTransferRoutes, signedRoutes } from "./routes/model_transfer.ts";
+import { datasetTransferRoutes } from "./routes/dataset_transfer.ts";
+import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { projectRoutes } from "./routes/projects.ts";
@@ -104,6 +107,10 @@ export function createApp(options: ServerOptions): ServerApp {
     }
   });
   app.route("/health", healthRoutes(ctx));
+  const blobs = options.instance instanceof StandaloneInstance
+    ? new BlobStore(options.instance.root, options.token)
+    : undefined;
+  if (blobs) app.route("/signed", signedRoutes(ctx, blobs));
   app.use("/api/v1/*", async (c, next) => {
     const denied = checkAuth(c.req.raw, options.token);
     if (denied) return denied;
@@ -117,6 +124,11 @@ export function createApp(options: ServerOptions): ServerApp {
   app.route("/api/v1/project/:p/job", jobRoutes(ctx));
   app.route("/api/v1/project/:p/model", modelRoutes(ctx));
   app.route("/api/v1/project/:p/dataset", datasetRoutes(ctx));
+  if (blobs) {
+    app.route("/api/v1/blob", blobRoutes(ctx, blobs));
+    app.route("/api/v1/project/:p/model", modelTransferRoutes(ctx, blobs));
+    app.route("/api/v1/project/:p/dataset", datasetTransferRoutes(ctx, blobs));
+  }
   app.route("/", createConsole({ ...options, api: (request) => app.fetch(request) }));
   app.notFound(() =>
     jsonResponse(404, { code: "NOT FOUND: 001", message: "Resource is not found", data: null })

@@ -17,9 +17,13 @@ import { newUniqueId } from "./unique_id.ts";
 import type {
   ArtifactRef,
   BuildDatasetOptions,
+  DatasetExport,
   DatasetRecord,
   DatasetRow,
+  ImportOptions,
+  ImportResult,
 } from "../sdk/instance.ts";
+import { checkVersion } from "./_bundle_import.ts";
 import { checkName } from "../sdk/uri.ts";
 
 const BATCH = 1000;
@@ -48,7 +52,7 @@ export class DatasetStore {
   }
 
   /** Builds a new version from rows. */
-  async build(options: BuildDatasetOptions): Promise<DatasetRecord> {
+  build(options: BuildDatasetOptions): Promise<DatasetRecord> {
     const name = checkName("dataset", options.name);
     const rows = options.rows as Iterable<Row> | AsyncIterable<Row> | undefined;
     if (
@@ -60,7 +64,27 @@ export class DatasetStore {
         `Cannot build dataset '${name}': rows must be an iterable or async iterable`,
       );
     }
-    const version = newUniqueId();
+    async function* stored() {
+      let index = 0;
+      for await (const row of rows!) yield toStored(name, row, index++);
+    }
+    return this.#write(name, newUniqueId(), stored(), {
+      onProgress: (n) => options.onProgress?.(n),
+    });
+  }
+
+  /**
+   * Writes a version's stored rows into its table, then its manifest and tags; a failure or an
+   * abort deletes the rows written and leaves no version.
+   */
+  async #write(
+    name: string,
+    version: string,
+    rows: AsyncIterable<Row>,
+    options: { manifest?: Record<string, unknown>; onProgress?: (rows: number) => void } & {
+      signal?: AbortSignal;
+    },
+  ): Promise<DatasetRecord> {
     const table = this.table(name, version);
     const written: Key[] = [];
     let batch: Row[] = [];
@@ -68,6 +92,7 @@ export class DatasetStore {
     let revision = 0;
     const flush = async () => {
       if (!batch.length) return;
+      options.signal?.throwIfAborted();
       revision = await this.#ds.update(table, batch);
       for (const r of batch) written.push(r.id as Key);
       batch = [];
@@ -75,23 +100,30 @@ export class DatasetStore {
     };
     try {
       for await (const row of rows) {
-        batch.push(toStored(name, row, count));
+        batch.push(row);
         count++;
         if (batch.length >= BATCH) await flush();
       }
       await flush();
+      options.signal?.throwIfAborted();
       const created = new Date();
+      const summary = { rows: count, updated_rows: count, deleted_rows: 0, blobs_byte_size: 0 };
       await writeYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"), {
         version,
         name,
         created_at: formatManifestTime(created),
         created_time: created.getTime(),
         message: "",
+        build: { os: Deno.build.os, starwhale: "sdk-ts" },
+        ...options.manifest,
         table,
-        dataset_summary: { rows: count, updated_rows: count, deleted_rows: 0, blobs_byte_size: 0 },
+        dataset_summary: {
+          ...summary,
+          ...(options.manifest?.dataset_summary as object),
+          rows: count,
+        },
         data_datastore_revision: String(revision),
         info_datastore_revision: "",
-        build: { os: Deno.build.os, starwhale: "sdk-ts" },
       });
       await this.#bundles.addVersion(name, version);
     } catch (e) {
@@ -106,14 +138,82 @@ export class DatasetStore {
     return await this.get({ project: this.#project, name, version });
   }
 
+  /** A version's record, manifest and stored rows, to copy it to another instance. */
+  async export(ref: ArtifactRef): Promise<DatasetExport> {
+    const { table: _, revision: __, ...record } = await this.resolve(ref);
+    const manifest = await readYaml(
+      join(this.#bundles.versionDir(record.name, record.version), "_manifest.yaml"),
+    ) ?? {};
+    return { record, manifest, rows: this.rows(ref, {}) };
+  }
+
+  /**
+   * Stores a version from another instance under its own name and version (tagged `latest` and
+   * the next `vN`); a no-op when the version is here already. The version is listed only once
+   * every row is written.
+   */
+  async import(
+    dataset: DatasetExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<DatasetRecord>> {
+    const name = checkName("dataset", dataset.record.name);
+    const version = checkVersion("dataset", dataset.record.version);
+    const ref = { project: this.#project, name, version };
+    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+      return { record: await this.get(ref), copied: false };
+    }
+    const total = dataset.record.rows || null;
+    const { table: _, data_datastore_revision: __, ...manifest } = dataset.manifest;
+    const record = await this.#write(name, version, dataset.rows, {
+      manifest: { ...manifest, name, version },
+      signal: options.signal,
+      onProgress: (done) => options.onProgress?.({ unit: "rows", done, total }),
+    });
+    return { record, copied: true };
+  }
+
+  /**
+   * Records a version whose rows another client already wrote to a table of this dataset
+   * (Starwhale's upload flow: rows through `updateTable`, then the manifest). The manifest's
+   * `table` names the table (else `_current/meta`, read at `data_datastore_revision`).
+   */
+  async commitManifest(
+    version: string,
+    manifest: Record<string, unknown> & { name: string },
+  ): Promise<ImportResult<DatasetRecord>> {
+    const name = checkName("dataset", manifest.name);
+    checkVersion("dataset", version);
+    const ref = { project: this.#project, name, version };
+    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+      return { record: await this.get(ref), copied: false };
+    }
+    const created = new Date();
+    await writeYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"), {
+      created_at: formatManifestTime(created),
+      created_time: created.getTime(),
+      ...manifest,
+      version,
+    });
+    try {
+      await this.#bundles.addVersion(name, version);
+    } catch (e) {
+      await Deno.remove(this.#bundles.versionDir(name, version), { recursive: true })
+        .catch(() => {});
+      throw e;
+    }
+    return { record: await this.get(ref), copied: true };
+  }
+
   /** Resolves a name plus version/tag/prefix. */
   async get(ref: ArtifactRef): Promise<DatasetRecord> {
-    const { table: _, ...record } = await this.resolve(ref);
+    const { table: _, revision: __, ...record } = await this.resolve(ref);
     return record;
   }
 
   /** Resolves a name plus version/tag/prefix, with the table holding its rows. */
-  async resolve(ref: ArtifactRef): Promise<DatasetRecord & { table: string }> {
+  async resolve(
+    ref: ArtifactRef,
+  ): Promise<DatasetRecord & { table: string; revision: number | undefined }> {
     const name = checkName("dataset", ref.name);
     const { version, tags } = await this.#bundles.resolve(name, ref.version ?? "");
     const m = await readYaml(join(this.#bundles.versionDir(name, version), "_manifest.yaml"));
@@ -132,6 +232,10 @@ export class DatasetStore {
       createdAt: new Date(manifestTime(m, "created")).toISOString(),
       rows: Number(summary.rows ?? 0),
       table: typeof m.table === "string" ? m.table : this.table(name, version),
+      // A table shared by versions (Starwhale's `_current/meta`) is read as of the version.
+      revision: typeof m.table === "string" && m.table.endsWith("/_current/meta")
+        ? Number(m.data_datastore_revision) || undefined
+        : undefined,
     };
   }
 
@@ -149,14 +253,19 @@ export class DatasetStore {
     if (!Number.isInteger(head) || head < 0) {
       throw new RangeError(`Invalid dataset head ${head}: expected an integer >= 0`);
     }
-    const { table } = await this.resolve(ref);
-    for await (const row of this.#ds.scan(table, head > 0 ? { limit: head } : {})) {
+    for await (const row of this.rows(ref, head > 0 ? { limit: head } : {})) {
       const features: Row = {};
       for (const [k, v] of Object.entries(row)) {
         if (k.startsWith("features/")) features[k.slice(9)] = v;
       }
       yield { id: row.id as Key, features };
     }
+  }
+
+  /** A version's stored rows, in key order. */
+  async *rows(ref: ArtifactRef, options: { limit?: number }): AsyncIterable<Row> {
+    const { table, revision } = await this.resolve(ref);
+    yield* this.#ds.scan(table, revision === undefined ? options : { ...options, revision });
   }
 
   /** Removes one version, or all versions of a name (rows stay until forced removal). */

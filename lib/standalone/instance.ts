@@ -20,13 +20,17 @@ import type {
   BuildDatasetOptions,
   BuildModelOptions,
   CreateJobOptions,
+  DatasetExport,
   DatasetRecord,
   DatasetRow,
+  ImportOptions,
+  ImportResult,
   Instance,
   JobLogs,
   JobRecord,
   JobRef,
   ListJobsOptions,
+  ModelExport,
   ModelRecord,
   PageInfo,
   ScanTableOptions,
@@ -312,6 +316,52 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
 
   scanDataset(ref: ArtifactRef, options: { head?: number } = {}): AsyncIterable<DatasetRow> {
     return this.#ds.stream((ds) => this.#datasets(ref.project, ds).scan(ref, options));
+  }
+
+  exportModel(ref: ArtifactRef): Promise<ModelExport> {
+    return this.#models(ref.project).export(ref);
+  }
+
+  importModel(
+    project: string,
+    model: ModelExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<ModelRecord>> {
+    return this.#models(project).import(model, options);
+  }
+
+  async exportDataset(ref: ArtifactRef): Promise<DatasetExport> {
+    const exported = await this.#ds.with((ds) => this.#datasets(ref.project, ds).export(ref));
+    const pinned = { ...ref, name: exported.record.name, version: exported.record.version };
+    const rows = this.#ds.stream((ds) => this.#datasets(ref.project, ds).rows(pinned, {}));
+    return { ...exported, rows };
+  }
+
+  importDataset(
+    project: string,
+    dataset: DatasetExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<DatasetRecord>> {
+    return this.#ds.with((ds) => this.#datasets(project, ds).import(dataset, options));
+  }
+
+  /**
+   * Records a dataset version whose rows a client wrote through `updateTable` (the server's
+   * dataset upload); see `DatasetStore.commitManifest`.
+   */
+  commitDatasetManifest(
+    project: string,
+    version: string,
+    manifest: Record<string, unknown> & { name: string },
+  ): Promise<ImportResult<DatasetRecord>> {
+    return this.#ds.with((ds) => this.#datasets(project, ds).commitManifest(version, manifest));
+  }
+
+  /** A dataset version's stored manifest (what a server answers as `versionMeta`). */
+  datasetManifest(ref: ArtifactRef): Promise<Record<string, unknown>> {
+    return this.#ds.with(async (ds) =>
+      (await this.#datasets(ref.project, ds).export(ref)).manifest
+    );
   }
 
   listTables(prefix: string): Promise<string[]> {

@@ -13,7 +13,20 @@ import { HandlerError, NotFoundError } from "../sdk/errors.ts";
 import { copyTree, formatManifestTime, manifestTime, readYaml, writeYaml } from "./files.ts";
 import { newUniqueId } from "./unique_id.ts";
 import type { StepSpec } from "../sdk/handlers.ts";
-import type { ArtifactRef, BuildModelOptions, ModelRecord } from "../sdk/instance.ts";
+import type {
+  ArtifactRef,
+  BuildModelOptions,
+  ImportOptions,
+  ImportResult,
+  ModelExport,
+  ModelRecord,
+} from "../sdk/instance.ts";
+import {
+  checkVersion,
+  isPythonPackage,
+  readBundleFiles,
+  writeBundleFiles,
+} from "./_bundle_import.ts";
 import { discoverSteps, expandJobs, findModules, readModelConfig } from "./model_package.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -23,6 +36,8 @@ export interface ResolvedModel extends ModelRecord {
   srcDir: string;
   /** The folder the package was built from (stack traces name it), when it was recorded. */
   sourceDir: string | undefined;
+  /** `python` for a package built by Starwhale's Python client (stored, never run here). */
+  language: "typescript" | "python";
   /** `jobs.yaml`: handler key -> expanded steps. */
   jobs: Record<string, StepSpec[]>;
 }
@@ -117,8 +132,63 @@ export class ModelStore {
 
   /** Resolves a name plus version/tag/prefix. */
   async get(ref: ArtifactRef): Promise<ModelRecord> {
-    const { srcDir: _, jobs: __, sourceDir: ___, ...record } = await this.resolve(ref);
+    const { srcDir: _, jobs: __, sourceDir: ___, language: ____, ...record } = await this.resolve(
+      ref,
+    );
     return record;
+  }
+
+  /** A version's record and files, to copy it to another instance. */
+  async export(ref: ArtifactRef): Promise<ModelExport> {
+    const record = await this.get(ref);
+    const dir = this.#bundles.versionDir(record.name, record.version);
+    return { record, files: await readBundleFiles(dir) };
+  }
+
+  /**
+   * Stores a version from another instance under its own name and version, tagged `latest` and
+   * the next `vN`; a no-op when the version is here already. Nothing is listed before every file
+   * is in place.
+   */
+  async import(
+    model: ModelExport,
+    options: ImportOptions = {},
+  ): Promise<ImportResult<ModelRecord>> {
+    const name = checkName("model", model.record.name);
+    const version = checkVersion("model", model.record.version);
+    const ref = { project: this.#project, name, version };
+    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+      return { record: await this.get(ref), copied: false };
+    }
+    if (!model.files.some((f) => f.path === "_manifest.yaml")) {
+      throw new TypeError(
+        `Cannot store model ${name}/version/${version}: it has no _manifest.yaml`,
+      );
+    }
+    const staging = join(this.#root, ".tmp", `model-import-${newUniqueId()}`);
+    try {
+      await writeBundleFiles(staging, model.files, options);
+      const target = this.#bundles.versionDir(name, version);
+      await Deno.mkdir(join(target, ".."), { recursive: true });
+      try {
+        await Deno.rename(staging, target);
+      } catch (e) {
+        // Another import of the same version got there first.
+        if ((await this.#bundles.tags(name))?.versions?.[version]) {
+          return { record: await this.get(ref), copied: false };
+        }
+        throw e;
+      }
+      try {
+        await this.#bundles.addVersion(name, version);
+      } catch (e) {
+        await Deno.remove(target, { recursive: true }).catch(() => {});
+        throw e;
+      }
+    } finally {
+      await Deno.remove(staging, { recursive: true }).catch(() => {});
+    }
+    return { record: await this.get(ref), copied: true };
   }
 
   /** Resolves a model and loads what running it needs. */
@@ -127,8 +197,8 @@ export class ModelStore {
     const { version, tags } = await this.#bundles.resolve(name, ref.version ?? "");
     const dir = this.#bundles.versionDir(name, version);
     const m = await readYaml(join(dir, "_manifest.yaml"));
-    const jobs = await readYaml(join(dir, "src", ".starwhale", "jobs.yaml"));
-    if (!m || !jobs) {
+    const jobs = await readYaml(join(dir, "src", ".starwhale", "jobs.yaml")) ?? {};
+    if (!m) {
       throw new NotFoundError("model version", `${name}/version/${version}`, {
         project: this.#project,
         detail: "its package files are missing",
@@ -145,6 +215,7 @@ export class ModelStore {
       srcDir: join(dir, "src"),
       sourceDir: typeof m.source_dir === "string" ? m.source_dir : undefined,
       jobs: jobs as Record<string, StepSpec[]>,
+      language: isBuiltHere(m) ? "typescript" : await packageLanguage(dir),
     };
   }
 
@@ -160,6 +231,15 @@ export class ModelStore {
   async remove(ref: ArtifactRef): Promise<void> {
     await this.#bundles.remove(checkName("model", ref.name), ref.version);
   }
+}
+
+function isBuiltHere(manifest: Record<string, unknown>): boolean {
+  return (manifest.build as { sw_version?: unknown } | undefined)?.sw_version === "sdk-ts";
+}
+
+async function packageLanguage(dir: string): Promise<"typescript" | "python"> {
+  const files = (await readBundleFiles(join(dir, "src"))).map((f) => `src/${f.path}`);
+  return isPythonPackage(files) ? "python" : "typescript";
 }
 
 /**

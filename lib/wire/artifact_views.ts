@@ -75,18 +75,26 @@ export function modelInfoVo(m: ModelRecord): ModelInfoVo {
   };
 }
 
-/** The version's manifest as Starwhale writes it: `dataset_summary.rows` counts the rows. */
-function datasetMeta(d: DatasetRecord): string {
-  return stringifyYaml({ version: d.version, dataset_summary: { rows: d.rows } });
+/**
+ * The version's manifest: the stored one when given, else what Starwhale's manifest says at the
+ * least (`dataset_summary.rows` counts the rows).
+ */
+function datasetMeta(d: DatasetRecord, manifest?: Record<string, unknown>): string {
+  const summary = { ...(manifest?.dataset_summary as object), rows: d.rows };
+  return stringifyYaml({ ...manifest, version: d.version, dataset_summary: summary });
 }
 
 /**
  * A `DatasetVersionVo`.
  *
  * @param d The dataset record.
+ * @param manifest The version's stored manifest, if known.
  * @returns The view object.
  */
-export function datasetVersionVo(d: DatasetRecord): DatasetVersionVo {
+export function datasetVersionVo(
+  d: DatasetRecord,
+  manifest?: Record<string, unknown>,
+): DatasetVersionVo {
   return {
     id: d.version,
     name: d.version,
@@ -94,7 +102,7 @@ export function datasetVersionVo(d: DatasetRecord): DatasetVersionVo {
     latest: d.tags.includes("latest"),
     tags: d.tags,
     indexTable: "",
-    meta: datasetMeta(d),
+    meta: datasetMeta(d, manifest),
     shared: false,
     createdTime: Date.parse(d.createdAt),
     owner: USER_VO,
@@ -116,10 +124,14 @@ export function datasetVo(d: DatasetRecord): DatasetVo {
  * A `DatasetInfoVo` for a dataset version.
  *
  * @param d The dataset record.
+ * @param manifest The version's stored manifest, if known (its `versionMeta`).
  * @returns The view object.
  */
-export function datasetInfoVo(d: DatasetRecord): DatasetInfoVo {
-  const versionInfo = datasetVersionVo(d);
+export function datasetInfoVo(
+  d: DatasetRecord,
+  manifest?: Record<string, unknown>,
+): DatasetInfoVo {
+  const versionInfo = datasetVersionVo(d, manifest);
   return {
     id: d.name,
     name: d.name,

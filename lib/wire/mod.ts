@@ -60,7 +60,14 @@ export {
   modelVersionVo,
   modelVo,
 } from "./artifact_views.ts";
-export { datasetRecord, jobRecord, modelRecord, pageOf } from "./read_views.ts";
+export {
+  datasetRecord,
+  datasetVersionRecord,
+  jobRecord,
+  modelRecord,
+  modelVersionRecord,
+  pageOf,
+} from "./read_views.ts";
 export type {
   ArtifactRef,
   DatasetRecord,

@@ -15,7 +15,14 @@ import type {
 } from "../sdk/instance.ts";
 import { JOB_STATUSES } from "../sdk/instance.ts";
 import { parseYaml } from "../_deps.ts";
-import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo } from "./views.ts";
+import type {
+  DatasetInfoVo,
+  DatasetVersionVo,
+  JobVo,
+  ModelInfoVo,
+  ModelVersionVo,
+  PageInfoVo,
+} from "./views.ts";
 
 /**
  * Converts a `JobVo` to a job record; the record's id is the uuid (stable and usable in every
@@ -128,4 +135,57 @@ function summaryRows(info: DatasetInfoVo): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A model record from one entry of a model's version list (`ModelVersionVo`).
+ *
+ * @param vo The view object.
+ * @param where The project and the model's name.
+ * @returns The record.
+ */
+export function modelVersionRecord(
+  vo: ModelVersionVo,
+  where: { project: string; name: string },
+): ModelRecord {
+  const steps = vo.stepSpecs ?? [];
+  return {
+    project: where.project,
+    name: where.name,
+    version: String(vo.name ?? ""),
+    tags: versionTags(vo),
+    createdAt: new Date(Number(vo.createdTime ?? 0)).toISOString(),
+    size: Number(vo.size ?? 0),
+    handlers: [...new Set(steps.map((s) => s.job_name ?? "").filter(Boolean))].sort(),
+  };
+}
+
+/**
+ * A dataset record from one entry of a dataset's version list (`DatasetVersionVo`); the rows
+ * come from the version's manifest (`meta`).
+ *
+ * @param vo The view object.
+ * @param where The project and the dataset's name.
+ * @returns The record.
+ */
+export function datasetVersionRecord(
+  vo: DatasetVersionVo,
+  where: { project: string; name: string },
+): DatasetRecord {
+  return {
+    project: where.project,
+    name: where.name,
+    version: String(vo.name ?? ""),
+    tags: versionTags(vo),
+    createdAt: new Date(Number(vo.createdTime ?? 0)).toISOString(),
+    rows: Number(summaryRows({ versionMeta: vo.meta } as DatasetInfoVo) ?? 0),
+  };
+}
+
+/** The tags of a version entry: its tags, its `vN` alias and `latest`, sorted. */
+function versionTags(vo: { tags?: string[] | null; alias?: string | null; latest?: boolean }) {
+  const tags = new Set(vo.tags ?? []);
+  if (vo.alias) tags.add(vo.alias);
+  if (vo.latest) tags.add("latest");
+  return [...tags].sort();
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { artifactStore, UnsupportedError } from "../../sdk/mod.ts";
+import { artifactReads, artifactStore, UnsupportedError } from "../../sdk/mod.ts";
 import type {
   ArtifactRef,
   DatasetRecord,
@@ -102,8 +102,8 @@ export function bundleCommands(kind: Kind, example: string): Command[] {
       const { instance, project } = await ctx.project(options.project as string | undefined);
       const name = options.name as string | undefined;
       const items: BundleRecord[] = kind === "model"
-        ? await artifactStore(instance, "listing models").listModels(project, { name })
-        : await artifactStore(instance, "listing datasets").listDatasets(project, { name });
+        ? await artifactReads(instance, "listing models").listModels(project, { name })
+        : await artifactReads(instance, "listing datasets").listDatasets(project, { name });
       if (ctx.json) return (await ctx.printJson(items), 0);
       const extra = kind === "model" ? "Size" : "Rows";
       await ctx.print(renderGrid(

@@ -6,7 +6,7 @@
  */
 
 import { UsageError } from "../errors.ts";
-import { artifactStore } from "../../sdk/mod.ts";
+import { artifactReads, artifactStore } from "../../sdk/mod.ts";
 import { bundleCommands } from "./_bundle.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
@@ -95,7 +95,7 @@ const head: Command = {
       "dataset",
       options.project as string | undefined,
     );
-    const rows = artifactStore(instance, "reading a dataset's rows").scanDataset(
+    const rows = artifactReads(instance, "reading a dataset's rows").scanDataset(
       { project: uri.project, name: uri.name, version: uri.version || undefined },
       { head: n },
     );

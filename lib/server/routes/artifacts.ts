@@ -8,7 +8,7 @@
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { type ArtifactStore, hasArtifactStore } from "../../sdk/mod.ts";
+import { type ArtifactRef, type ArtifactStore, hasArtifactStore } from "../../sdk/mod.ts";
 import {
   datasetInfoVo,
   datasetVersionVo,
@@ -28,6 +28,9 @@ import {
   type ServerCtx,
   type ServerEnv,
 } from "../_context.ts";
+
+/** A standalone instance reads a dataset version's stored manifest. */
+type ManifestReader = { datasetManifest(ref: ArtifactRef): Promise<Record<string, unknown>> };
 
 /** The version a lookup names: `versionName` (the Python client) or `versionUrl`. */
 function versionOf(c: ServerCtx): string {
@@ -102,11 +105,18 @@ export function datasetRoutes(ctx: ServerContext): Hono<ServerEnv> {
     )
     .get(
       "/:name/version",
-      async (c) => ok(c, page(c, (await list(c, param(c, "name"))).map(datasetVersionVo))),
+      async (c) =>
+        ok(c, page(c, (await list(c, param(c, "name"))).map((d) => datasetVersionVo(d)))),
     )
     .get("/:name", async (c) => {
       const project = await ctx.project(param(c, "p"));
       const ref = { project, name: param(c, "name"), version: versionOf(c) };
-      return ok(c, datasetInfoVo(await ctx.instance().getDataset(ref)));
+      const instance = ctx.instance();
+      const record = await instance.getDataset(ref);
+      const stored = instance as Partial<ManifestReader>;
+      const manifest = typeof stored.datasetManifest === "function"
+        ? await stored.datasetManifest({ ...ref, version: record.version })
+        : undefined;
+      return ok(c, datasetInfoVo(record, manifest));
     });
 }

@@ -1,0 +1,195 @@
+/**
+ * Moving a model version to and from a Starwhale server the way Starwhale's Python client does.
+ *
+ * Upload: `HEAD /project/{p}/model/{m}/version/{v}` (present: nothing to do); every file's data
+ * as blobs (`POST /blob` with the MD5 and length, a `PUT` of the bytes to the signed URL it
+ * answers unless the blob exists, `POST /blob/{id}`), files under 4 KiB inline in the meta blob;
+ * then the `MetaBlob` listing them as one more blob, and
+ * `POST /project/{p}/model/{m}/version/{v}/completeUpload`. Nothing is listed before that last
+ * call, which the server answers only once every file is in place.
+ *
+ * Download: `GET …/version/{v}/meta` (and `?blobId=` for further meta blobs), then each file's
+ * blobs from their signed URLs, checked against the file's MD5.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { BundleFile, ImportOptions, ModelExport, ModelRecord } from "../sdk/instance.ts";
+import {
+  COMPRESSION,
+  encodeMetaBlob,
+  type MetaBlob,
+  metaBlobFromJson,
+  type PackageFile,
+  packageFile,
+  unpackBlobData,
+} from "../wire/model_package.ts";
+import { type PackagePath, packFileList, unpackFileList } from "../wire/package_tree.ts";
+import type { ApiClient } from "./http.ts";
+
+const enc = encodeURIComponent;
+/** Files smaller than this travel inline in the meta blob (as Starwhale keeps them). */
+const SMALL = 4096;
+/** The largest data blob. */
+const BLOB = 8 * 1024 * 1024;
+
+function md5(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("md5").update(data).digest());
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+async function uploadBlob(api: ApiClient, data: Uint8Array, signal?: AbortSignal): Promise<string> {
+  const init = await api.request("/blob", {
+    method: "POST",
+    body: { contentMd5: hex(md5(data)), contentLength: data.byteLength },
+    idempotent: true,
+    signal,
+  }) as { status?: string; blobId?: string; signedUrl?: string };
+  if (init?.status !== "OK") return String(init?.blobId);
+  const put = await api.requestRaw(String(init.signedUrl), {
+    method: "PUT",
+    body: data as Uint8Array<ArrayBuffer>,
+    headers: { "content-type": "application/octet-stream" },
+    idempotent: true,
+    signal,
+  });
+  await put.body?.cancel();
+  const done = await api.request(`/blob/${enc(String(init.blobId))}`, {
+    method: "POST",
+    body: {},
+    idempotent: true,
+    signal,
+  }) as { blobId?: string };
+  return String(done?.blobId ?? init.blobId);
+}
+
+/**
+ * Uploads a model version.
+ *
+ * @param api The client.
+ * @param job The project's id on the server, the model, progress and abort.
+ * @returns `false` when the server had the version already.
+ */
+export async function importRemoteModel(
+  api: ApiClient,
+  job: { pid: string; model: ModelExport } & ImportOptions,
+): Promise<boolean> {
+  const { name, version } = job.model.record;
+  const base = `/project/${enc(job.pid)}/model/${enc(name)}/version/${enc(version)}`;
+  const head = await api.requestRaw(base, { method: "HEAD", acceptStatus: [404] });
+  await head.body?.cancel();
+  if (head.ok) return false;
+  const total = job.model.files.reduce((n, f) => n + f.size, 0);
+  let done = 0;
+  job.onProgress?.({ unit: "bytes", done, total });
+  const inline: Uint8Array[] = [];
+  let inlineSize = 0;
+  const entries: PackagePath[] = [];
+  for (const f of job.model.files) {
+    job.signal?.throwIfAborted();
+    const data = await f.read();
+    const file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
+    if (data.byteLength < SMALL && inlineSize + data.byteLength < SMALL) {
+      file.blobIds = [""];
+      file.blobOffset = inlineSize;
+      file.blobSize = data.byteLength;
+      inline.push(data);
+      inlineSize += data.byteLength;
+    } else if (data.byteLength < SMALL) {
+      file.blobIds = [await uploadBlob(api, data, job.signal)];
+      file.blobSize = data.byteLength;
+    } else {
+      for (let at = 0; at < data.byteLength; at += BLOB) {
+        file.blobIds.push(await uploadBlob(api, data.subarray(at, at + BLOB), job.signal));
+      }
+    }
+    entries.push({ path: f.path, file });
+    done += data.byteLength;
+    job.onProgress?.({ unit: "bytes", done, total });
+  }
+  const data = new Uint8Array(inlineSize);
+  let at = 0;
+  for (const part of inline) data.set(part, at), at += part.byteLength;
+  const meta: MetaBlob = { files: packFileList(entries), metaBlobIndexes: [], data };
+  const metaBlobId = await uploadBlob(api, encodeMetaBlob(meta), job.signal);
+  job.signal?.throwIfAborted();
+  await api.request(`${base}/completeUpload`, {
+    method: "POST",
+    body: { metaBlobId, builtInRuntime: null, force: false },
+    signal: job.signal,
+  });
+  return true;
+}
+
+/**
+ * Reads a model version's file list from the server; each file's data is fetched when read.
+ *
+ * @param api The client.
+ * @param job The project's id on the server and the version's record.
+ * @returns The record and the files.
+ */
+export async function exportRemoteModel(
+  api: ApiClient,
+  job: { pid: string; record: ModelRecord },
+): Promise<ModelExport> {
+  const { name, version } = job.record;
+  const path = `/project/${enc(job.pid)}/model/${enc(name)}/version/${enc(version)}/meta`;
+  const first = metaBlobFromJson(String(await api.request(path)));
+  const blobs = [first];
+  for (const index of first.metaBlobIndexes) {
+    blobs.push(
+      metaBlobFromJson(String(await api.request(path, { query: { blobId: index.blobId } }))),
+    );
+  }
+  const { files } = unpackFileList(blobs);
+  let cached: { url: string; data: Promise<Uint8Array> } | undefined;
+  const fetchBlob = (url: string) => {
+    if (cached?.url !== url) {
+      const data = api.requestRaw(url).then(async (r) => new Uint8Array(await r.arrayBuffer()));
+      cached = { url, data };
+    }
+    return cached.data;
+  };
+  const read = async (file: PackageFile, path: string): Promise<Uint8Array> => {
+    let data: Uint8Array;
+    if (file.blobIds.length === 1 && file.blobIds[0] === "") {
+      data = unpackBlobData(
+        first.data.subarray(file.blobOffset, file.blobOffset + file.blobSize),
+        file.compressionAlgorithm,
+      );
+    } else if (file.size < SMALL && file.signedUrls.length === 1) {
+      const blob = await fetchBlob(file.signedUrls[0]);
+      const size = file.blobSize || blob.byteLength - file.blobOffset;
+      data = unpackBlobData(
+        blob.subarray(file.blobOffset, file.blobOffset + size),
+        file.compressionAlgorithm,
+      );
+    } else {
+      const parts: Uint8Array[] = [];
+      for (const url of file.signedUrls) {
+        parts.push(unpackBlobData(await fetchBlob(url), file.compressionAlgorithm));
+      }
+      data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+      let at = 0;
+      for (const p of parts) data.set(p, at), at += p.byteLength;
+    }
+    if (file.compressionAlgorithm !== COMPRESSION.NONE && data.byteLength !== file.size) {
+      throw new RangeError(
+        `Cannot download '${path}': ${data.byteLength} bytes, ${file.size} expected`,
+      );
+    }
+    if (file.md5.length && hex(md5(data)) !== hex(file.md5)) {
+      throw new RangeError(`Cannot download '${path}': its MD5 does not match`);
+    }
+    return data;
+  };
+  const out: BundleFile[] = files.map(({ path, file }) => ({
+    path,
+    size: file.size,
+    read: () => read(file, path),
+  }));
+  return { record: job.record, files: out };
+}

@@ -1,0 +1,102 @@
+/**
+ * Storing a whole model version that came from another instance: its files are written under
+ * `<root>/.tmp/`, checked, and moved into place in one rename before the version is tagged, so a
+ * failed or aborted import leaves nothing listed.
+ *
+ * @module
+ */
+import { dirname, join, relative } from "node:path";
+import type { BundleFile, ImportOptions } from "../sdk/instance.ts";
+import { listDir } from "./files.ts";
+
+/** A version name another instance may send: letters, digits, `.`, `_`, `-`, at most 80. */
+export function checkVersion(kind: string, version: string): string {
+  if (typeof version !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(version)) {
+    throw new TypeError(
+      `Invalid ${kind} version ${JSON.stringify(version)}: expected letters, digits, '.', '_' ` +
+        "or '-', at most 80",
+    );
+  }
+  return version;
+}
+
+/** A file path inside a version: relative, `/`-separated, no `..`, no empty segment. */
+export function checkBundlePath(path: string): string {
+  const parts = typeof path === "string" ? path.split("/") : [];
+  if (!parts.length || parts.some((p) => p === "" || p === "." || p === "..")) {
+    throw new TypeError(`Invalid file path ${JSON.stringify(path)} in a model package`);
+  }
+  return path;
+}
+
+/**
+ * Writes the files into a new folder.
+ *
+ * @param dir The folder (created).
+ * @param files The files.
+ * @param options Progress and abort.
+ * @returns The total bytes written.
+ */
+export async function writeBundleFiles(
+  dir: string,
+  files: BundleFile[],
+  options: ImportOptions = {},
+): Promise<number> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let done = 0;
+  options.onProgress?.({ unit: "bytes", done, total });
+  for (const file of files) {
+    options.signal?.throwIfAborted();
+    const path = join(dir, checkBundlePath(file.path));
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const data = await file.read();
+    if (data.byteLength !== file.size) {
+      throw new RangeError(
+        `Cannot store '${file.path}': ${data.byteLength} bytes arrived, ${file.size} expected`,
+      );
+    }
+    await Deno.writeFile(path, data);
+    done += data.byteLength;
+    options.onProgress?.({ unit: "bytes", done, total });
+  }
+  options.signal?.throwIfAborted();
+  return total;
+}
+
+/**
+ * The files of a stored version, sorted by path (symlinks followed).
+ *
+ * @param dir The version folder.
+ * @returns One {@link BundleFile} per regular file.
+ */
+export async function readBundleFiles(dir: string): Promise<BundleFile[]> {
+  const out: BundleFile[] = [];
+  const walk = async (sub: string) => {
+    for (const e of await listDir(sub)) {
+      const path = join(sub, e.name);
+      const stat = await Deno.stat(path);
+      if (stat.isDirectory) await walk(path);
+      else if (stat.isFile) {
+        out.push({
+          path: relative(dir, path).split("\\").join("/"),
+          size: stat.size,
+          read: () => Deno.readFile(path),
+        });
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+
+/**
+ * Whether a package holds Python modules and no TypeScript/JavaScript ones (a model built by
+ * Starwhale's Python client).
+ *
+ * @param files The package's file paths.
+ * @returns `true` for a Python package.
+ */
+export function isPythonPackage(files: string[]): boolean {
+  const src = files.filter((f) => f.startsWith("src/") && !f.startsWith("src/.starwhale/"));
+  return src.some((f) => f.endsWith(".py")) && !src.some((f) => /\.(m?[jt]sx?)$/.test(f));
+}
