@@ -8,6 +8,7 @@
 import { UsageError } from "../errors.ts";
 import { artifactReads, artifactStore } from "../../sdk/mod.ts";
 import { bundleCommands } from "./_bundle.ts";
+import { copyCommand } from "./_bundle_copy.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 import { openDatasetInput } from "./_dataset_input.ts";
@@ -112,11 +113,12 @@ async function* flat(
 /** The `dataset` group. */
 export const DATASET_GROUP: Group = {
   name: "dataset",
-  summary: "Dataset management: build, list, info, head, remove, recover, tag",
+  summary: "Dataset management: build, list, info, head, remove, recover, tag, copy",
   commands: [
     build,
     ...bundleCommands("dataset", "mnist").slice(0, 2),
     head,
     ...bundleCommands("dataset", "mnist").slice(2),
+    copyCommand("dataset", "mnist"),
   ],
 };

@@ -6,6 +6,7 @@
 
 import { artifactStore } from "../../sdk/mod.ts";
 import { bundleCommands } from "./_bundle.ts";
+import { copyCommand } from "./_bundle_copy.ts";
 import type { Command, Group } from "../command.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 import { formatBytes } from "../output/cells.ts";
@@ -56,6 +57,6 @@ const build: Command = {
 /** The `model` group. */
 export const MODEL_GROUP: Group = {
   name: "model",
-  summary: "Model management: build, list, info, remove, recover, tag",
-  commands: [build, ...bundleCommands("model", "mnist")],
+  summary: "Model management: build, list, info, remove, recover, tag, copy",
+  commands: [build, ...bundleCommands("model", "mnist"), copyCommand("model", "mnist")],
 };

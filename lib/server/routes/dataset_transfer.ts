@@ -2,8 +2,8 @@
  * Dataset upload, with Starwhale's routes and shapes (the Java `DatasetController` and the Python
  * client's `core/dataset/copy.py`):
  *
- * - `HEAD /api/v1/project/{p}/dataset/{d}` and `…/dataset/{d}/version/{v}`: 200 when the dataset
- *   or version exists, else 404.
+ * - `HEAD /api/v1/project/{p}/dataset/{d}` and `…/dataset/{d}/version/{v}` (a `GET` answers the
+ *   `DatasetInfoVo`): 200 when the dataset or version exists, else 404.
  * - The rows arrive through `POST /api/v1/datastore/updateTable`, into a table of the dataset
  *   (Starwhale's client writes `project/{p}/dataset/{d}/_current/meta`).
  * - `POST …/dataset/{d}/version/{v}/file`, `phase` (and `uploadId`) in the query or the form:
@@ -23,6 +23,7 @@ import type { Hono } from "../../_deps.ts";
 import { parseYaml } from "../../_deps.ts";
 import { NotFoundError } from "../../sdk/mod.ts";
 import type { DatasetRecord, ImportResult, Instance } from "../../sdk/mod.ts";
+import { datasetInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import type { BlobStore } from "../_blob_store.ts";
 import {
@@ -83,19 +84,6 @@ async function fields(c: ServerCtx): Promise<Record<string, string | File>> {
 export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<ServerEnv> {
   const pending = new Map<string, Upload>();
   let next = 1;
-  const exists = async (c: ServerCtx, version?: string) => {
-    try {
-      const project = await ctx.project(param(c, "p"));
-      await ctx.instance().getDataset({ project, name: param(c, "name"), version });
-      return c.body(null, 200);
-    } catch (e) {
-      if (e instanceof NotFoundError || (e instanceof ApiError && e.status === 404)) {
-        return c.body(null, 404);
-      }
-      throw e;
-    }
-  };
-
   /** The table holding an uploaded version's rows. */
   const tableOf = async (upload: Upload, p: string): Promise<string> => {
     const { project, name, manifest } = upload;
@@ -121,8 +109,13 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
   };
 
   return resource("DATASET")
-    .on("HEAD", "/:name/version/:v", (c) => exists(c, param(c, "v")))
-    .on("HEAD", "/:name", (c) => exists(c))
+    // Hono answers a HEAD with the GET route, body left out: 200 with the version's
+    // `DatasetInfoVo`, or 404 (`HEAD …/dataset/{d}` is the dataset reads' `GET …/{d}`).
+    .get("/:name/version/:v", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const ref = { project, name: param(c, "name"), version: param(c, "v") };
+      return ok(c, datasetInfoVo(await ctx.instance().getDataset(ref)));
+    })
     .post("/:name/version/:v/file", async (c) => {
       const project = await ctx.project(param(c, "p"));
       const form = await fields(c);
@@ -195,11 +188,6 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
       await blobs.write("dataset", param(c, "hash"), new Uint8Array(await file.arrayBuffer()));
       return ok(c, param(c, "hash"));
     })
-    .on("HEAD", "/:name/hashedBlob/:hash", async (c) => {
-      await ctx.project(param(c, "p"));
-      if (!(await blobs.has("dataset", param(c, "hash")))) return c.body(null, 404);
-      return c.body(null, 200, { "X-SW-LOCAL-STORAGE-URI": param(c, "hash") });
-    })
     .get("/:name/hashedBlob/:hash", async (c) => {
       await ctx.project(param(c, "p"));
       const data = await blobs.read("dataset", param(c, "hash"));
@@ -207,6 +195,7 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
       return c.body(data as Uint8Array<ArrayBuffer>, 200, {
         "content-type": "application/octet-stream",
         "content-disposition": `attachment; filename="${param(c, "hash")}"`,
+        "X-SW-LOCAL-STORAGE-URI": param(c, "hash"),
       });
     });
 }

@@ -5,7 +5,8 @@
  * - `POST /api/v1/blob` `{contentMd5, contentLength}` → `{status: "OK"|"EXISTED", blobId,
  *   signedUrl}`; the client `PUT`s the bytes to `signedUrl`, then `POST /api/v1/blob/{blobId}`
  *   → `{blobId}`. A blob's id is its MD5.
- * - `HEAD /api/v1/project/{p}/model/{m}/version/{v}`: 200 when the version exists, else 404.
+ * - `HEAD` (and `GET`, answering its `ModelInfoVo`) `/api/v1/project/{p}/model/{m}/version/{v}`:
+ *   200 when the version exists, else 404.
  * - `POST …/model/{m}/version/{v}/completeUpload` `{metaBlobId, force}`: unpacks the package the
  *   meta blob lists (LZ4 data included), checks every file's MD5 and stores the version in one
  *   step; until then nothing is listed. A version that exists already is left as it is.
@@ -31,6 +32,7 @@ import {
   unpackBlobData,
 } from "../../wire/model_package.ts";
 import { type PackagePath, packFileList, unpackFileList } from "../../wire/package_tree.ts";
+import { modelInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { type BlobStore, md5Hex } from "../_blob_store.ts";
 import {
@@ -218,14 +220,10 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
     version: version ?? param(c, "v"),
   });
   return resource("MODEL")
-    .on("HEAD", "/:name/version/:v", async (c) => {
-      try {
-        await ctx.instance().getModel(await refOf(c));
-        return c.body(null, 200);
-      } catch (e) {
-        if (e instanceof NotFoundError || e instanceof ApiError) return c.body(null, 404);
-        throw e;
-      }
+    // Hono answers a HEAD with the GET route, body left out: 200 with the version's
+    // `ModelInfoVo`, or 404.
+    .get("/:name/version/:v", async (c) => {
+      return ok(c, modelInfoVo(await ctx.instance().getModel(await refOf(c))));
     })
     .post("/:name/version/:v/completeUpload", async (c) => {
       const ref = await refOf(c);

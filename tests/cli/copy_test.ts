@@ -1,0 +1,204 @@
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { CLI, type CliHome, cliHome, DENO_DIR, seed } from "./_helpers.ts";
+
+/** Runs swcli with `-o json` and parses its JSON lines. */
+async function jsonLines<T>(home: CliHome, args: string[]): Promise<T[]> {
+  const r = await home.run(["-o", "json", ...args]);
+  assertEquals(r.code, 0, r.stderr);
+  return r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
+/** `swcli server start` on a fresh root in a subprocess; its URL; stops it when disposed. */
+async function startServer(dir: string): Promise<{ url: string } & AsyncDisposable> {
+  const env = {
+    HOME: dir,
+    SW_LOCAL_STORAGE: `${dir}/root`,
+    SW_CLI_CONFIG: `${dir}/c.yaml`,
+    DENO_DIR,
+  };
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (let i = 0; i < 200 && !text.includes("\n"); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+  };
+  if (!text.includes("\n")) {
+    await stop();
+    throw new Error(`the server did not start: ${text}`);
+  }
+  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
+  return { url, [Symbol.asyncDispose]: stop };
+}
+
+Deno.test("swcli model copy and dataset copy, to a server on a fresh root and back", async (t) => {
+  await using home = await cliHome();
+  await seed(home, 7);
+  const serverDir = await Deno.makeTempDir({ prefix: "swcli-server-" });
+  try {
+    await using server = await startServer(serverDir);
+    const login = await home.run([
+      "instance",
+      "login",
+      server.url,
+      "--token",
+      "tt",
+      "--alias",
+      "dev",
+    ]);
+    assertEquals(login.code, 0, login.stderr);
+    const select = await home.run(["project", "select", "cloud://dev/project/self"]);
+    assertEquals(select.code, 0, select.stderr);
+    const [local] = await home.json<{ version: string }[]>(["model", "list"]);
+    const [localDs] = await home.json<{ version: string }[]>(["dataset", "list"]);
+
+    await t.step("a remote list before any copy is empty, not an error", async () => {
+      assertEquals(await home.json(["--instance", "dev", "model", "list", "-p", "self"]), []);
+      assertEquals(await home.json(["--instance", "dev", "dataset", "list", "-p", "self"]), []);
+    });
+
+    await t.step("model copy uploads the version; a second copy is a no-op", async () => {
+      const first = await home.json<{ copied: boolean; version: string }>([
+        "model",
+        "copy",
+        "dbl",
+        "cloud://dev/project/self",
+      ]);
+      assertEquals([first.copied, first.version], [true, local.version]);
+      const again = await home.run(["model", "copy", "dbl", "cloud://dev/project/self"]);
+      assertEquals(again.code, 0, again.stderr);
+      assertMatch(again.stdout, /exists already, nothing copied/);
+    });
+
+    await t.step("remote model list and info read the copy", async () => {
+      const list = await home.json<{ name: string; version: string; tags: string[] }[]>([
+        "--instance",
+        "dev",
+        "model",
+        "list",
+        "-p",
+        "self",
+      ]);
+      assertEquals(list.map((m) => [m.name, m.version]), [["dbl", local.version]]);
+      assert(list[0].tags.includes("latest"), String(list[0].tags));
+      const info = await home.run(["--instance", "dev", "model", "info", "dbl", "-p", "self"]);
+      assertEquals(info.code, 0, info.stderr);
+      assertMatch(info.stdout, /flow\.steps:Doubler\.evaluate/);
+    });
+
+    await t.step(
+      "dataset copy uploads the rows; remote list, info and head read them",
+      async () => {
+        const copied = await home.json<{ copied: boolean }>([
+          "dataset",
+          "copy",
+          "nums",
+          "cloud://dev/project/self",
+        ]);
+        assertEquals(copied.copied, true);
+        const again = await home.json<{ copied: boolean }>([
+          "dataset",
+          "copy",
+          "nums",
+          "cloud://dev/project/self",
+        ]);
+        assertEquals(again.copied, false);
+        const list = await home.json<{ version: string; rows: number }[]>([
+          "--instance",
+          "dev",
+          "dataset",
+          "list",
+          "-p",
+          "self",
+        ]);
+        assertEquals(list.map((d) => [d.version, d.rows]), [[localDs.version, 7]]);
+        const info = await home.json<{ rows: number }>([
+          "--instance",
+          "dev",
+          "dataset",
+          "info",
+          "nums",
+          "-p",
+          "self",
+        ]);
+        assertEquals(info.rows, 7);
+        const head = await jsonLines<{ id: number; x: number }>(home, [
+          "--instance",
+          "dev",
+          "dataset",
+          "head",
+          "nums",
+          "3",
+        ]);
+        assertEquals(head.map((r) => [r.id, r.x]), [[0, 1], [1, 2], [2, 3]]);
+      },
+    );
+
+    await t.step("copy back from the server into another local project", async () => {
+      assertEquals((await home.run(["project", "create", "back"])).code, 0);
+      const m = await home.run([
+        "model",
+        "copy",
+        "cloud://dev/project/self/model/dbl",
+        "local/project/back",
+      ]);
+      assertEquals(m.code, 0, m.stderr);
+      const d = await home.run([
+        "dataset",
+        "copy",
+        "cloud://dev/project/self/dataset/nums/version/latest",
+        "local/project/back",
+      ]);
+      assertEquals(d.code, 0, d.stderr);
+      const model = await home.json<{ version: string; handlers: string[] }>([
+        "model",
+        "info",
+        "local/project/back/model/dbl",
+      ]);
+      assertEquals(model.version, local.version);
+      assert(model.handlers.includes("flow.steps:Doubler.evaluate"));
+      const rows = await jsonLines<{ id: number; x: number }>(home, [
+        "dataset",
+        "head",
+        "local/project/back/dataset/nums",
+        "-n",
+        "10",
+      ]);
+      assertEquals(rows.map((r) => r.x), [1, 2, 3, 4, 5, 6, 7]);
+    });
+
+    await t.step("a job runs on the copied model and dataset", async () => {
+      const r = await home.json<{ status: string }>([
+        "job",
+        "create",
+        "local/project/back/model/dbl",
+        "--handler",
+        "flow.steps:Doubler.evaluate",
+        "--dataset",
+        "nums",
+      ]);
+      assertEquals(r.status, "SUCCESS");
+    });
+
+    await t.step("an unknown source is a clear error, nothing copied", async () => {
+      const r = await home.run(["model", "copy", "nope", "cloud://dev/project/self"]);
+      assertEquals(r.code, 1);
+      assertMatch(r.stderr, /Cannot find model 'nope'/);
+    });
+  } finally {
+    await Deno.remove(serverDir, { recursive: true });
+  }
+});
