@@ -1,5 +1,6 @@
 import { assert } from "../_assert.ts";
 import { jobContract, makeFixture } from "./_job_contract.ts";
+import { artifactContract } from "./_artifact_contract.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { createApp, serve } from "../../lib/server/mod.ts";
@@ -15,6 +16,7 @@ Deno.test("job API contract: standalone instance", (t) =>
   withRoot(async (root) => {
     await using sw = new StandaloneInstance(root, { durability: "none" });
     await jobContract(t, { instance: sw, server: false });
+    await artifactContract(t, { instance: sw, server: false });
   }));
 
 Deno.test("job API contract: remote over app.fetch, the app built from the instance alone", (t) =>
@@ -28,6 +30,7 @@ Deno.test("job API contract: remote over app.fetch, the app built from the insta
         fetch: (r) => app.fetch(r),
       });
       await jobContract(t, { instance: remote, server: true });
+      await artifactContract(t, { instance: remote, server: true });
     } finally {
       await app.close();
     }
@@ -39,6 +42,7 @@ Deno.test("job API contract: remote over a socket, serve() on 127.0.0.1", (t) =>
     try {
       await using remote = new RemoteInstance({ url: server.url, token: TOKEN });
       await jobContract(t, { instance: remote, server: true });
+      await artifactContract(t, { instance: remote, server: true });
     } finally {
       await server.shutdown();
     }
@@ -69,6 +73,7 @@ Deno.test("job API contract: remote over a socket, the serve entry in a subproce
       assert(url, `the server printed no URL: ${JSON.stringify(text)}`);
       await using remote = new RemoteInstance({ url, token: TOKEN });
       await jobContract(t, { instance: remote, server: true });
+      await artifactContract(t, { instance: remote, server: true });
     } finally {
       child.kill("SIGTERM");
       const status = await child.status;
