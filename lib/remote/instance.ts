@@ -285,7 +285,7 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     const info = await this.#versionId<ModelInfoVo>(
       ref.project,
       "model",
-      `${ref.name}/version/${ref.version ?? "latest"}`,
+      `${ref.name}/version/${ref.version || "latest"}`,
     );
     return modelRecord(info, ref);
   }
@@ -294,7 +294,7 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     const info = await this.#versionId<DatasetInfoVo>(
       ref.project,
       "dataset",
-      `${ref.name}/version/${ref.version ?? "latest"}`,
+      `${ref.name}/version/${ref.version || "latest"}`,
     );
     return datasetRecord(info, ref);
   }

@@ -229,7 +229,7 @@ export class DatasetStore {
       name,
       version,
       tags,
-      createdAt: new Date(manifestTime(m, "created")).toISOString(),
+      createdAt: new Date(manifestTime(m, "created") || 0).toISOString(),
       rows: Number(summary.rows ?? 0),
       table: typeof m.table === "string" ? m.table : this.table(name, version),
       // A table shared by versions (Starwhale's `_current/meta`) is read as of the version.

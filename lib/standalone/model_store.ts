@@ -209,7 +209,7 @@ export class ModelStore {
       name,
       version,
       tags,
-      createdAt: new Date(manifestTime(m, "created")).toISOString(),
+      createdAt: new Date(manifestTime(m, "created") || 0).toISOString(),
       size: Number(m.size ?? 0),
       handlers: Object.keys(jobs).sort(),
       srcDir: join(dir, "src"),
