@@ -92,8 +92,7 @@ export class Dataset {
   /**
    * Dataset versions of a project, newest first.
    *
-   * @throws {UnsupportedError} On a server (this SDK lists datasets only on a standalone
-   *   instance).
+   * @throws {UnsupportedError} On a server that has no dataset list route.
    */
   static async list(
     project = "",
@@ -153,9 +152,10 @@ export class Dataset {
   }
 
   /**
-   * Streams the rows in key order; `head` keeps the first N.
+   * Streams the rows in key order; `head` keeps the first N. On a server the rows come through
+   * `scanTable` of the table the version's manifest names.
    *
-   * @throws {UnsupportedError} For a dataset on a server.
+   * @throws {NotFoundError} When the version is gone.
    */
   scan(options: { head?: number } = {}): AsyncIterable<DatasetRow> {
     return artifactReads(this.instance, "reading a dataset's rows").scanDataset(

@@ -82,7 +82,7 @@ export class Model {
   /**
    * Model versions of a project, newest first; `name` keeps one model's versions.
    *
-   * @throws {UnsupportedError} On a server (this SDK lists models only on a standalone instance).
+   * @throws {UnsupportedError} On a server that has no model list route.
    */
   static async list(
     project = "",

@@ -193,6 +193,24 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
       assertEquals(r.status, "SUCCESS");
     });
 
+    await t.step(
+      "on a terminal a copy draws its progress; in a script it prints one line",
+      async () => {
+        assertEquals((await home.run(["project", "create", "tty"])).code, 0);
+        const tty = await home.run(["dataset", "copy", "nums", "local/project/tty"], {
+          isTerminal: true,
+        });
+        assertEquals(tty.code, 0, tty.stderr);
+        assertMatch(tty.stderr, /Copying dataset nums.*7\/7 rows/s);
+        const plain = await home.run(["model", "copy", "dbl", "local/project/tty"]);
+        assertEquals([plain.code, plain.stderr], [0, ""]);
+        assertMatch(
+          plain.stdout,
+          /^👏 copied model to local\/project\/tty\/model\/dbl\/version\/\w+\n$/,
+        );
+      },
+    );
+
     await t.step("an unknown source is a clear error, nothing copied", async () => {
       const r = await home.run(["model", "copy", "nope", "cloud://dev/project/self"]);
       assertEquals(r.code, 1);
