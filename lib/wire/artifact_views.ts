@@ -80,7 +80,8 @@ export function modelInfoVo(m: ModelRecord): ModelInfoVo {
  * least (`dataset_summary.rows` counts the rows).
  */
 function datasetMeta(d: DatasetRecord, manifest?: Record<string, unknown>): string {
-  const summary = { ...(manifest?.dataset_summary as object), rows: d.rows };
+  const { rows: _, ...rest } = (manifest?.dataset_summary ?? {}) as Record<string, unknown>;
+  const summary = { rows: d.rows, ...rest };
   return stringifyYaml({ ...manifest, version: d.version, dataset_summary: summary });
 }
 

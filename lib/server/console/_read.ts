@@ -8,7 +8,7 @@
  */
 
 import {
-  artifactStore,
+  artifactReads,
   Dataset,
   type DatasetRecord,
   type DatasetRow,
@@ -75,7 +75,7 @@ export async function readJobs(
       status: status as JobStatus | undefined,
       model,
     }),
-    unlessUnsupported(() => artifactStore(instance, "listing models").listModels(project)),
+    unlessUnsupported(() => artifactReads(instance, "listing models").listModels(project)),
   ]);
   return {
     project,
