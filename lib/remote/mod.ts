@@ -27,4 +27,4 @@ export type {
   SwObject,
   Value,
 } from "../../datastore/mod.ts";
-export type { ApiClientOptions, ApiRequest } from "./http.ts";
+export type { ApiClientOptions, ApiRequest, RawRequest } from "./http.ts";

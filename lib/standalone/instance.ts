@@ -17,6 +17,7 @@ import { listDir, readYaml } from "./files.ts";
 import type {
   ArtifactRef,
   ArtifactStore,
+  ArtifactTransfer,
   BuildDatasetOptions,
   BuildModelOptions,
   CreateJobOptions,
@@ -89,7 +90,7 @@ export interface StandaloneOptions {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
+export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTransfer, JobLogs {
   /** Always `standalone`. */
   readonly kind = "standalone" as const;
   /** Always `local`. */
