@@ -136,11 +136,31 @@ function octets(c: ServerCtx, data: Uint8Array): Response {
   });
 }
 
+/** Recently listed packages, so a download's many file requests list the package once. */
+const listed = new WeakMap<
+  ServerContext,
+  Map<string, { at: number; model: Promise<ModelExport> }>
+>();
+const LISTED_MS = 30_000, LISTED_MAX = 8;
+
 async function exported(
   ctx: ServerContext,
   ref: { project: string; name: string; version?: string },
-) {
-  return await artifactTransfer(ctx.instance(), "downloading a model").exportModel(ref);
+): Promise<ModelExport> {
+  const read = () => artifactTransfer(ctx.instance(), "downloading a model").exportModel(ref);
+  // Only a full version names the same files for good; a tag may move.
+  if (!ref.version || ref.version.length < 32) return await read();
+  let cache = listed.get(ctx);
+  if (!cache) listed.set(ctx, cache = new Map());
+  const key = `${ref.project}/${ref.name}/${ref.version}`;
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < LISTED_MS) return await hit.model;
+  const model = read();
+  cache.set(key, { at: now, model });
+  model.catch(() => cache.delete(key));
+  for (const k of cache.keys()) if (cache.size > LISTED_MAX) cache.delete(k);
+  return await model;
 }
 
 async function fileAt(
