@@ -4,6 +4,7 @@ import { Dataset } from "../../lib/sdk/dataset.ts";
 import { Model } from "../../lib/sdk/model.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { servedRoot, TOKEN } from "../server/_fixture.ts";
+import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 
 /** A server without the routes of `paths`: they answer 404 as for any unknown route. */
 function olderServer(fetch: (r: Request) => Promise<Response>, paths: RegExp) {
@@ -52,4 +53,92 @@ Deno.test("a server without the model and dataset routes is refused by operation
     Error,
     "Cannot find",
   );
+});
+
+/** A fetch that fails every request after the first `n` (a dropped connection). */
+function dropsAfter(fetch: (r: Request) => Promise<Response>, n: number) {
+  let count = 0;
+  return (r: Request) =>
+    ++count > n ? Promise.reject(new TypeError("connection reset by the test")) : fetch(r);
+}
+
+Deno.test("a copy whose connection drops mid-way leaves nothing listed; the next one completes", async (t) => {
+  await using s = await servedRoot();
+  const dir = await Deno.makeTempDir({ prefix: "sw-drop-" });
+  try {
+    await using local = new StandaloneInstance(dir, { durability: "none" });
+    const pkg = `${dir}/.pkg`;
+    await Deno.mkdir(pkg);
+    const sdk = new URL("../../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${pkg}/steps.ts`,
+      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
+    );
+    for (let i = 0; i < 4; i++) {
+      await Deno.writeTextFile(`${pkg}/f${i}.txt`, String(i).repeat(5000));
+    }
+    await local.buildModel("self", { dir: pkg, name: "up" });
+    await local.buildDataset("self", {
+      name: "up",
+      rows: Array.from({ length: 2100 }, (_, x) => ({ x })),
+    });
+    for (const kind of ["model", "dataset"] as const) {
+      await t.step(`${kind}: upload`, async () => {
+        const copy = kind === "model" ? Model.copy : Dataset.copy;
+        const flaky = new RemoteInstance({
+          url: "http://sw.test",
+          token: TOKEN,
+          attempts: 1,
+          fetch: dropsAfter(s.app.fetch, 6),
+        });
+        await assertRejects(() => copy("up", "self", { source: local, target: flaky }), Error);
+        const listed = kind === "model"
+          ? await s.local.listModels("self", { name: "up" }).catch(() => [])
+          : await s.local.listDatasets("self", { name: "up" }).catch(() => []);
+        assertEquals(listed, []);
+        const done = await copy("up", "self", { source: local, target: s.remote });
+        assertEquals(done.name, "up");
+      });
+      await t.step(`${kind}: download`, async () => {
+        const copy = kind === "model" ? Model.copy : Dataset.copy;
+        const dest = await Deno.makeTempDir({ prefix: "sw-drop-back-" });
+        try {
+          await using back = new StandaloneInstance(dest, { durability: "none" });
+          const flaky = new RemoteInstance({
+            url: "http://sw.test",
+            token: TOKEN,
+            attempts: 1,
+            fetch: dropsAfter(s.app.fetch, 4),
+          });
+          await assertRejects(() => copy("up", "self", { source: flaky, target: back }), Error);
+          const listed = kind === "model"
+            ? await back.listModels("self").catch(() => [])
+            : await back.listDatasets("self").catch(() => []);
+          assertEquals(listed, []);
+          const done = await copy("up", "self", { source: s.remote, target: back });
+          assertEquals(done.name, "up");
+        } finally {
+          await Deno.remove(dest, { recursive: true });
+        }
+      });
+    }
+    await t.step("a copy may rename: a dataset URI without a version names it", async () => {
+      const d = await Dataset.copy("up", "local/project/self/dataset/renamed", {
+        source: local,
+        target: s.remote,
+      });
+      assertEquals([d.name, d.rows], ["renamed", 2100]);
+      await assertRejects(
+        () =>
+          Dataset.copy("up", "local/project/self/dataset/renamed/version/v0", {
+            source: local,
+            target: s.remote,
+          }),
+        TypeError,
+        "a copy keeps the source's version",
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -376,6 +376,9 @@ Deno.test("a dataset uploaded as Starwhale's Python client does is listed only a
     const end = await phase("END", id);
     assertEquals(end.status, 200);
     assertEquals((await end.json()).data.uploadId, id);
+    const again = await phase("END", id);
+    assertEquals(again.status, 200, "an END sent again succeeds again");
+    await again.body?.cancel();
     const head = await req(s.app, "HEAD", base);
     assertEquals(head.status, 200);
     await head.body?.cancel();

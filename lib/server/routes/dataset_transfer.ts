@@ -83,6 +83,7 @@ async function fields(c: ServerCtx): Promise<Record<string, string | File>> {
  */
 export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<ServerEnv> {
   const pending = new Map<string, Upload>();
+  const ended = new Map<string, string>();
   let next = 1;
   /** The table holding an uploaded version's rows. */
   const tableOf = async (upload: Upload, p: string): Promise<string> => {
@@ -158,6 +159,9 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
           `unknown phase ${JSON.stringify(phase)}: expected MANIFEST, END or CANCEL`,
         );
       }
+      const key = `${project}/${param(c, "name")}/${param(c, "v")}`;
+      // An END sent again (its answer was lost) finds the upload ended, and succeeds again.
+      if (ended.get(uploadId) === key) return ok(c, { uploadId });
       const upload = pending.get(uploadId);
       if (
         !upload || upload.project !== project || upload.name !== param(c, "name") ||
@@ -177,6 +181,8 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
         table,
       });
       pending.delete(uploadId);
+      ended.set(uploadId, key);
+      if (ended.size > MAX_PENDING) ended.delete(ended.keys().next().value!);
       return ok(c, { uploadId });
     })
     .post("/:name/hashedBlob/:hash", async (c) => {
