@@ -379,6 +379,28 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     return { record: await this.getModel(ref), copied };
   }
 
+  async addTags(kind: "model" | "dataset", ref: ArtifactRef, tags: string[]): Promise<string[]> {
+    const pid = await this.projectId(ref.project);
+    const path = `/project/${enc(pid)}/${kind}/${enc(ref.name)}/version/${
+      enc(ref.version || "latest")
+    }/tag`;
+    const added: string[] = [];
+    for (const tag of tags) {
+      if (/^(latest|v\d+)$/.test(tag)) continue;
+      try {
+        await this.#feature(
+          `tagging a ${kind}`,
+          () => this.#api.request(path, { method: "POST", body: { tag, force: false } }),
+        );
+        added.push(tag);
+      } catch (e) {
+        // A tag another version holds there stays there.
+        if (!(e instanceof TypeError)) throw e;
+      }
+    }
+    return added;
+  }
+
   async exportDataset(ref: ArtifactRef): Promise<DatasetExport> {
     const info = await this.#datasetInfo(ref);
     const record = datasetRecord(info, ref);

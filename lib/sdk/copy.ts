@@ -1,8 +1,9 @@
 /**
  * Copying a model or dataset version between instances (standalone to server, server to
  * standalone, server to server, one project to another), as `swcli model copy` does: the source
- * version is read whole and stored on the destination under the same version, all or nothing. A
- * version the destination has already is left as it is.
+ * version is read whole and stored on the destination under the same version, all or nothing,
+ * then its own tags follow (a tag another version holds there stays there). A version the
+ * destination has already is left as it is.
  *
  * @module
  */
@@ -86,15 +87,24 @@ export async function copyArtifact<T extends "model" | "dataset">(
   );
   const ref = { project: from.project, name: from.name, version: from.version || undefined };
   const io = { onProgress: options.onProgress, signal: options.signal };
-  let result;
+  let result, tags: string[];
   if (type === "model") {
     const m = await source.exportModel(ref);
     const record = { ...m.record, name: to.name ?? m.record.name };
+    tags = m.record.tags;
     result = await target.importModel(to.project, { ...m, record }, io);
   } else {
     const d = await source.exportDataset(ref);
     const record = { ...d.record, name: to.name ?? d.record.name };
+    tags = d.record.tags;
     result = await target.importDataset(to.project, { ...d, record }, io);
+  }
+  // The source's own tags follow (not `latest` and `vN`: the destination numbers its versions).
+  const own = tags.filter((t) => !/^(latest|v\d+)$/.test(t) && !result.record.tags.includes(t));
+  if (own.length) {
+    const where = { project: to.project, name: result.record.name, version: result.record.version };
+    const added = await target.addTags(type, where, own);
+    result.record.tags = [...result.record.tags, ...added].sort();
   }
   const uri: ResourceUri = {
     instance: to.instance,

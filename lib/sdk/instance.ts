@@ -412,6 +412,11 @@ export interface ArtifactTransfer {
     model: ModelExport,
     options?: ImportOptions,
   ): Promise<ImportResult<ModelRecord>>;
+  /**
+   * Adds tags (not `latest` or `vN`) to a model or dataset version; a tag another version holds
+   * stays there. Returns the tags added.
+   */
+  addTags(kind: "model" | "dataset", ref: ArtifactRef, tags: string[]): Promise<string[]>;
   /** A dataset version's record, manifest and rows. */
   exportDataset(ref: ArtifactRef): Promise<DatasetExport>;
   /** Stores a dataset version under its own name and version. */

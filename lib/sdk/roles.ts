@@ -23,7 +23,13 @@ const STORE_METHODS = [
   "buildDataset",
   "removeDataset",
 ] as const;
-const TRANSFER_METHODS = ["exportModel", "importModel", "exportDataset", "importDataset"] as const;
+const TRANSFER_METHODS = [
+  "exportModel",
+  "importModel",
+  "exportDataset",
+  "importDataset",
+  "addTags",
+] as const;
 
 function hasMethods(instance: Instance, methods: readonly string[]): boolean {
   const record = instance as unknown as Record<string, unknown>;

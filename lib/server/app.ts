@@ -18,6 +18,7 @@ import type { ServerStore } from "./store.ts";
 import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
 import { blobRoutes, modelTransferRoutes, signedRoutes } from "./routes/model_transfer.ts";
 import { datasetTransferRoutes } from "./routes/dataset_transfer.ts";
+import { tagRoutes } from "./routes/tags.ts";
 import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -128,6 +129,8 @@ export function createApp(options: ServerOptions): ServerApp {
     app.route("/api/v1/blob", blobRoutes(ctx, blobs));
     app.route("/api/v1/project/:p/model", modelTransferRoutes(ctx, blobs));
     app.route("/api/v1/project/:p/dataset", datasetTransferRoutes(ctx, blobs));
+    app.route("/api/v1/project/:p/model", tagRoutes(ctx, "model"));
+    app.route("/api/v1/project/:p/dataset", tagRoutes(ctx, "dataset"));
   }
   app.route("/", createConsole({ ...options, api: (request) => app.fetch(request) }));
   app.notFound(() =>

@@ -59,6 +59,7 @@ import {
   summaryTableName,
 } from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
+import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
 /** Options of {@link StandaloneInstance}. */
@@ -344,6 +345,22 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
     options: ImportOptions = {},
   ): Promise<ImportResult<DatasetRecord>> {
     return this.#ds.with((ds) => this.#datasets(project, ds).import(dataset, options));
+  }
+
+  async addTags(kind: "model" | "dataset", ref: ArtifactRef, tags: string[]): Promise<string[]> {
+    const added: string[] = [];
+    const bundle = { root: this.root, project: checkName("project", ref.project), type: kind };
+    for (const tag of tags) {
+      if (/^(latest|v\d+)$/.test(tag)) continue;
+      try {
+        await tagBundle({ ...bundle, name: ref.name, version: ref.version ?? "" }, { tags: [tag] });
+        added.push(tag);
+      } catch (e) {
+        // A tag another version holds here stays there.
+        if (!(e instanceof TypeError && /the tag is on version/.test(e.message))) throw e;
+      }
+    }
+    return added;
   }
 
   /**

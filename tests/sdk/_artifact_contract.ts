@@ -87,6 +87,45 @@ export async function artifactContract(
       },
     );
 
+    await t.step(
+      "a version's own tags follow it; one another version holds stays there",
+      async () => {
+        const first = await local.buildDataset(P, { name: "tagged", rows: [{ x: 1 }] });
+        await local.addTags("dataset", { project: P, name: "tagged", version: first.version }, [
+          "best",
+          "gold",
+        ]);
+        const d = await Dataset.copy("tagged", P, { source: local, target: sw });
+        assertEquals(d.tags, ["best", "gold", "latest", "v0"]);
+        assertEquals(
+          (await sw.getDataset({ project: P, name: "tagged", version: "best" })).version,
+          first.version,
+        );
+        const second = await local.buildDataset(P, { name: "tagged", rows: [{ x: 2 }] });
+        await local.addTags("dataset", { project: P, name: "tagged", version: second.version }, [
+          "best",
+        ]);
+        assertEquals(
+          (await local.getDataset({ project: P, name: "tagged", version: "best" })).version,
+          first.version,
+          "a tag another version holds stays there",
+        );
+        await local.addTags("dataset", { project: P, name: "tagged", version: second.version }, [
+          "new",
+        ]);
+        const copied = await Dataset.copy("tagged", P, { source: local, target: sw });
+        assertEquals(copied.tags, ["latest", "new", "v1"]);
+        const back = await Deno.makeTempDir({ prefix: "sw-contract-back-" });
+        try {
+          await using there = new StandaloneInstance(back, { durability: "none" });
+          const out = await Dataset.copy("tagged/version/best", P, { source: sw, target: there });
+          assertEquals([out.version, out.tags], [first.version, ["best", "gold", "latest", "v0"]]);
+        } finally {
+          await Deno.remove(back, { recursive: true });
+        }
+      },
+    );
+
     await t.step("an aborted copy leaves nothing listed, and a later copy succeeds", async () => {
       const pkg = join(other, ".pkg2");
       await Deno.mkdir(pkg);

@@ -288,12 +288,30 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
     assertEquals(new Uint8Array(await bytes.arrayBuffer()), files["src/util.py"]);
   });
 
+  await t.step(
+    "tags: GET lists the version's own tags, POST adds one, a held tag is a 400",
+    async () => {
+      const path = `/api/v1/project/self/model/pymodel/version/${version}/tag`;
+      assertEquals((await (await req(s.app, "GET", path)).json()).data, []);
+      const add = await req(s.app, "POST", path, { json: { tag: "py", force: false } });
+      assertEquals([add.status, (await add.json()).code], [200, "success"]);
+      assertEquals((await (await req(s.app, "GET", path)).json()).data, ["py"]);
+      await s.local.buildModel("self", { dir: `${s.root}/.pkg`, name: "noop" });
+      const v0 = "/api/v1/project/self/model/noop/version/v0/tag";
+      assertEquals((await req(s.app, "POST", v0, { json: { tag: "held" } })).status, 200);
+      const v1 = "/api/v1/project/self/model/noop/version/v1/tag";
+      const held = await req(s.app, "POST", v1, { json: { tag: "held", force: false } });
+      assertEquals(held.status, 400);
+      assertMatch((await held.json()).message, /the tag is on version/);
+    },
+  );
+
   await t.step("copied back out, every file is the same", async () => {
     const out = await Deno.makeTempDir();
     try {
       await using local = new StandaloneInstance(out, { durability: "none" });
       const m = await Model.copy("pymodel", "self", { source: s.remote, target: local });
-      assertEquals(m.version, version);
+      assertEquals([m.version, m.tags], [version, ["latest", "py", "v0"]]);
       const exported = await local.exportModel({ project: "self", name: "pymodel" });
       for (const f of exported.files) assertEquals(await f.read(), files[f.path], f.path);
       assertEquals(exported.files.map((f) => f.path).sort(), Object.keys(files).sort());
