@@ -60,14 +60,13 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
       "dev",
     ]);
     assertEquals(login.code, 0, login.stderr);
-    const select = await home.run(["project", "select", "cloud://dev/project/self"]);
-    assertEquals(select.code, 0, select.stderr);
+    // The first login selected the server's project: no `--project` is needed below.
     const [local] = await home.json<{ version: string }[]>(["model", "list"]);
     const [localDs] = await home.json<{ version: string }[]>(["dataset", "list"]);
 
     await t.step("a remote list before any copy is empty, not an error", async () => {
-      assertEquals(await home.json(["--instance", "dev", "model", "list", "-p", "self"]), []);
-      assertEquals(await home.json(["--instance", "dev", "dataset", "list", "-p", "self"]), []);
+      assertEquals(await home.json(["--instance", "dev", "model", "list"]), []);
+      assertEquals(await home.json(["--instance", "dev", "dataset", "list"]), []);
     });
 
     await t.step("model copy uploads the version; a second copy is a no-op", async () => {
@@ -89,12 +88,10 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
         "dev",
         "model",
         "list",
-        "-p",
-        "self",
       ]);
       assertEquals(list.map((m) => [m.name, m.version]), [["dbl", local.version]]);
       assert(list[0].tags.includes("latest"), String(list[0].tags));
-      const info = await home.run(["--instance", "dev", "model", "info", "dbl", "-p", "self"]);
+      const info = await home.run(["--instance", "dev", "model", "info", "dbl"]);
       assertEquals(info.code, 0, info.stderr);
       assertMatch(info.stdout, /flow\.steps:Doubler\.evaluate/);
     });
@@ -121,8 +118,6 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
           "dev",
           "dataset",
           "list",
-          "-p",
-          "self",
         ]);
         assertEquals(list.map((d) => [d.version, d.rows]), [[localDs.version, 7]]);
         const info = await home.json<{ rows: number }>([
@@ -131,8 +126,6 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
           "dataset",
           "info",
           "nums",
-          "-p",
-          "self",
         ]);
         assertEquals(info.rows, 7);
         const head = await jsonLines<{ id: number; x: number }>(home, [

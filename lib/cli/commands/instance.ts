@@ -13,6 +13,7 @@ import {
   recordLogin,
   recordLogout,
   recordSelectInstance,
+  recordSelectProject,
   writeConfigFile,
 } from "../config_file.ts";
 import type { CliContext } from "../context.ts";
@@ -66,6 +67,16 @@ const login: Command = {
       userName: typeof user?.name === "string" ? user.name : undefined,
       userRole: user?.systemRole === "OWNER" ? "admin" : "normal",
     });
+    // As the Python swcli does, a first login selects a project (self, else the first listed).
+    const entry = (file.raw.instances as Record<string, Record<string, unknown>>)?.[alias];
+    if (entry && !entry.current_project) {
+      const page = await api(ctx, url, token).request("/project", {
+        query: { pageNum: 1, pageSize: 100 },
+      }).catch(() => undefined) as { list?: { name?: unknown }[] } | undefined;
+      const names = (page?.list ?? []).map((p) => String(p.name ?? "")).filter(Boolean);
+      const project = names.includes("self") ? "self" : names[0];
+      if (project) recordSelectProject(file, { alias, project });
+    }
     await save(ctx, file);
     if (ctx.json) await ctx.printJson({ alias, url, user: user?.name ?? null });
     else await ctx.print(`👏 logged in to ${url} as '${user?.name ?? "?"}', alias '${alias}'`);
