@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { CLI, type CliHome, cliHome, DENO_DIR, seed } from "./_helpers.ts";
+import { RemoteInstance } from "../../lib/remote/mod.ts";
 
 /** Runs swcli with `-o json` and parses its JSON lines. */
 async function jsonLines<T>(home: CliHome, args: string[]): Promise<T[]> {
@@ -209,6 +210,56 @@ Deno.test("swcli model copy and dataset copy, to a server on a fresh root and ba
       assertEquals(r.code, 1);
       assertMatch(r.stderr, /Cannot find model 'nope'/);
     });
+  } finally {
+    await Deno.remove(serverDir, { recursive: true });
+  }
+});
+
+Deno.test("a swcli dataset copy killed mid-way leaves nothing listed; run again, it completes", async () => {
+  await using home = await cliHome();
+  const rows = Array.from({ length: 150_000 }, (_, i) => JSON.stringify({ x: i })).join("\n");
+  await Deno.writeTextFile(`${home.dir}/big.jsonl`, rows + "\n");
+  assertEquals(
+    (await home.run(["dataset", "build", `${home.dir}/big.jsonl`, "--name", "big"])).code,
+    0,
+  );
+  const serverDir = await Deno.makeTempDir({ prefix: "swcli-server-" });
+  try {
+    await using server = await startServer(serverDir);
+    assertEquals(
+      (await home.run(["instance", "login", server.url, "--token", "tt", "--alias", "dev"])).code,
+      0,
+    );
+    const remote = new RemoteInstance({ url: server.url, token: "tt" });
+    const copy = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "dataset", "copy", "big", "cloud://dev/project/self"],
+      env: { ...home.env, DENO_DIR },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // Kill it once some rows are on the server, before the version is complete.
+    let rowsSeen = 0;
+    for (let i = 0; i < 2000 && rowsSeen === 0; i++) {
+      const tables = await remote.listTables("project/");
+      const table = tables.find((t) => t.includes("/dataset/big/"));
+      if (table) rowsSeen = (await Array.fromAsync(remote.scanTable(table, { limit: 1 }))).length;
+      if (rowsSeen === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    copy.kill("SIGKILL");
+    const status = await copy.status;
+    assert(rowsSeen > 0, "the copy wrote no rows before it was killed");
+    assertEquals(status.signal, "SIGKILL", "the copy ended before it could be killed");
+    assertEquals(await remote.listDatasets("self"), [], "a killed copy is listed");
+    const again = await home.json<{ copied: boolean }>([
+      "dataset",
+      "copy",
+      "big",
+      "cloud://dev/project/self",
+    ]);
+    assertEquals(again.copied, true);
+    const [listed] = await remote.listDatasets("self");
+    assertEquals(listed.rows, 150_000);
+    await remote.close();
   } finally {
     await Deno.remove(serverDir, { recursive: true });
   }
