@@ -19,11 +19,11 @@ import {
   COMPRESSION,
   encodeMetaBlob,
   type MetaBlob,
-  metaBlobFromJson,
   type PackageFile,
   packageFile,
-  unpackBlobData,
 } from "../wire/model_package.ts";
+import { metaBlobFromJson } from "../wire/meta_blob_json.ts";
+import { unpackBlobData } from "../wire/blob_data.ts";
 import { type PackagePath, packFileList, unpackFileList } from "../wire/package_tree.ts";
 import type { ApiClient } from "./http.ts";
 

@@ -17,12 +17,11 @@ import {
   decodeMetaBlob,
   encodeMetaBlob,
   FILE_TYPE,
-  lz4DecompressBlock,
-  metaBlobFromJson,
   type PackageFile,
   packageFile,
-  unpackBlobData,
 } from "../../lib/wire/model_package.ts";
+import { metaBlobFromJson } from "../../lib/wire/meta_blob_json.ts";
+import { lz4DecompressBlock, unpackBlobData } from "../../lib/wire/blob_data.ts";
 import type { ServerApp } from "../../lib/server/mod.ts";
 
 const md5 = (b: Uint8Array) => new Uint8Array(createHash("md5").update(b).digest());

@@ -2,9 +2,7 @@
  * Model upload and download, with Starwhale's routes and shapes (the Java `ModelController` and
  * the Python client's `core/model/copy.py`):
  *
- * - `POST /api/v1/blob` `{contentMd5, contentLength}` → `{status: "OK"|"EXISTED", blobId,
- *   signedUrl}`; the client `PUT`s the bytes to `signedUrl`, then `POST /api/v1/blob/{blobId}`
- *   → `{blobId}`. A blob's id is its MD5.
+ * - The blobs (`POST /api/v1/blob`, the signed `PUT`, `POST /api/v1/blob/{id}`): `blobs.ts`.
  * - `HEAD` (and `GET`, answering its `ModelInfoVo`) `/api/v1/project/{p}/model/{m}/version/{v}`:
  *   200 when the version exists, else 404.
  * - `POST …/model/{m}/version/{v}/completeUpload` `{metaBlobId, force}`: unpacks the package the
@@ -26,14 +24,15 @@ import type { BundleFile, ModelExport } from "../../sdk/mod.ts";
 import {
   decodeMetaBlob,
   type MetaBlob,
-  metaBlobToJson,
   type PackageFile,
   packageFile,
-  unpackBlobData,
 } from "../../wire/model_package.ts";
+import { metaBlobToJson } from "../../wire/meta_blob_json.ts";
+import { unpackBlobData } from "../../wire/blob_data.ts";
 import { type PackagePath, packFileList, unpackFileList } from "../../wire/package_tree.ts";
 import { modelInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
+import { exported, fileAt, octets } from "./_model_files.ts";
 import { type BlobStore, md5Hex } from "../_blob_store.ts";
 import {
   ok,
@@ -45,137 +44,9 @@ import {
 } from "../_context.ts";
 
 const SMALL = 4096;
-const MAX_BLOB = 64 * 1024 * 1024;
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
-
-/**
- * The blob sub-app, to mount at `/api/v1/blob`.
- *
- * @param ctx The server context.
- * @param blobs The blob store.
- * @returns `POST /` (start an upload) and `POST /{blobId}` (finish it).
- */
-export function blobRoutes(ctx: ServerContext, blobs: BlobStore): Hono<ServerEnv> {
-  return resource("MODEL")
-    .post("/", async (c) => {
-      const body = await ctx.body(c);
-      const md5 = String(body.contentMd5 ?? "").toLowerCase();
-      const length = body.contentLength;
-      if (!/^[0-9a-f]{32}$/.test(md5)) {
-        throw ApiError.invalid(
-          "MODEL",
-          `'contentMd5' must be 32 hex digits, got ${JSON.stringify(body.contentMd5)}`,
-        );
-      }
-      if (
-        !Number.isSafeInteger(length) || (length as number) < 0 || (length as number) > MAX_BLOB
-      ) {
-        throw ApiError.invalid("MODEL", `'contentLength' must be an integer from 0 to ${MAX_BLOB}`);
-      }
-      if (await blobs.has("model", md5)) return ok(c, { status: "EXISTED", blobId: md5 });
-      const url = new URL(`/signed/blob/${md5}`, new URL(c.req.url).origin);
-      return ok(c, { status: "OK", blobId: md5, signedUrl: blobs.sign("PUT", url) });
-    })
-    .post("/:blobId", async (c) => {
-      const id = param(c, "blobId");
-      if (!(await blobs.has("model", id))) throw new NotFoundError("blob", id);
-      return ok(c, { blobId: id });
-    });
-}
-
-/**
- * The signed URLs' sub-app, to mount at `/signed` (outside the token check): `PUT` and `GET`
- * `/blob/{id}`, `GET /model/{p}/{m}/{v}/file?path=`.
- *
- * @param ctx The server context.
- * @param blobs The blob store (it checks the signatures).
- * @returns The sub-app.
- */
-export function signedRoutes(ctx: ServerContext, blobs: BlobStore): Hono<ServerEnv> {
-  return resource("MODEL")
-    .use(async (c, next) => {
-      if (!blobs.verify(c.req.method, new URL(c.req.url))) {
-        throw new ApiError(403, "Forbidden", "The URL's signature is not valid or has expired.");
-      }
-      await next();
-    })
-    .put("/blob/:id", async (c) => {
-      const declared = Number(c.req.header("content-length") ?? 0);
-      if (declared > MAX_BLOB) {
-        throw ApiError.invalid("MODEL", `a blob is at most ${MAX_BLOB} bytes`);
-      }
-      const data = new Uint8Array(await c.req.arrayBuffer());
-      if (data.byteLength > MAX_BLOB) {
-        throw ApiError.invalid("MODEL", `a blob is at most ${MAX_BLOB} bytes`);
-      }
-      await blobs.write("model", param(c, "id"), data);
-      return c.body(null, 200);
-    })
-    .get("/blob/:id", async (c) => {
-      const data = await blobs.read("model", param(c, "id"));
-      if (!data) throw new NotFoundError("blob", param(c, "id"));
-      return octets(c, data);
-    })
-    .get("/model/:p/:name/:version/file", async (c) => {
-      const ref = {
-        project: await ctx.project(param(c, "p")),
-        name: param(c, "name"),
-        version: param(c, "version"),
-      };
-      return octets(c, await (await fileAt(ctx, ref, c.req.query("path") ?? "")).read());
-    });
-}
-
-function octets(c: ServerCtx, data: Uint8Array): Response {
-  return c.body(data as Uint8Array<ArrayBuffer>, 200, {
-    "content-type": "application/octet-stream",
-    "content-length": String(data.byteLength),
-  });
-}
-
-/** Recently listed packages, so a download's many file requests list the package once. */
-const listed = new WeakMap<
-  ServerContext,
-  Map<string, { at: number; model: Promise<ModelExport> }>
->();
-const LISTED_MS = 30_000, LISTED_MAX = 8;
-
-async function exported(
-  ctx: ServerContext,
-  ref: { project: string; name: string; version?: string },
-): Promise<ModelExport> {
-  const read = () => artifactTransfer(ctx.instance(), "downloading a model").exportModel(ref);
-  // Only a full version names the same files for good; a tag may move.
-  if (!ref.version || ref.version.length < 32) return await read();
-  let cache = listed.get(ctx);
-  if (!cache) listed.set(ctx, cache = new Map());
-  const key = `${ref.project}/${ref.name}/${ref.version}`;
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && now - hit.at < LISTED_MS) return await hit.model;
-  const model = read();
-  cache.set(key, { at: now, model });
-  model.catch(() => cache.delete(key));
-  for (const k of cache.keys()) if (cache.size > LISTED_MAX) cache.delete(k);
-  return await model;
-}
-
-async function fileAt(
-  ctx: ServerContext,
-  ref: { project: string; name: string; version?: string },
-  path: string,
-): Promise<BundleFile> {
-  const { files, record } = await exported(ctx, ref);
-  const file = files.find((f) => f.path === path);
-  if (!file) {
-    throw new NotFoundError("file", path, {
-      detail: `not in model ${record.name}/version/${record.version}`,
-    });
-  }
-  return file;
 }
 
 /** A package's files as the blob store holds them after an upload. */
