@@ -23,6 +23,29 @@ import {
 import { metaBlobFromJson } from "../../lib/wire/meta_blob_json.ts";
 import { lz4DecompressBlock, unpackBlobData } from "../../lib/wire/blob_data.ts";
 import type { ServerApp } from "../../lib/server/mod.ts";
+import { envelopeModel, type Model as VoModel, violations } from "../wire/_upstream_models.ts";
+
+/** The pydantic models of these answers in Starwhale's Python client (`models.py`). */
+const VOS: Record<string, VoModel> = {
+  InitUploadBlobResult: { status: "str?", blobId: "str?", signedUrl: "str?" },
+  CompleteUploadBlobResult: { blobId: "str?" },
+  ListFilesResult: { files: "list:any?" },
+  FileNode: {
+    name: "str?",
+    signature: "str?",
+    flag: "str?",
+    mime: "str?",
+    type: "str?",
+    desc: "str?",
+    size: "str?",
+  },
+  UploadResult: { uploadId: "int?" },
+};
+
+function assertVo(json: unknown, data: string | VoModel, what: string): void {
+  const problems = violations(json, envelopeModel(data));
+  assertEquals(problems, [], `${what}: ${problems.join("; ")}`);
+}
 
 const md5 = (b: Uint8Array) => new Uint8Array(createHash("md5").update(b).digest());
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -98,6 +121,7 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
     });
     assertEquals(init.status, 200);
     const body = await init.json();
+    assertVo(body, VOS.InitUploadBlobResult, "InitUploadBlobResult");
     assertEquals(body.code, "success");
     if (body.data.status === "EXISTED") return body.data.blobId as string;
     assertEquals(body.data.status, "OK");
@@ -109,7 +133,9 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
     await put.body?.cancel();
     const done = await req(s.app, "POST", `/api/v1/blob/${body.data.blobId}`, { json: {} });
     assertEquals(done.status, 200);
-    return (await done.json()).data.blobId as string;
+    const completed = await done.json();
+    assertVo(completed, VOS.CompleteUploadBlobResult, "CompleteUploadBlobResult");
+    return completed.data.blobId as string;
   };
 
   await t.step("HEAD of a version not uploaded yet is a 404", async () => {
@@ -270,6 +296,10 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
       "GET",
       `/api/v1/project/self/model/pymodel/listFiles?version=${version}&path=src`,
     )).json();
+    assertVo(listed, VOS.ListFilesResult, "ListFilesResult");
+    for (const f of listed.data.files) {
+      assertEquals(violations(f, VOS.FileNode), [], `FileNode ${JSON.stringify(f)}`);
+    }
     assertEquals(
       listed.data.files.map((f: { name: string; type: string }) => [f.name, f.type]).sort(),
       [[".starwhale", "directory"], ["README.md", "file"], ["evaluator.py", "file"], [
@@ -291,7 +321,9 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
     "tags: GET lists the version's own tags, POST adds one, a held tag is a 400",
     async () => {
       const path = `/api/v1/project/self/model/pymodel/version/${version}/tag`;
-      assertEquals((await (await req(s.app, "GET", path)).json()).data, []);
+      const listedTags = await (await req(s.app, "GET", path)).json();
+      assertVo(listedTags, "list:str", "ResponseMessageListString");
+      assertEquals(listedTags.data, []);
       const add = await req(s.app, "POST", path, { json: { tag: "py", force: false } });
       assertEquals([add.status, (await add.json()).code], [200, "success"]);
       assertEquals((await (await req(s.app, "GET", path)).json()).data, ["py"]);
@@ -349,6 +381,7 @@ Deno.test("a dataset uploaded as Starwhale's Python client does is listed only a
     });
     assertEquals(r.status, 200);
     const body = await r.json();
+    assertVo(body, VOS.UploadResult, "UploadResult");
     assertEquals(body.code, "success");
     return String(body.data.uploadId);
   };
@@ -392,7 +425,7 @@ Deno.test("a dataset uploaded as Starwhale's Python client does is listed only a
     assertEquals((await s.local.listDatasets("self", { name: "pyds" }).catch(() => [])).length, 0);
     const end = await phase("END", id);
     assertEquals(end.status, 200);
-    assertEquals((await end.json()).data.uploadId, id);
+    assertEquals(String((await end.json()).data.uploadId), id);
     const again = await phase("END", id);
     assertEquals(again.status, 200, "an END sent again succeeds again");
     await again.body?.cancel();

@@ -146,12 +146,12 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
           manifest: manifest as Record<string, unknown>,
         });
         if (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!);
-        return ok(c, { uploadId });
+        return ok(c, { uploadId: Number(uploadId) });
       }
       const uploadId = String(form.uploadId ?? "");
       if (phase === "CANCEL") {
         pending.delete(uploadId);
-        return ok(c, { uploadId });
+        return ok(c, { uploadId: Number(uploadId) });
       }
       if (phase !== "END") {
         throw ApiError.invalid(
@@ -161,7 +161,7 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
       }
       const key = `${project}/${param(c, "name")}/${param(c, "v")}`;
       // An END sent again (its answer was lost) finds the upload ended, and succeeds again.
-      if (ended.get(uploadId) === key) return ok(c, { uploadId });
+      if (ended.get(uploadId) === key) return ok(c, { uploadId: Number(uploadId) });
       const upload = pending.get(uploadId);
       if (
         !upload || upload.project !== project || upload.name !== param(c, "name") ||
@@ -183,7 +183,7 @@ export function datasetTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hon
       pending.delete(uploadId);
       ended.set(uploadId, key);
       if (ended.size > MAX_PENDING) ended.delete(ended.keys().next().value!);
-      return ok(c, { uploadId });
+      return ok(c, { uploadId: Number(uploadId) });
     })
     .post("/:name/hashedBlob/:hash", async (c) => {
       await ctx.project(param(c, "p"));
