@@ -5,9 +5,11 @@
  * and `phase=END` (or `phase=CANCEL` when anything failed), so the version is listed only once
  * every row is in.
  *
- * The rows go to a table of their own, `project/{p}/dataset/{d}/{v[:2]}/{v}/meta`, named by the
- * manifest's `table` key (an extension this package's server reads); a Starwhale Server reads a
- * dataset from `…/_current/meta` instead.
+ * Where the server announces the `dataset-version-table` extension (`GET /system/features`, as
+ * this package's server does), the rows go to a table of their own,
+ * `project/{p}/dataset/{d}/{v[:2]}/{v}/meta`, named by the manifest's `table`; elsewhere (a
+ * Starwhale Server) to `project/{p}/dataset/{d}/_current/meta`, the version pinned by the
+ * manifest's `data_datastore_revision`, as Starwhale's Python client writes them.
  *
  * @module
  */
@@ -19,6 +21,16 @@ import { updateRemoteTable } from "./_datastore.ts";
 
 const enc = encodeURIComponent;
 const BATCH = 1000;
+
+/** The extensions a server announces in `GET /system/features`; none for a Starwhale Server. */
+async function extensions(api: ApiClient): Promise<string[]> {
+  try {
+    const data = await api.request("/system/features") as { extensions?: unknown };
+    return Array.isArray(data?.extensions) ? data.extensions.map(String) : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Uploads a dataset version.
@@ -36,13 +48,17 @@ export async function importRemoteDataset(
   const head = await api.requestRaw(base, { method: "HEAD", acceptStatus: [404] });
   await head.body?.cancel();
   if (head.ok) return false;
-  const table = `project/${job.pid}/dataset/${name}/${version.slice(0, 2)}/${version}/meta`;
+  const own = (await extensions(api)).includes("dataset-version-table");
+  const table = own
+    ? `project/${job.pid}/dataset/${name}/${version.slice(0, 2)}/${version}/meta`
+    : `project/${job.pid}/dataset/${name}/_current/meta`;
+  let revision = 0;
   const total = job.dataset.record.rows || null;
   let done = 0, batch: Row[] = [];
   const flush = async () => {
     if (!batch.length) return;
     job.signal?.throwIfAborted();
-    await updateRemoteTable(api, table, batch);
+    revision = await updateRemoteTable(api, table, batch);
     done += batch.length;
     batch = [];
     job.onProgress?.({ unit: "rows", done, total });
@@ -54,12 +70,12 @@ export async function importRemoteDataset(
   }
   await flush();
   job.signal?.throwIfAborted();
-  const { data_datastore_revision: _, ...kept } = job.dataset.manifest;
+  const { data_datastore_revision: _, table: __, ...kept } = job.dataset.manifest;
   const manifest = {
     ...kept,
     name,
     version,
-    table,
+    ...(own ? { table } : { data_datastore_revision: String(revision) }),
     dataset_summary: {
       ...(kept.dataset_summary as Record<string, unknown> | undefined),
       rows: done,

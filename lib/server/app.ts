@@ -20,6 +20,7 @@ import { modelTransferRoutes } from "./routes/model_transfer.ts";
 import { blobRoutes, signedRoutes } from "./routes/blobs.ts";
 import { datasetTransferRoutes } from "./routes/dataset_transfer.ts";
 import { tagRoutes } from "./routes/tags.ts";
+import { featureRoutes } from "./routes/features.ts";
 import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -130,6 +131,7 @@ export function createApp(options: ServerOptions): ServerApp {
     app.route("/api/v1/blob", blobRoutes(ctx, blobs));
     app.route("/api/v1/project/:p/model", modelTransferRoutes(ctx, blobs));
     app.route("/api/v1/project/:p/dataset", datasetTransferRoutes(ctx, blobs));
+    app.route("/api/v1/system", featureRoutes());
     app.route("/api/v1/project/:p/model", tagRoutes(ctx, "model"));
     app.route("/api/v1/project/:p/dataset", tagRoutes(ctx, "dataset"));
   }

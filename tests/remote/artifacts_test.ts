@@ -142,3 +142,35 @@ Deno.test("a copy whose connection drops mid-way leaves nothing listed; the next
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a server without the dataset-version-table extension gets rows in _current/meta, the version pinned by revision", async () => {
+  await using s = await servedRoot();
+  const features = await s.remote.listTables("project/self/dataset/");
+  assertEquals(features.some((t) => t.includes("_current")), false);
+  // Answers /system/features as a Starwhale Server does: no extension list.
+  const javaLike = (r: Request) =>
+    new URL(r.url).pathname === "/api/v1/system/features"
+      ? Promise.resolve(
+        Response.json({ code: "success", message: "Success", data: { disabled: [] } }),
+      )
+      : s.app.fetch(r);
+  const remote = new RemoteInstance({ url: "http://sw.test", token: TOKEN, fetch: javaLike });
+  const dir = await Deno.makeTempDir({ prefix: "sw-java-like-" });
+  try {
+    await using local = new StandaloneInstance(dir, { durability: "none" });
+    await local.buildDataset("self", { name: "cur", rows: [{ x: 1 }, { x: 2 }] });
+    await local.buildDataset("self", { name: "cur", rows: [{ x: 3 }] });
+    const first = await Dataset.copy("cur/version/v0", "self", { source: local, target: remote });
+    const second = await Dataset.copy("cur/version/v1", "self", { source: local, target: remote });
+    assertEquals(await s.remote.listTables("project/self/dataset/cur/"), [
+      "project/self/dataset/cur/_current/meta",
+    ]);
+    // Each version reads as of its own revision (Starwhale's semantics: rows merge by id).
+    const v0 = await Dataset.get(`cur/version/${first.version}`, { instance: s.remote });
+    assertEquals((await v0.head(5)).map((r) => r.features.x), [1, 2]);
+    const v1 = await Dataset.get(`cur/version/${second.version}`, { instance: s.local });
+    assertEquals((await v1.head(5)).map((r) => r.features.x), [3, 2]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
