@@ -5,7 +5,7 @@
  * the Python client uploads it, and a dataset written through `updateTable` to `_current/meta`.
  */
 import { createHash } from "node:crypto";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { servedRoot } from "./_fixture.ts";
 import { TOKEN } from "./_fixture.ts";
@@ -491,4 +491,40 @@ Deno.test("a dataset uploaded as Starwhale's Python client does is listed only a
     assertEquals(end.status, 400);
     assert(!(await s.local.listDatasets("self", { name: "pyds" })).some((d) => d.version === v));
   });
+});
+
+Deno.test("Starwhale's client reads this server's datasets from _current/meta as of a version's revision", async () => {
+  await using s = await servedRoot();
+  const v0 = await s.local.getDataset({ project: "self", name: "d" });
+  const v1 = await s.local.buildDataset("self", { name: "d", rows: [{ x: 7 }, { x: 8 }] });
+  const info = async (v: string) =>
+    (await (await req(s.app, "GET", `/api/v1/project/self/dataset/d?versionUrl=${v}`)).json()).data;
+  const revisionOf = async (v: string) =>
+    String((parse((await info(v)).versionMeta) as Record<string, unknown>).data_datastore_revision);
+  const scan = async (revision?: string) => {
+    const body = {
+      tables: [{
+        tableName: "project/self/dataset/d/_current/meta",
+        ...(revision ? { revision } : {}),
+      }],
+      limit: 1000,
+      rawResult: false,
+    };
+    const res = await (await req(s.app, "POST", "/api/v1/datastore/scanTable", { json: body }))
+      .json();
+    assertEquals(res.code, "success");
+    return (res.data.records ?? []).map((r: Record<string, { value: string }>) =>
+      r["features/x"].value
+    );
+  };
+  assertEquals(await scan(await revisionOf(v0.version)), ["0000000000000001"]);
+  assertEquals(await scan(await revisionOf(v1.version)), ["0000000000000007", "0000000000000008"]);
+  assertEquals(await scan(), ["0000000000000007", "0000000000000008"], "no revision: the newest");
+  const query = await (await req(s.app, "POST", "/api/v1/datastore/queryTable", {
+    json: {
+      tableName: "project/self/dataset/d/_current/meta",
+      revision: await revisionOf(v0.version),
+    },
+  })).json();
+  assertEquals(query.data.records.length, 1);
 });

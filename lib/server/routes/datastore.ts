@@ -14,6 +14,7 @@ import { BodyReader, checkColumnName, show } from "../_body.ts";
 import { ok, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import type { ServerStore } from "../store.ts";
 import { queryTable, scanTable } from "./_scan.ts";
+import { aliasDatasetTables } from "./_dataset_alias.ts";
 
 /**
  * The datastore sub-app, to mount at `/api/v1/datastore`.
@@ -27,11 +28,27 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
     .post("/updateTable", async (c) => ok(c, await updateTable(store, await ctx.body(c))))
     .post(
       "/scanTable",
-      async (c) => ok(c, await scanTable(store, await ctx.body(c), c.req.raw.signal)),
+      async (c) =>
+        ok(
+          c,
+          await scanTable(
+            store,
+            await aliasDatasetTables(ctx, await ctx.body(c)),
+            c.req.raw.signal,
+          ),
+        ),
     )
     .post(
       "/queryTable",
-      async (c) => ok(c, await queryTable(store, await ctx.body(c), c.req.raw.signal)),
+      async (c) =>
+        ok(
+          c,
+          await queryTable(
+            store,
+            await aliasDatasetTables(ctx, await ctx.body(c)),
+            c.req.raw.signal,
+          ),
+        ),
     )
     .post(
       "/listTables",
