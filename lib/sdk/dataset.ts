@@ -108,8 +108,8 @@ export class Dataset {
   /**
    * Copies a dataset version to another instance or project, as `swcli dataset copy` does: all or
    * nothing (a failed or aborted copy leaves nothing listed there), and a no-op when the
-   * destination has the version already. The copy keeps the version; it is tagged `latest` and
-   * the next `vN` there.
+   * destination has the version already. The copy keeps the version and its own tags; `latest`
+   * and the next `vN` come from the destination.
    *
    * Needs `--allow-net` for a server, `--allow-read --allow-write --allow-env` for the local root.
    *
@@ -120,6 +120,24 @@ export class Dataset {
    * @returns The copy, on the destination instance.
    * @throws {NotFoundError} Unknown source. {UnsupportedError} An instance that cannot move
    *   datasets. {TypeError} A malformed URI.
+   * @example Copy a version from one local root to another, twice
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Dataset, StandaloneInstance } from "@starwhale/sdk";
+   * const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+   * {
+   *   await using source = new StandaloneInstance(a);
+   *   await using target = new StandaloneInstance(b);
+   *   const built = await Dataset.build("pairs", [{ x: 1 }, { x: 2 }], { instance: source });
+   *   const copy = await Dataset.copy("pairs", "self", { source, target });
+   *   assert.equal(copy.version, built.version);
+   *   assert.deepEqual((await copy.head(1))[0].features, { x: 1 });
+   *   await Dataset.copy("pairs", "self", { source, target }); // already there: nothing is written
+   *   assert.equal((await Dataset.list("self", { instance: target })).length, 1);
+   * }
+   * await Deno.remove(a, { recursive: true });
+   * await Deno.remove(b, { recursive: true });
+   * ```
    */
   static async copy(src: string, dest: string, options: CopyOptions = {}): Promise<Dataset> {
     const result = await copyArtifact("dataset", src, dest, options);

@@ -98,8 +98,8 @@ export class Model {
   /**
    * Copies a model version to another instance or project, as `swcli model copy` does: all or
    * nothing (a failed or aborted copy leaves nothing listed there), and a no-op when the
-   * destination has the version already. The copy keeps the version; it is tagged `latest` and
-   * the next `vN` there.
+   * destination has the version already. The copy keeps the version and its own tags; `latest`
+   * and the next `vN` come from the destination.
    *
    * Needs `--allow-net` for a server, `--allow-read --allow-write --allow-env` for the local root.
    *
@@ -110,6 +110,23 @@ export class Model {
    * @returns The copy, on the destination instance.
    * @throws {NotFoundError} Unknown source. {UnsupportedError} An instance that cannot move
    *   models. {TypeError} A malformed URI.
+   * @example Copy a version from one local root to another
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Model, StandaloneInstance } from "@starwhale/sdk";
+   * const [a, b, dir] = [await Deno.makeTempDir(), await Deno.makeTempDir(), await Deno.makeTempDir()];
+   * await Deno.writeTextFile(`${dir}/steps.ts`, "export const hello = Object.assign(() => {}, " +
+   *   "{ [Symbol.for('starwhale.handler')]: {} });");
+   * {
+   *   await using source = new StandaloneInstance(a);
+   *   await using target = new StandaloneInstance(b);
+   *   const built = await Model.build(dir, { name: "hello", instance: source });
+   *   const copy = await Model.copy("hello/version/v0", "self", { source, target });
+   *   assert.equal(copy.version, built.version);
+   *   assert.deepEqual(copy.handlers, ["steps:hello"]);
+   * }
+   * for (const d of [a, b, dir]) await Deno.remove(d, { recursive: true });
+   * ```
    */
   static async copy(src: string, dest: string, options: CopyOptions = {}): Promise<Model> {
     const result = await copyArtifact("model", src, dest, options);
