@@ -74,7 +74,11 @@ export async function copyArtifact<T extends "model" | "dataset">(
   dest: string,
   options: CopyOptions = {},
 ): Promise<CopyResult<T extends "model" ? ModelRecord : DatasetRecord>> {
-  const config = configOf({ config: options.config, instance: options.source ?? options.target });
+  // The config names the instances; with both instances given, none is needed.
+  const config = configOf({
+    config: options.config,
+    instance: options.source && options.target ? options.source : undefined,
+  });
   const from = parseResourceUri(src, { type, config });
   const to = destination(dest, type, config);
   const source = artifactTransfer(

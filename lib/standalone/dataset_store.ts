@@ -81,7 +81,9 @@ export class DatasetStore {
     name: string,
     version: string,
     rows: AsyncIterable<Row>,
-    options: { manifest?: Record<string, unknown>; onProgress?: (rows: number) => void } & {
+    options: {
+      manifest?: Record<string, unknown>;
+      onProgress?: (rows: number) => void;
       signal?: AbortSignal;
     },
   ): Promise<DatasetRecord> {

@@ -3,6 +3,7 @@ import { UnsupportedError } from "../../lib/sdk/errors.ts";
 import { Dataset } from "../../lib/sdk/dataset.ts";
 import { Model } from "../../lib/sdk/model.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { serve } from "../../lib/server/mod.ts";
 import { servedRoot, TOKEN } from "../server/_fixture.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 
@@ -171,6 +172,46 @@ Deno.test("a server without the dataset-version-table extension gets rows in _cu
     const v1 = await Dataset.get(`cur/version/${second.version}`, { instance: s.local });
     assertEquals((await v1.head(5)).map((r) => r.features.x), [3, 2]);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Model.copy with one instance given finds the other through swcli's config", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sw-copy-config-" });
+  const server = await serve({ host: "127.0.0.1", port: 0, root: `${dir}/server`, token: "tk" });
+  const saved = ["SW_CLI_CONFIG", "SW_LOCAL_STORAGE"].map((k) => [k, Deno.env.get(k)] as const);
+  try {
+    await using local = new StandaloneInstance(`${dir}/local`, { durability: "none" });
+    await Deno.mkdir(`${dir}/pkg`);
+    const sdk = new URL("../../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/pkg/steps.ts`,
+      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
+    );
+    const built = await local.buildModel("self", { dir: `${dir}/pkg`, name: "cfg" });
+    await Deno.writeTextFile(
+      `${dir}/config.yaml`,
+      JSON.stringify({
+        version: "2.0",
+        current_instance: "local",
+        instances: {
+          local: { uri: "local", type: "standalone", current_project: "self" },
+          dev: { uri: server.url, type: "cloud", sw_token: "tk", current_project: "self" },
+        },
+      }),
+    );
+    Deno.env.set("SW_CLI_CONFIG", `${dir}/config.yaml`);
+    Deno.env.set("SW_LOCAL_STORAGE", `${dir}/local`);
+    const m = await Model.copy("cfg", "cloud://dev/project/self", { source: local });
+    assertEquals([m.version, m.instance.kind], [built.version, "cloud"]);
+    const back = await Model.copy("cloud://dev/project/self/model/cfg", "local/project/self", {
+      target: local,
+    });
+    assertEquals(back.version, built.version);
+    await m.instance.close();
+  } finally {
+    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
+    await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 });
