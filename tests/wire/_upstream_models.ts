@@ -43,6 +43,9 @@ export const ENUMS: Record<string, readonly string[]> = {
   JobType: ["EVALUATION", "ONLINE_EVAL", "TRAIN", "FINE_TUNE", "SERVING", "BUILT_IN"],
   ExposedLinkType: ["DEV_MODE", "WEB_HANDLER"],
   RunStatus: ["PENDING", "RUNNING", "FINISHED", "FAILED"],
+  EventType: ["INFO", "WARNING", "ERROR"],
+  EventSource: ["CLIENT", "SERVER", "NODE"],
+  EventResourceType: ["JOB", "TASK", "RUN"],
 };
 
 /** The models, by upstream class name. */
@@ -61,6 +64,27 @@ export const MODELS: Record<string, Model> = {
     runtimeCounts: "int",
     memberCounts: "int",
     evaluationCounts: "int",
+  },
+  SystemVersionVo: { id: "str?", version: "str?" },
+  TrashVo: {
+    id: "str?",
+    name: "str?",
+    type: "str?",
+    trashedTime: "int?",
+    size: "int?",
+    trashedBy: "str?",
+    lastUpdatedTime: "int?",
+    retentionTime: "int?",
+  },
+  RelatedResource: { eventResourceType: "enum:EventResourceType", id: "int" },
+  EventVo: {
+    eventType: "enum:EventType",
+    source: "enum:EventSource",
+    relatedResource: "@RelatedResource",
+    message: "str",
+    data: "str?",
+    timestamp: "int?",
+    id: "int?",
   },
   ProjectVo: {
     id: "str",

@@ -1,5 +1,5 @@
 /**
- * The jobs resource (`/api/v1/project/{p}/job`): list, info, tasks, create, the actions
+ * The jobs resource (`/api/v1/project/{p}/job`): list, info, tasks, events, create, the actions
  * (`cancel`, `pause`, `resume`, `recover`) and remove, over the `Instance` seam plus the
  * {@link JobLauncher} that runs the jobs created through the API asynchronously. Jobs are named by
  * upstream-style numeric ids, their standalone ids or a unique prefix.
@@ -10,8 +10,8 @@ import type { Hono } from "../../_deps.ts";
 import type { JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
-import { jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
-import type { JobVo, TaskVo } from "../../wire/mod.ts";
+import { jobEventVos, jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
+import type { EventVo, JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
@@ -25,10 +25,10 @@ const JOB_ID = /^[0-9A-Za-z_-]{1,128}$/;
  * The jobs sub-app, to mount at `/api/v1/project/:p/job`.
  *
  * @param ctx The server context.
+ * @param jobs The job operations (shared with the trash routes).
  * @returns The sub-app.
  */
-export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
-  const jobs = new Jobs(ctx);
+export function jobRoutes(ctx: ServerContext, jobs: Jobs = new Jobs(ctx)): Hono<ServerEnv> {
   return resource(J)
     .get("/", async (c) => {
       const project = await ctx.project(param(c, "p"));
@@ -42,6 +42,7 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
       return ok(c, "success");
     })
     .get("/:j/task", async (c) => ok(c, await jobs.tasks(param(c, "p"), param(c, "j"))))
+    .get("/:j/event", async (c) => ok(c, await jobs.events(param(c, "p"), param(c, "j"))))
     .post("/:j/:action", async (c) => {
       const action = param(c, "action");
       await jobs.act(param(c, "p"), param(c, "j"), action);
@@ -49,8 +50,8 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
     });
 }
 
-/** The job operations behind the routes. */
-class Jobs {
+/** The job operations behind the routes (the trash routes recover through it too). */
+export class Jobs {
   readonly #ctx: ServerContext;
 
   constructor(ctx: ServerContext) {
@@ -118,6 +119,12 @@ class Jobs {
       pageNum: 1,
       pageSize: 100000,
     });
+  }
+
+  /** The job's events (`List<EventVo>`): its creation, and why it failed. */
+  async events(p: string, j: string): Promise<EventVo[]> {
+    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
+    return jobEventVos(job, await this.#ctx.ids.numericId(job.id));
   }
 
   /** Creates a job from a `JobRequest`; returns its numeric id as a string. */
