@@ -10,6 +10,7 @@ import type { Hono } from "../../_deps.ts";
 import type { JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
+import { StandaloneInstance } from "../../standalone/mod.ts";
 import { jobEventVos, jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
 import type { EventVo, JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
@@ -105,9 +106,20 @@ export class Jobs {
     return pageInfo(list, { total: page.total, pageNum, pageSize });
   }
 
-  /** One `JobVo`, by numeric id, job id or unique prefix. */
+  /**
+   * One `JobVo`, by numeric id, job id or unique prefix. By its numeric id a removed job is found
+   * too (as a Starwhale Server finds it), so a client can learn the uuid its trash entry has.
+   */
   async info(p: string, j: string): Promise<JobVo> {
-    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
+    const ref = await this.#ref(p, j);
+    const instance = this.#ctx.instance();
+    const job = await instance.getJob(ref).catch(async (e) => {
+      if (!(e instanceof NotFoundError) || !/^\d+$/.test(j)) throw e;
+      if (!(instance instanceof StandaloneInstance)) throw e;
+      const removed = (await instance.listRemovedJobs(ref.project)).find((r) => r.id === ref.id);
+      if (!removed) throw e;
+      return removed;
+    });
     return jobVo(job, await this.#ctx.ids.numericId(job.id));
   }
 
