@@ -230,7 +230,13 @@ Deno.test("Java: there is no project 'self'; naming it is a NotFoundError, and s
     assertEquals(named.code, 0, named.stderr);
   });
   await t.step("the selected project is the default", async () => {
-    for (const args of [["instance", "select", "java"], ["project", "select", "mnist"]]) {
+    const selects = [
+      ["instance", "select", "java"],
+      ["project", "select", "starwhale:mnist"],
+      ["project", "select", "7"],
+      ["project", "select", "mnist"],
+    ];
+    for (const args of selects) {
       const r = await home.run(args);
       assertEquals(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
     }

@@ -3,9 +3,10 @@
  * (`client/starwhale/base/client/models/models.py` of star-whale/starwhale, pydantic models), as
  * field lists, and a checker that reports every way a value breaks them.
  *
- * A field is `"str"`, `"int"`, `"float"`, `"bool"`, `"any"`, `"list:<field>"`, `"dict:<field>"`,
- * `"@Model"` or `"enum:Name"`; a trailing `?` makes it optional (absent or null). Extra fields are
- * allowed, as pydantic ignores them.
+ * Every field of those models is listed (nested models the server never fills, such as a step's
+ * `fine_tune`, are `"any?"`). A field is `"str"`, `"int"`, `"float"`, `"bool"`, `"any"`,
+ * `"list:<field>"`, `"dict:<field>"`, `"@Model"` or `"enum:Name"`; a trailing `?` makes it
+ * optional (absent or null). Extra fields are allowed, as pydantic ignores them.
  *
  * @module
  */
@@ -110,6 +111,12 @@ export const MODELS: Record<string, Model> = {
     show_name: "str",
     require_dataset: "bool?",
     ext_cmd_args: "str?",
+    env: "list:any?",
+    arguments: "dict:any?",
+    fine_tune: "any?",
+    container_spec: "any?",
+    parameters_sig: "list:any?",
+    service_spec: "any?",
   },
   ModelVersionVo: {
     latest: "bool",
@@ -241,6 +248,7 @@ export const MODELS: Record<string, Model> = {
     versionTag: "str?",
     shared: "bool",
     createdTime: "int",
+    files: "list:any?",
     versionMeta: "str",
   },
 };
