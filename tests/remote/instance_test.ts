@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "../_assert.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { JobStateError, NotFoundError } from "../../lib/sdk/mod.ts";
 import { datasetInfoVo, datasetRecord } from "../../lib/wire/mod.ts";
 import { servedRoot } from "../server/_fixture.ts";
@@ -72,4 +72,20 @@ Deno.test("RemoteInstance removes and recovers a job on this package's server th
   await t.step("a live job", async () => {
     await assertRejects(() => s.remote.recoverJob({ project: "self", id: numeric }), JobStateError);
   });
+});
+
+Deno.test("RemoteInstance lists jobs by model version on this package's server (swmpId)", async () => {
+  await using s = await servedRoot();
+  const model = await s.local.getModel({ project: "self", name: "noop" });
+  const [byVersion, page] = await s.remote.listJobs("self", {
+    model: `noop/version/${model.version}`,
+  });
+  assertEquals([byVersion.map((j) => j.id), page.total], [[s.job.id], 1]);
+  await s.local.buildModel("self", { dir: `${s.root}/.pkg`, name: "noop" });
+  const newest = await s.local.getModel({ project: "self", name: "noop" });
+  assert(newest.version !== model.version);
+  const [none, empty] = await s.remote.listJobs("self", { model: "noop/version/latest" });
+  assertEquals([none, empty.total], [[], 0]);
+  const [byName] = await s.remote.listJobs("self", { model: "noop", status: "SUCCESS" });
+  assertEquals(byName.map((j) => j.id), [s.job.id]);
 });

@@ -37,10 +37,16 @@ Deno.test("Java: recoverJob goes through the trash, never POST .../recover (alwa
     const e = await assertRejects(() => sw.recoverJob({ project: P, id: "7" }), JobStateError);
     assertMatch(e.message, /not removed/);
   });
-  await t.step("a job that does not exist: a NotFoundError", async () => {
-    await assertRejects(() => sw.recoverJob({ project: P, id: "999" }), NotFoundError);
-    await assertRejects(() => sw.recoverJob({ project: P, id: "ffff0000" }), NotFoundError);
-  });
+  await t.step(
+    "a job that does not exist (a 400 'Unable to find job'): a NotFoundError",
+    async () => {
+      await assertRejects(() => sw.recoverJob({ project: P, id: "999" }), NotFoundError);
+      await assertRejects(() => sw.recoverJob({ project: P, id: "ffff0000" }), NotFoundError);
+      await assertRejects(() => sw.getJob({ project: P, id: "999" }), NotFoundError);
+      await assertRejects(() => sw.removeJob({ project: P, id: "ffff0000" }), NotFoundError);
+      await assertRejects(() => sw.cancelJob({ project: P, id: "999" }), NotFoundError);
+    },
+  );
   assertEquals(fake.requests.filter((r) => r.path.endsWith("/recover")), []);
   const puts = fake.requests.filter((r) => r.method === "PUT");
   assert(puts.length === 3 && puts.every((r) => /\/project\/7\/trash\/\d+$/.test(r.path)));

@@ -33,7 +33,12 @@ export function jobRoutes(ctx: ServerContext, jobs: Jobs = new Jobs(ctx)): Hono<
   return resource(J)
     .get("/", async (c) => {
       const project = await ctx.project(param(c, "p"));
-      const query = { ...paging(c), status: c.req.query("status"), model: c.req.query("model") };
+      const query = {
+        ...paging(c),
+        status: c.req.query("status"),
+        model: c.req.query("model"),
+        swmpId: c.req.query("swmpId") || undefined,
+      };
       return ok(c, await jobs.list(project, query));
     })
     .post("/", async (c) => ok(c, await jobs.create(param(c, "p"), await ctx.body(c))))
@@ -86,14 +91,43 @@ export class Jobs {
     );
   }
 
-  /** One page of a project's jobs as a PageHelper `PageInfo<JobVo>`. */
+  /**
+   * One page of a project's jobs as a PageHelper `PageInfo<JobVo>`; `swmpId` (a model version id
+   * as the model lookup answers it, `name/version/<version>`) keeps that version's jobs.
+   */
   async list(
     project: string,
-    q: { pageNum: number; pageSize: number; status?: string; model?: string },
+    q: { pageNum: number; pageSize: number; status?: string; model?: string; swmpId?: string },
   ): Promise<PageInfoVo<JobVo>> {
     const { pageNum, pageSize } = q;
     if (q.status !== undefined && !JOB_STATUSES.includes(q.status as JobStatus)) {
       throw ApiError.invalid(J, `unknown job status ${show(q.status)}`);
+    }
+    if (q.swmpId !== undefined) {
+      const m = /^([^/]+)\/version\/([^/]+)$/.exec(q.swmpId);
+      if (!m) {
+        throw ApiError.invalid(
+          J,
+          `invalid swmpId ${
+            show(q.swmpId)
+          }: expected a model version id (<name>/version/<version>)`,
+        );
+      }
+      if (q.model !== undefined && q.model !== m[1]) {
+        return pageInfo([], { total: 0, pageNum, pageSize });
+      }
+      const [all] = await this.#ctx.instance().listJobs(project, {
+        pageIndex: 1,
+        pageSize: 100_000,
+        model: m[1],
+        ...(q.status ? { status: q.status as JobStatus } : {}),
+      });
+      const jobs = all.filter((j) => j.modelVersion === m[2]);
+      const list = [];
+      for (const job of jobs.slice((pageNum - 1) * pageSize, pageNum * pageSize)) {
+        list.push(jobVo(job, await this.#ctx.ids.numericId(job.id)));
+      }
+      return pageInfo(list, { total: jobs.length, pageNum, pageSize });
     }
     const [jobs, page] = await this.#ctx.instance().listJobs(project, {
       pageIndex: pageNum,
