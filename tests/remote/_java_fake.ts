@@ -304,7 +304,7 @@ export function startJavaFake(options: { jobs?: number } = {}): JavaFake {
       query: Object.fromEntries(url.searchParams),
     };
     if (c.req.method === "POST" || c.req.method === "PUT") {
-      const text = await c.req.raw.clone().text();
+      const text = await c.req.text();
       rec.body = text ? JSON.parse(text) : undefined;
     }
     requests.push(rec);
