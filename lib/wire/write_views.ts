@@ -216,7 +216,8 @@ export function trashVo(job: JobRecord, numericId: number): TrashVo {
 
 /**
  * A job's events as a Starwhale Server lists them, oldest first: its creation, and for a failed
- * or canceled job an `ERROR` or `INFO` event carrying the reason.
+ * or canceled job an `ERROR` or `INFO` event carrying the reason. Event ids are unique per server
+ * (`numericId * 10 + n`).
  *
  * @param job The job record.
  * @param numericId The job's numeric id.
@@ -236,7 +237,7 @@ export function jobEventVos(job: JobRecord, numericId: number): EventVo[] {
     message,
     data: null,
     timestamp: Date.parse(at),
-    id,
+    id: numericId * 10 + id,
   });
   const events = [event(1, "INFO", "Job created", job.createdAt)];
   const end = job.finishedAt ?? job.createdAt;
