@@ -11,8 +11,9 @@
  * - the token must come as `Bearer <token>`;
  * - `GET .../job` takes only `swmpId` (a model version id), `pageNum`, `pageSize` (default 10) and
  *   lists live jobs by id, descending; other parameters are ignored;
- * - `GET .../job/{id}` finds a removed job too by its numeric id, not by its uuid; an unknown job
- *   is a 400 `INVALID REQUEST: JOB`;
+ * - a job in the path is found by its numeric id (a removed job too) or the uuid of a live job;
+ *   an unknown one is a 404 from the project filter (`ValidationException`, "Resource is not
+ *   found Starwhale Bundle");
  * - `POST .../job/{j}/recover` is always a 500 (the service throws UnsupportedOperationException);
  *   removing a job puts it into the trash (type = the job type, name = the job uuid), and
  *   `PUT .../trash/{id}` brings it back;
@@ -324,6 +325,21 @@ export function startJavaFake(options: { jobs?: number } = {}): JavaFake {
         return c.json({
           code: "ValidationException",
           message: `Resource is not found Project\nUnable to find project ${p}`,
+        }, 404);
+      }
+    }
+    // The same filter checks that a job named in the path is the project's: by numeric id any
+    // job (a removed one too), by uuid a live one; else a 404 before any controller.
+    const j = /^\/api\/v1\/project\/[^/]+\/job\/([^/]+)/.exec(url.pathname);
+    if (j) {
+      const jobUrl = decodeURIComponent(j[1]);
+      const found = /^\d+$/.test(jobUrl)
+        ? jobs.has(Number(jobUrl))
+        : [...jobs.values()].some((x) => x.uuid === jobUrl && !x.deleted);
+      if (!found) {
+        return c.json({
+          code: "ValidationException",
+          message: `Resource is not found Starwhale Bundle\n${jobUrl}`,
         }, 404);
       }
     }

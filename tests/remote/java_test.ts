@@ -38,7 +38,7 @@ Deno.test("Java: recoverJob goes through the trash, never POST .../recover (alwa
     assertMatch(e.message, /not removed/);
   });
   await t.step(
-    "a job that does not exist (a 400 'Unable to find job'): a NotFoundError",
+    "a job that does not exist (the project filter's 404): a NotFoundError",
     async () => {
       await assertRejects(() => sw.recoverJob({ project: P, id: "999" }), NotFoundError);
       await assertRejects(() => sw.recoverJob({ project: P, id: "ffff0000" }), NotFoundError);
