@@ -1,5 +1,8 @@
 /**
- * `RemoteInstance`: the `Instance` seam over the Starwhale Server REST API.
+ * `RemoteInstance`: the `Instance` seam over the Starwhale Server REST API, as a Starwhale Server
+ * answers it (and this package's server, which answers the same): jobs are recovered through the
+ * project's trash, listed by model version (`swmpId`) with the other filters applied here over
+ * the server's list, created with version ids, and a failed job's reason is read from its events.
  *
  * @module
  */
