@@ -74,7 +74,8 @@ export class RemoteInstance implements Instance {
   }
 
   #map(e: unknown, notFound?: [string, string, string?]): unknown {
-    // A Starwhale Server answers an unknown job with a 400 "Unable to find job <id>".
+    // An unknown job is a 404 from a Starwhale Server's project filter, or a 400 "Unable to find
+    // job <id>" from its job controller.
     const missingJob = e instanceof RemoteError && e.status === 400 &&
       /\bUnable to find job\b/.test(e.message);
     if (e instanceof RemoteError && (e.status === 404 || missingJob) && notFound) {
