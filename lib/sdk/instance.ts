@@ -135,7 +135,12 @@ export interface ListJobsOptions {
 export interface HandlerSpecOverride {
   /** Parallel tasks of the step. */
   replicas?: number;
-  /** Resource requests, e.g. `{ memory: "1GiB", cpu: 2 }`. */
+  /**
+   * Resource requests by name, each a value or `{request, limit}`: `cpu` in cores (a number),
+   * `memory` in bytes or a string with a unit (`k`/`M`/`G` decimal, `Ki`/`Mi`/`Gi` binary, e.g.
+   * `"512Mi"`, `"1GiB"`), `nvidia.com/gpu` a count; e.g. `{ memory: "1GiB", cpu: 2 }`. A server
+   * is sent numbers (memory in bytes); an unknown name or unit is a `TypeError`.
+   */
   resources?: Record<string, unknown>;
 }
 

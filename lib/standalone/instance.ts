@@ -271,6 +271,19 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
     });
   }
 
+  /**
+   * The removed jobs of a project (what {@link StandaloneInstance.recoverJob} brings back), newest
+   * first.
+   *
+   * @param project The project.
+   * @returns Their records.
+   */
+  listRemovedJobs(project: string): Promise<JobRecord[]> {
+    return this.#ds.with(async (ds) =>
+      (await this.#jobs(project, ds).removedJobs()).map(publicJob)
+    );
+  }
+
   recoverJob(ref: JobRef): Promise<void> {
     return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);

@@ -160,7 +160,11 @@ const info: Command = {
     if (entry.uri === LOCAL_ALIAS) out.root = config.root;
     else {
       const client = api(ctx, entry.uri, entry.token ?? "");
-      out.server_version = await client.request("/system/version");
+      // A `SystemVersionVo` `{id, version}`; older servers answer the bare string.
+      const version = await client.request("/system/version");
+      out.server_version = typeof version === "string"
+        ? version
+        : String((version as { version?: unknown } | null)?.version ?? "");
       out.user = (await client.request("/user/current") as { name?: string })?.name ?? out.user;
     }
     if (ctx.json) await ctx.printJson(out);
