@@ -17,6 +17,7 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
 import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
@@ -186,7 +187,7 @@ export class RemoteInstance implements Instance {
     const tasks = await this.#call(`/project/${enc(pid)}/job/${enc(job.id)}/task`, {
       query: { pageNum: 1, pageSize: 100000 },
     }) as { list?: unknown[] };
-    const summary = await this.jobSummary({ project: ref.project, id: job.uuid });
+    const summary = await this.#storedSummary({ project: ref.project, id: job.uuid });
     return { job, tasks: tasks?.list ?? [], report: { summary, kind: summary.kind ?? "" } };
   }
 
@@ -197,6 +198,11 @@ export class RemoteInstance implements Instance {
   }
 
   async jobSummary(ref: JobRef): Promise<Row> {
+    return jobOwnSummary(await this.#storedSummary(ref));
+  }
+
+  /** The job's row of the summary table as stored, `sys/*` columns included. */
+  async #storedSummary(ref: JobRef): Promise<Row> {
     const { pid, uuid } = await this.#evalPrefix(ref);
     const opts = { start: uuid, end: uuid, endInclusive: true, limit: 1 };
     for await (const row of scanRemoteTable(this.#api, `project/${pid}/eval/summary`, opts)) {
@@ -212,7 +218,11 @@ export class RemoteInstance implements Instance {
 
   async *scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
     const { prefix } = await this.#evalPrefix(ref);
-    yield* scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options);
+    for await (
+      const row of scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options)
+    ) {
+      yield jobOwnRow(table, row);
+    }
   }
 
   async #action(ref: JobRef, action: string): Promise<void> {

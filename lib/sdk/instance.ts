@@ -47,6 +47,43 @@ export const JOB_STATUSES: readonly JobStatus[] = [
 /** Statuses after which a job never changes again. */
 export const FINAL_STATUSES: readonly JobStatus[] = ["SUCCESS", "FAIL", "CANCELED"];
 
+/**
+ * The prefix of the summary columns a Starwhale server keeps for its own bookkeeping of a job it
+ * runs (`sys/id`, `sys/job_status`, `sys/model_name`, `sys/step_spec`, ...). They stay in the
+ * stored row, which `jobInfo` reports whole; `jobSummary` leaves them out on every backend.
+ */
+export const SYSTEM_COLUMN_PREFIX = "sys/";
+
+/** Columns the runner once wrote to a job's `results` table for itself; never shown. */
+const INTERNAL_RESULT_COLUMNS: readonly string[] = ["_index"];
+
+/**
+ * A job's summary row as `jobSummary` returns it: the stored row without the system columns.
+ *
+ * @param row The job's row of the project summary table.
+ * @returns The row, `id` and the keys the job logged.
+ */
+export function jobOwnSummary(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) if (!k.startsWith(SYSTEM_COLUMN_PREFIX)) out[k] = v;
+  return out;
+}
+
+/**
+ * A row of a job's table as `scanJobTable` returns it: internal columns of the `results` table
+ * left out.
+ *
+ * @param table The table's short name.
+ * @param row The stored row.
+ * @returns The row (the same object when nothing is left out).
+ */
+export function jobOwnRow(table: string, row: Row): Row {
+  if (table !== "results" || !INTERNAL_RESULT_COLUMNS.some((c) => c in row)) return row;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) if (!INTERNAL_RESULT_COLUMNS.includes(k)) out[k] = v;
+  return out;
+}
+
 /** Names one job: the project (name, or numeric id on a server) and the job id. */
 export interface JobRef {
   /** Project name (standalone) or name/id (server). */
@@ -279,7 +316,10 @@ export interface JobOperations {
   createJob(project: string, options: CreateJobOptions): Promise<JobRecord>;
   /** Local: `{manifest, report}`; remote: `{job, tasks, report}`. */
   jobInfo(ref: JobRef): Promise<Record<string, unknown>>;
-  /** The job's row of the project summary table (with `id`), or `{}`. */
+  /**
+   * The job's row of the project summary table (with `id`) without the server's `sys/*`
+   * columns ({@link jobOwnSummary}), or `{}`.
+   */
   jobSummary(ref: JobRef): Promise<Row>;
   /** Short names of the job's tables (summary excluded). */
   jobTables(ref: JobRef): Promise<string[]>;

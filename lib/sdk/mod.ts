@@ -25,7 +25,13 @@ export { currentContext, flattenRow, log, logSummary, scan } from "./evaluation.
 export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
-export { FINAL_STATUSES, JOB_STATUSES } from "./instance.ts";
+export {
+  FINAL_STATUSES,
+  JOB_STATUSES,
+  jobOwnRow,
+  jobOwnSummary,
+  SYSTEM_COLUMN_PREFIX,
+} from "./instance.ts";
 export { artifactStore, hasArtifactStore, hasJobLogs } from "./roles.ts";
 export type {
   ArtifactLookup,

@@ -32,6 +32,7 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import {
   type JobControl,
   jobLogPath,
@@ -170,7 +171,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   jobSummary(ref: JobRef): Promise<Row> {
     return this.#ds.with(async (ds) => {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
-      return (await ds.get(summaryTableName(ref.project), job.id)) ?? {};
+      return jobOwnSummary((await ds.get(summaryTableName(ref.project), job.id)) ?? {});
     });
   }
 
@@ -185,7 +186,9 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   scanJobTable(ref: JobRef, table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
     return this.#ds.stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
-      yield* scanExisting(ds, jobTableName(ref.project, job.id, table), options);
+      for await (const row of scanExisting(ds, jobTableName(ref.project, job.id, table), options)) {
+        yield jobOwnRow(table, row);
+      }
     }.bind(this));
   }
 

@@ -38,7 +38,7 @@ const list: Command = {
       description: `Only jobs in this status (${JOB_STATUSES.join(", ")})`,
     },
     { name: "model", type: "string", value: "NAME", description: "Only jobs of this model" },
-    { name: "fullname", type: "boolean", description: "Show full versions (remote)" },
+    { name: "fullname", type: "boolean", description: "Show the model's full version" },
   ],
   examples: [
     "swcli job list",
@@ -75,7 +75,7 @@ const list: Command = {
     const where = options.project === undefined
       ? `⭐ ${target.alias || target.url} (${target.url}) 🐳`
       : `${project} 🌽 @${target.alias || target.url}(${target.url})`;
-    const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true, remote });
+    const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true });
     await ctx.print(where);
     await ctx.print(renderGrid(columns, rows, { title: "Job List", width: ctx.io.columns }));
     if (remote || page.page.hasNextPage) await ctx.print(pageText(page));
