@@ -21,6 +21,7 @@ import { hasJobLogs } from "./roles.ts";
 import { HandlerError, JobStateError, UnsupportedError } from "./errors.ts";
 import { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
+import { waitForJob, type WaitOptions } from "./job_wait.ts";
 import { formatResourceUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
 /** Options of {@link Job.getTableRows}. */
@@ -264,6 +265,29 @@ export class Job {
       ? `it was canceled${r.errorMessage ? ` (${r.errorMessage})` : ""}`
       : `it is ${r.status}, it has not ended`;
     throw new JobStateError("succeed", { id: r.id, status: r.status, reason });
+  }
+
+  /**
+   * Waits for the job to end. A server runs its jobs after `create()` returns, so this is how a
+   * script follows one; a standalone job made by `Job.create` has ended already, and resolves at
+   * once (a job another process runs on the same root is followed the same way as on a server).
+   *
+   * @param options `signal` stops waiting (the job runs on); `timeoutMs` gives up after that
+   *   long.
+   * @returns The final status: `SUCCESS`, `FAIL` or `CANCELED`.
+   * @throws {JobStateError} Still not ended after `timeoutMs`. {RangeError} A bad `timeoutMs`.
+   *   The signal's reason once it aborts. {NotFoundError} No such job.
+   * @example Wait for a server job, at most ten minutes
+   * ```ts ignore
+   * import { Job } from "@starwhale/sdk";
+   * const j = await Job.create({ project: "cloud://dev/project/self", model: "mnist",
+   *   runHandler: "mnist.evaluator:MNISTInference.evaluate", datasets: ["mnist"] });
+   * console.log(await j.wait({ timeoutMs: 600_000 })); // "SUCCESS"
+   * ```
+   */
+  async wait(options: WaitOptions = {}): Promise<JobStatus> {
+    await this.record();
+    return (await waitForJob(this.#instance, this.#ref, options)).status;
   }
 
   /** The current status. */

@@ -58,6 +58,8 @@ export type {
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
+export { waitForJob } from "./job_wait.ts";
+export type { WaitOptions } from "./job_wait.ts";
 export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";

@@ -276,6 +276,22 @@ export async function jobContract(t: Deno.TestContext, target: ContractTarget): 
     }
   });
 
+  await t.step("wait resolves with the final status", async () => {
+    const j = await viaSdk({});
+    assertEquals(await j.wait({ timeoutMs: 60_000 }), "SUCCESS");
+    assertEquals(await j.status, "SUCCESS");
+    await assertRejects(() => j.wait({ timeoutMs: -1 }), RangeError, "Invalid timeoutMs -1");
+    if (target.server) {
+      const slow = await viaSdk({ datasets: ["slow"] });
+      await assertRejects(() => slow.wait({ timeoutMs: 0 }), JobStateError, "still");
+      const stop = new AbortController();
+      stop.abort(new Error("stopped waiting"));
+      await assertRejects(() => slow.wait({ signal: stop.signal }), Error, "stopped waiting");
+      await slow.cancel().catch(() => {});
+      assert(FINAL.includes(await slow.wait()));
+    }
+  });
+
   await t.step("list pages through every job once", async () => {
     const [all, info] = await sw.listJobs(P, { pageSize: 1000 });
     const seen: string[] = [];
