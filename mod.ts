@@ -16,6 +16,13 @@
  */
 export { Job, job } from "./lib/sdk/mod.ts";
 export type { TableRowsOptions, WaitOptions } from "./lib/sdk/mod.ts";
+export type {
+  CopyJobOptions,
+  JobCopyOptions,
+  JobCopyProgress,
+  JobCopyRecord,
+  JobTransfer,
+} from "./lib/sdk/mod.ts";
 export { Model } from "./lib/sdk/mod.ts";
 export { Dataset } from "./lib/sdk/mod.ts";
 export type { DatasetSource } from "./lib/sdk/mod.ts";

@@ -18,8 +18,9 @@ import type {
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
+import type { JobCopyRecord } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
-import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
+import { JobStateError, NotFoundError, RemoteError, UnsupportedError } from "../sdk/errors.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
 import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
@@ -222,6 +223,50 @@ export class RemoteInstance implements Instance {
       const row of scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options)
     ) {
       yield jobOwnRow(table, row);
+    }
+  }
+
+  async jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }> {
+    const { pid, prefix } = await this.#evalPrefix(ref);
+    return { prefix, summary: `project/${pid}/eval/summary` };
+  }
+
+  async exportJob(ref: JobRef): Promise<JobCopyRecord> {
+    return { record: await this.getJob(ref), manifest: {} };
+  }
+
+  async copiedJob(ref: JobRef): Promise<JobRecord | undefined> {
+    const data = await this.#copyRoute(ref, { method: "GET" }) as { job?: JobVo | null };
+    return data?.job ? jobRecord(data.job, ref.project) : undefined;
+  }
+
+  async importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {
+    const ref = { project, id: copy.record.id };
+    const body = { record: { ...copy.record, project }, manifest: copy.manifest };
+    return jobRecord(await this.#copyRoute(ref, { method: "PUT", body }) as JobVo, project);
+  }
+
+  /**
+   * This SDK's job-copy extension, `GET|PUT /api/v1/project/{project}/job/{id}/copy`; a server
+   * without it (404 or 405) refuses the copy with an `UnsupportedError`.
+   */
+  async #copyRoute(ref: JobRef, request: { method: "GET" | "PUT"; body?: unknown }) {
+    const pid = await this.projectId(ref.project);
+    try {
+      return await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/copy`, {
+        ...request,
+        idempotent: true,
+      });
+    } catch (e) {
+      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+        throw new UnsupportedError(
+          "copying jobs to this server",
+          `${this.url}: it lacks the job-copy extension of this SDK's server ` +
+            "(GET|PUT /api/v1/project/{project}/job/{id}/copy)",
+          { operation: true, cause: e },
+        );
+      }
+      throw e;
     }
   }
 

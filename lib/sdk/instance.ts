@@ -2,7 +2,8 @@
  * The `Instance` seam: what `Job`, `Model` and `Dataset` ask of a Starwhale instance, in roles.
  *
  * Every instance has the roles of {@link Instance}: {@link JobOperations} (list, create,
- * inspect and control jobs), {@link TableOperations} (datastore tables) and
+ * inspect and control jobs), {@link JobTransfer} (copy jobs between instances),
+ * {@link TableOperations} (datastore tables) and
  * {@link ArtifactLookup} (find a model or dataset version). A standalone instance also has the
  * {@link ArtifactStore} role (build, list, remove and read models and datasets), which the remote
  * adapter does not have, nor the standalone-only {@link JobLogs}: `roles.ts` tells them apart,
@@ -337,6 +338,39 @@ export interface JobOperations {
   recoverJob(ref: JobRef): Promise<void>;
 }
 
+/** A job as a copy carries it besides its tables: its record and its manifest. */
+export interface JobCopyRecord {
+  /** The job's record (the id is kept on the destination). */
+  record: JobRecord;
+  /** The fields of the standalone job manifest (`_manifest.yaml`); `{}` when there is none. */
+  manifest: Record<string, unknown>;
+}
+
+/**
+ * The job-copy role: where a job's tables live, its record whole, and publishing a copied job.
+ * Every instance has it; a server without this SDK's job-copy extension refuses to receive
+ * copies with an `UnsupportedError`.
+ */
+export interface JobTransfer {
+  /**
+   * Full datastore names of a job's tables: `prefix` + short name, and the project's summary
+   * table. Needs no job to exist (a copy writes the tables before it publishes the job).
+   */
+  jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }>;
+  /** The job's record and manifest, for a copy. */
+  exportJob(ref: JobRef): Promise<JobCopyRecord>;
+  /**
+   * The record of the job with this full id, removed or not, or `undefined` when there is none.
+   * Throws `UnsupportedError` where copied jobs cannot be published (before anything is written).
+   */
+  copiedJob(ref: JobRef): Promise<JobRecord | undefined>;
+  /**
+   * Publishes a copied job whose tables and summary row are written: it is listed from now on,
+   * under its own id. A job already there with that id is left as it is.
+   */
+  importJob(project: string, job: JobCopyRecord): Promise<JobRecord>;
+}
+
 /** The tables role: datastore tables by their full names. Every instance has it. */
 export interface TableOperations {
   /** Datastore table names starting with `prefix`. */
@@ -404,7 +438,8 @@ export interface JobLogs {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export interface Instance extends JobOperations, TableOperations, ArtifactLookup, AsyncDisposable {
+export interface Instance
+  extends JobOperations, JobTransfer, TableOperations, ArtifactLookup, AsyncDisposable {
   /** `standalone` or `cloud` (a Starwhale Server/Cloud). */
   readonly kind: "standalone" | "cloud";
   /** `local` for standalone, the base URL (`https://host:port`) for a server. */

@@ -22,6 +22,8 @@ import { HandlerError, JobStateError, UnsupportedError } from "./errors.ts";
 import { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
 import { waitForJob, type WaitOptions } from "./job_wait.ts";
+import { copyJob, type CopyJobOptions } from "./job_copy.ts";
+import type { Config } from "./config.ts";
 import { formatResourceUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
 /** Options of {@link Job.getTableRows}. */
@@ -34,6 +36,16 @@ export interface TableRowsOptions {
   keepNone?: boolean;
   /** Include the `end` row. */
   endInclusive?: boolean;
+}
+
+/** Options of {@link Job.copy}. */
+export interface JobCopyOptions extends CopyJobOptions {
+  /** The swcli config; default loaded from `SW_CLI_CONFIG` / `~/.config/starwhale/config.yaml`. */
+  config?: Config;
+  /** Read the job from this instance instead of the one `src` names. */
+  from?: Instance;
+  /** Write the job to this instance instead of the one `dest` names. */
+  to?: Instance;
 }
 
 /**
@@ -201,6 +213,64 @@ export class Job {
     const created = Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
     if (options.throwOnFailure) await created.ok();
     return created;
+  }
+
+  /**
+   * Copies a job that has ended to another instance: its record, manifest, summary row and every
+   * table it wrote, under the same id. Evaluate offline on a standalone instance, then publish
+   * the job to the team's server, or bring a server's job home. The job is listed on the
+   * destination only once everything is written; a job already there is left alone, so a
+   * repeated copy is a no-op. A server receives copies through this SDK's job-copy extension
+   * route (`swcli server start` has it; Starwhale's own server does not).
+   *
+   * Needs `--allow-read`/`--allow-write` on a standalone root, `--allow-net` for a server.
+   *
+   * @param src The job URI (`local/project/self/job/<id>`, an id prefix, `latest`,
+   *   `cloud://dev/project/self/job/<id>`).
+   * @param dest The destination project URI (`cloud://dev/project/self`, `local/project/self`).
+   * @param options `onProgress` (after every batch of rows), `signal`, `config`, and `from`/`to`
+   *   instances to use instead of those the URIs name.
+   * @returns The job on the destination.
+   * @throws {JobStateError} The job has not ended. {UnsupportedError} The destination server
+   *   cannot receive copied jobs (nothing is written then). {NotFoundError} No such job or
+   *   destination project.
+   * @example Copy a standalone job to another root
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Job, StandaloneInstance } from "@starwhale/sdk";
+   * const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+   * const pkg = await Deno.makeTempDir();
+   * const sdk = new URL("../../mod.ts", import.meta.url).href;
+   * await Deno.writeTextFile(
+   *   `${pkg}/steps.ts`,
+   *   `import { handler } from "${sdk}";\nexport const run = handler((ctx) => ctx.logSummary({ ok: 1 }));\n`,
+   * );
+   * {
+   *   await using from = new StandaloneInstance(a);
+   *   await using to = new StandaloneInstance(b);
+   *   await from.buildModel("self", { dir: pkg, name: "m", modules: ["steps"] });
+   *   const done = await Job.create({ project: "self", model: "m", runHandler: "steps:run", instance: from });
+   *   const copy = await Job.copy(done.uri, "local/project/self", { from, to });
+   *   assert.equal(copy.id, done.id);
+   *   assert.deepEqual(await copy.summary, { id: done.id, ok: 1 });
+   * }
+   * for (const dir of [a, b, pkg]) await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  static async copy(src: string, dest: string, options: JobCopyOptions = {}): Promise<Job> {
+    const { config, from, to, ...copyOptions } = options;
+    const source = openResource(src, { config, instance: from, type: "job" });
+    const target = openProject(dest, { config, instance: to });
+    const ref = await resolveJobRef(source.instance, {
+      project: source.uri.project,
+      id: source.uri.name,
+    });
+    const { record } = await copyJob(
+      { instance: source.instance, ref },
+      { instance: target.instance, project: target.uri.project },
+      copyOptions,
+    );
+    return Job.#of(target.instance, { ...target.uri, type: "job", name: record.id, version: "" });
   }
 
   static #of(instance: Instance, uri: ResourceUri): Job {

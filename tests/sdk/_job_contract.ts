@@ -15,6 +15,7 @@ import {
   UnsupportedError,
 } from "../../lib/sdk/errors.ts";
 import { Job } from "../../lib/sdk/job.ts";
+import { copyJob } from "../../lib/sdk/job_copy.ts";
 import type { Instance, JobRef, JobStatus } from "../../lib/sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
 
@@ -306,6 +307,65 @@ export async function jobContract(t: Deno.TestContext, target: ContractTarget): 
     }
     assertEquals(seen, all.map((j) => j.id));
     assertEquals(new Set(seen).size, seen.length);
+  });
+
+  await t.step("copy: a job reads the same after a copy either way, once", async () => {
+    await using other = await makeFixture();
+    await using local = new StandaloneInstance(other.root, { durability: "none" });
+    const reads = async (instance: Instance, ref: JobRef) => {
+      const { id: _, project: __, ...record } = await instance.getJob(ref);
+      const tables: Record<string, Row[]> = {};
+      for (const name of (await instance.jobTables(ref)).sort()) {
+        tables[name] = await Array.fromAsync(instance.scanJobTable(ref, name, { keepNone: true }));
+      }
+      return { record, summary: await instance.jobSummary(ref), tables };
+    };
+    const listed = async (instance: Instance, id: string) =>
+      (await instance.listJobs(P, { pageSize: 1000 }))[0].some((j) => j.id === id);
+
+    // From the instance under test to a standalone root, and again: a no-op.
+    const home = await Job.copy(`local/project/${P}/job/${done.id}`, `local/project/${P}`, {
+      from: sw,
+      to: local,
+    });
+    assertEquals(home.id, done.id);
+    const there = await reads(local, done);
+    assertEquals(there, await reads(sw, done));
+    assertEquals(there.summary, { id: done.id, count: FAST_ROWS, sum: 132 });
+    const again = await copyJob({ instance: sw, ref: done }, { instance: local, project: P });
+    assertEquals([again.copied, again.rows], [false, 0]);
+    assertEquals((await local.listJobs(P))[1].total, 1);
+
+    // From a standalone root to the instance under test: a stopped copy leaves nothing listed.
+    const mine = await local.createJob(P, {
+      model: "slow",
+      runHandler: "slow.pipeline:Slow.evaluate",
+      datasets: ["fast"],
+    });
+    const ref = { project: P, id: mine.id };
+    const stop = new AbortController();
+    const stopped = copyJob({ instance: local, ref }, { instance: sw, project: P }, {
+      batchSize: 5,
+      signal: stop.signal,
+      onProgress: (p) => p.rows > 0 && stop.abort(new Error("stopped")),
+    });
+    await assertRejects(() => stopped, Error, "stopped");
+    assert(!await listed(sw, mine.id), "a half-copied job is listed");
+    assertEquals(await sw.copiedJob(ref), undefined);
+    const progress: number[] = [];
+    const copied = await copyJob({ instance: local, ref }, { instance: sw, project: P }, {
+      batchSize: 5,
+      onProgress: (p) => progress.push(p.rows),
+    });
+    assert(copied.copied && copied.tables === 2, JSON.stringify(copied));
+    assertEquals(copied.rows, 2 * FAST_ROWS + 1);
+    assert(progress.length > 3 && progress.at(-1) === copied.rows, String(progress));
+    assert(await listed(sw, mine.id), "the copied job is not listed");
+    assertEquals(await reads(sw, ref), await reads(local, ref));
+    const [page] = await sw.listJobs(P, { model: "slow", pageSize: 1000 });
+    assert(page.some((j) => j.id === mine.id), "the copy is not found by its model name");
+    const repeat = await copyJob({ instance: local, ref }, { instance: sw, project: P });
+    assertEquals(repeat.copied, false);
   });
 
   await t.step("remove and recover", async () => {
