@@ -14,6 +14,7 @@ import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
 import { JOB_CREATE_COMMAND } from "./_job_create.ts";
+import { JOB_COPY_COMMAND } from "./_job_copy.ts";
 import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
@@ -187,7 +188,8 @@ const rows: Command = {
 export const JOB_GROUP: Group = {
   name: "job",
   summary:
-    "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows and logs",
+    "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows, logs " +
+    "and copy",
   commands: [
     JOB_CREATE_COMMAND,
     list,
@@ -197,5 +199,6 @@ export const JOB_GROUP: Group = {
     rows,
     JOB_LOGS_COMMAND,
     ...JOB_CONTROL_COMMANDS,
+    JOB_COPY_COMMAND,
   ],
 };
