@@ -123,8 +123,9 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
 
     await t.step("job copy brings the server's job to the local root, once", async () => {
       const src = `cloud://dev/project/self/job/${remoteId}`;
-      const r = await home.run(["job", "copy", src, "local/project/self"]);
+      const r = await home.run(["job", "copy", src, "local/project/self"], { isTerminal: true });
       assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, new RegExp(`Copying job ${remoteId.slice(0, 12)}`));
       assertMatch(r.stdout, /Copied:\s+1 table and the summary, 6 rows/);
       const local = `local/project/self/job/${remoteId}`;
       const here = await reads(local);
