@@ -56,6 +56,19 @@ Deno.test("Job.copy() resolves a prefix, keeps the id, and names a missing desti
     report: { summary: Record<string, unknown> };
   };
   assert(Number(report.summary["sys/id"]) >= 1, "the server gave the copy no numeric id");
+  // The server keeps its sys/* columns for the copy as for a job it ran itself.
+  assertEquals(
+    [
+      report.summary["sys/job_status"],
+      report.summary["sys/model_name"],
+      report.summary["sys/dev_mode"],
+    ],
+    ["SUCCESS", "noop", 0],
+  );
+  assertEquals(
+    report.summary["sys/duration_ms"],
+    Date.parse(a.job.finishedAt!) - Date.parse(a.job.createdAt),
+  );
   await assertRejects(
     () => Job.copy(a.job.id, "local/project/nosuch", { from: a.local, to: b.local }),
     NotFoundError,

@@ -7,12 +7,14 @@
  *   `null` (never a 404 for a missing job, so a 404 means a server without the extension).
  * - `PUT` with `{ record, manifest }` (a `JobRecord` whose status is final, and the fields of the
  *   standalone job manifest) publishes the job under that id and answers its `JobVo`; a job
- *   already there is left as it is (a repeated copy is a no-op).
+ *   already there is left as it is (a repeated copy is a no-op). The job's summary row gets the
+ *   `sys/*` columns this server writes for its own jobs, unless it has a server's already.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
 import { FINAL_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
+import { copiedColumns, SYS_SCHEMA } from "../../jobs/mod.ts";
 import { jobVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
@@ -48,11 +50,15 @@ export function jobCopyRoutes(ctx: ServerContext): Hono<ServerEnv> {
         manifest: manifest as Record<string, unknown>,
       });
       const numeric = await ctx.ids.numericId(job.id);
-      // As for a job created here: the summary row names the job's numeric id.
-      await ctx.store.update(`project/${project}/eval/summary`, [{
-        id: job.id,
-        "sys/id": numeric,
-      }]);
+      // The summary row gets the sys/* columns this server keeps for the jobs it runs, unless the
+      // copy brought a server's own; `sys/id` is always this server's numeric id.
+      const table = `project/${project}/eval/summary`;
+      const range = { start: job.id, end: job.id, endInclusive: true, limit: 1 };
+      const [stored] = ctx.store.tables(table).includes(table)
+        ? await Array.fromAsync(ctx.store.scan(table, range))
+        : [];
+      const sys = stored?.["sys/job_status"] === undefined ? copiedColumns(job) : { id: job.id };
+      await ctx.store.update(table, [{ ...sys, "sys/id": numeric }], { schema: SYS_SCHEMA });
       return ok(c, jobVo(job, numeric));
     });
 }
