@@ -109,6 +109,14 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
       assertMatch(failed.stdout, /Status:\s+FAIL/);
       const list = await home.run(["--instance", "dev", "job", "list"]);
       assertMatch(list.stdout, new RegExp(`${remoteId}\\s+dbl\\s`), "the model reads as locally");
+      const info = await home.run(["--instance", "dev", "job", "info", remoteId]);
+      assertEquals(info.code, 0, info.stderr);
+      assertMatch(info.stdout, /\nSummary\n(.+\n)*sum:\s+30\n/);
+      assert(!info.stdout.includes("sys/step_spec"), "job info prints the server's system keys");
+      assertMatch(
+        info.stdout,
+        /\(and \d+ system keys sys\/\*: swcli -o json job info shows them\)/,
+      );
     });
 
     const reads = async (uri: string) => ({

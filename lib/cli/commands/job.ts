@@ -5,7 +5,14 @@
  * @module
  */
 
-import { checkProject, JOB_STATUSES, type JobStatus, jobTableRows } from "../../sdk/mod.ts";
+import {
+  checkProject,
+  JOB_STATUSES,
+  jobOwnSummary,
+  type JobStatus,
+  jobTableRows,
+  type Row,
+} from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
@@ -124,10 +131,15 @@ const info: Command = {
         })
       }`);
     }
-    const summary = (details.report as { summary?: Record<string, unknown> })?.summary ?? {};
+    const stored = (details.report as { summary?: Row })?.summary ?? {};
+    const summary = jobOwnSummary(stored);
     const pairs = flatten(summary).filter(([k]) => k !== "id");
     if (pairs.length) {
       await ctx.print(`\nSummary\n${renderPairs(pairs.map(([k, v]) => [k, cellText(v)]))}`);
+    }
+    const system = Object.keys(stored).length - Object.keys(summary).length;
+    if (system > 0) {
+      await ctx.print(`(and ${system} system keys sys/*: swcli -o json job info shows them)`);
     }
     if (stack) await ctx.print(`\nStack\n${stack.join("\n")}`);
     return job.status === "FAIL" ? 1 : 0;
