@@ -9,7 +9,7 @@
  */
 
 import type { Row } from "../../datastore/mod.ts";
-import { JobStateError } from "./errors.ts";
+import { JobStateError, NotFoundError } from "./errors.ts";
 import { checkProject } from "./job_lookup.ts";
 import { FINAL_STATUSES, type Instance, type JobRecord, type JobRef } from "./instance.ts";
 
@@ -43,6 +43,8 @@ export interface CopyJobResult {
   record: JobRecord;
   /** `false` when the job was on the destination already (nothing was written). */
   copied: boolean;
+  /** The job was there already, in the destination's recycle bin (recover it to see it). */
+  removed: boolean;
   /** Tables written (the summary table excluded). */
   tables: number;
   /** Rows written, the summary row included. */
@@ -79,7 +81,13 @@ export async function copyJob(
   const dest: JobRef = { project: to.project, id };
   await checkProject(to.instance, to.project);
   const there = await to.instance.copiedJob(dest);
-  if (there) return { record: there, copied: false, tables: 0, rows: 0 };
+  if (there) {
+    const live = await to.instance.getJob(dest).then(() => true, (e) => {
+      if (e instanceof NotFoundError) return false;
+      throw e;
+    });
+    return { record: there, copied: false, removed: !live, tables: 0, rows: 0 };
+  }
 
   const src = await from.instance.jobTableLocation({ project: from.ref.project, id });
   const dst = await to.instance.jobTableLocation(dest);
@@ -116,5 +124,5 @@ export async function copyJob(
     record: { ...source.record, project: to.project },
     manifest: source.manifest,
   });
-  return { record, copied: true, tables: names.length, rows };
+  return { record, copied: true, removed: false, tables: names.length, rows };
 }

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts"
 import { servedRoot } from "../server/_fixture.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { Job } from "../../lib/sdk/job.ts";
+import { copyJob } from "../../lib/sdk/job_copy.ts";
 import { JobStateError, NotFoundError, UnsupportedError } from "../../lib/sdk/errors.ts";
 
 const P = "self";
@@ -69,6 +70,10 @@ Deno.test("Job.copy() resolves a prefix, keeps the id, and names a missing desti
     report.summary["sys/duration_ms"],
     Date.parse(a.job.finishedAt!) - Date.parse(a.job.createdAt),
   );
+  await b.remote.removeJob({ project: P, id: a.job.id });
+  const ref = { project: P, id: a.job.id };
+  const again = await copyJob({ instance: a.local, ref }, { instance: b.remote, project: P });
+  assertEquals([again.copied, again.removed], [false, true], "a removed copy was copied again");
   await assertRejects(
     () => Job.copy(a.job.id, "local/project/nosuch", { from: a.local, to: b.local }),
     NotFoundError,

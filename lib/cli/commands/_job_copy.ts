@@ -65,6 +65,8 @@ export const JOB_COPY_COMMAND: Command = {
         result.copied
           ? `${result.tables} ${result.tables === 1 ? "table" : "tables"} and the summary, ` +
             `${result.rows} rows`
+          : result.removed
+          ? `nothing: the job is in the recycle bin of ${where} ('swcli job recover' brings it back)`
           : `nothing: the job is on ${where} already`,
       ],
     ]));
