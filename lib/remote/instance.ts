@@ -20,8 +20,16 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
+import type { JobCopyRecord } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
-import { AmbiguousError, JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
+import {
+  AmbiguousError,
+  JobStateError,
+  NotFoundError,
+  RemoteError,
+  UnsupportedError,
+} from "../sdk/errors.ts";
 import { parseResources, type ResourceValue } from "../sdk/handlers.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
@@ -285,7 +293,7 @@ export class RemoteInstance implements Instance {
     const tasks = await this.#call(`/project/${enc(pid)}/job/${enc(job.id)}/task`, {
       query: { pageNum: 1, pageSize: 100000 },
     }) as { list?: unknown[] };
-    const summary = await this.jobSummary({ project: ref.project, id: job.uuid });
+    const summary = await this.#storedSummary({ project: ref.project, id: job.uuid });
     return { job, tasks: tasks?.list ?? [], report: { summary, kind: summary.kind ?? "" } };
   }
 
@@ -296,6 +304,11 @@ export class RemoteInstance implements Instance {
   }
 
   async jobSummary(ref: JobRef): Promise<Row> {
+    return jobOwnSummary(await this.#storedSummary(ref));
+  }
+
+  /** The job's row of the summary table as stored, `sys/*` columns included. */
+  async #storedSummary(ref: JobRef): Promise<Row> {
     const { pid, uuid } = await this.#evalPrefix(ref);
     const opts = { start: uuid, end: uuid, endInclusive: true, limit: 1 };
     for await (const row of scanRemoteTable(this.#api, `project/${pid}/eval/summary`, opts)) {
@@ -311,7 +324,55 @@ export class RemoteInstance implements Instance {
 
   async *scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
     const { prefix } = await this.#evalPrefix(ref);
-    yield* scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options);
+    for await (
+      const row of scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options)
+    ) {
+      yield jobOwnRow(table, row);
+    }
+  }
+
+  async jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }> {
+    const { pid, prefix } = await this.#evalPrefix(ref);
+    return { prefix, summary: `project/${pid}/eval/summary` };
+  }
+
+  async exportJob(ref: JobRef): Promise<JobCopyRecord> {
+    return { record: await this.getJob(ref), manifest: {} };
+  }
+
+  async copiedJob(ref: JobRef): Promise<JobRecord | undefined> {
+    const data = await this.#copyRoute(ref, { method: "GET" }) as { job?: JobVo | null };
+    return data?.job ? jobRecord(data.job, ref.project) : undefined;
+  }
+
+  async importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {
+    const ref = { project, id: copy.record.id };
+    const body = { record: { ...copy.record, project }, manifest: copy.manifest };
+    return jobRecord(await this.#copyRoute(ref, { method: "PUT", body }) as JobVo, project);
+  }
+
+  /**
+   * This SDK's job-copy extension, `GET|PUT /api/v1/project/{project}/job/{id}/copy`; a server
+   * without it (404 or 405) refuses the copy with an `UnsupportedError`.
+   */
+  async #copyRoute(ref: JobRef, request: { method: "GET" | "PUT"; body?: unknown }) {
+    const pid = await this.projectId(ref.project);
+    try {
+      return await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/copy`, {
+        ...request,
+        idempotent: true,
+      });
+    } catch (e) {
+      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+        throw new UnsupportedError(
+          "copying jobs to this server",
+          `${this.url}: it lacks the job-copy extension of this SDK's server ` +
+            "(GET|PUT /api/v1/project/{project}/job/{id}/copy)",
+          { operation: true, cause: e },
+        );
+      }
+      throw e;
+    }
   }
 
   async #action(ref: JobRef, action: string): Promise<void> {

@@ -18,6 +18,7 @@ import type { ServerStore } from "./store.ts";
 import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes, Jobs } from "./routes/jobs.ts";
+import { jobCopyRoutes } from "./routes/job_copy.ts";
 import { trashRoutes } from "./routes/trash.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { healthRoutes, systemRoutes, userRoutes } from "./routes/system.ts";
@@ -117,6 +118,7 @@ export function createApp(options: ServerOptions): ServerApp {
   app.route("/api/v1/project", projectRoutes(ctx));
   const jobs = new Jobs(ctx);
   app.route("/api/v1/project/:p/job", jobRoutes(ctx, jobs));
+  app.route("/api/v1/project/:p/job", jobCopyRoutes(ctx));
   app.route("/api/v1/project/:p/trash", trashRoutes(ctx, (p, id) => jobs.act(p, id, "recover")));
   app.route("/api/v1/project/:p/model", modelRoutes(ctx));
   app.route("/api/v1/project/:p/dataset", datasetRoutes(ctx));
