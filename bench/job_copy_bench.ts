@@ -66,7 +66,8 @@ try {
   const toLocal = await time(src, local);
   const toServer = await time(src, remote);
   const fromServer = await time(remote, back);
-  let t = performance.now(), m = 0;
+  const t = performance.now();
+  let m = 0;
   for await (const _ of remote.scanTable(`${prefix}results`)) m++;
   const scan = performance.now() - t;
   if (m !== N) throw new Error(`scanned ${m} rows, expected ${N}`);

@@ -217,24 +217,30 @@ Deno.test("Java: there is no project 'self'; naming it is a NotFoundError, and s
     assertEquals((await sw.listJobs("7"))[1].total, 2);
   });
   await using home = await cliHome();
-  await t.step("swcli --instance <url> without a project does not assume self", async () => {
-    const login = await home.run([
-      "instance",
-      "login",
-      fake.url,
-      "--token",
-      JAVA_TOKEN,
-      "--alias",
-      "java",
-    ]);
-    assertEquals(login.code, 0, login.stderr);
-    const r = await home.run(["--instance", fake.url, "job", "list"]);
-    assertEquals(r.code, 1, r.stdout);
-    assertMatch(r.stderr, /project/);
-    assertEquals(/'self'|project\/self/.test(r.stderr), false, r.stderr);
-    const named = await home.run(["--instance", fake.url, "job", "list", "-p", "mnist"]);
-    assertEquals(named.code, 0, named.stderr);
-  });
+  await t.step(
+    "swcli --instance <url> without a project uses the one login selected, never self",
+    async () => {
+      const login = await home.run([
+        "instance",
+        "login",
+        fake.url,
+        "--token",
+        JAVA_TOKEN,
+        "--alias",
+        "java",
+      ]);
+      assertEquals(login.code, 0, login.stderr);
+      // Login selected a project the server has (there is no 'self' to fall back on).
+      const before = fake.requests.length;
+      const r = await home.run(["--instance", fake.url, "job", "list"]);
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /0002ab12/);
+      const paths = fake.requests.slice(before).map((q) => q.path);
+      assertEquals(paths.some((p) => p.includes("/project/self")), false, paths.join());
+      const named = await home.run(["--instance", fake.url, "job", "list", "-p", "mnist"]);
+      assertEquals(named.code, 0, named.stderr);
+    },
+  );
   await t.step("the selected project is the default", async () => {
     const selects = [
       ["instance", "select", "java"],
