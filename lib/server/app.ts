@@ -23,7 +23,9 @@ import { tagRoutes } from "./routes/tags.ts";
 import { featureRoutes } from "./routes/features.ts";
 import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
-import { jobRoutes } from "./routes/jobs.ts";
+import { jobRoutes, Jobs } from "./routes/jobs.ts";
+import { jobCopyRoutes } from "./routes/job_copy.ts";
+import { trashRoutes } from "./routes/trash.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { healthRoutes, systemRoutes, userRoutes } from "./routes/system.ts";
 import { createConsole } from "./console/mod.ts";
@@ -124,7 +126,10 @@ export function createApp(options: ServerOptions): ServerApp {
   app.route("/api/v1/user", userRoutes());
   app.route("/api/v1/system", systemRoutes());
   app.route("/api/v1/project", projectRoutes(ctx));
-  app.route("/api/v1/project/:p/job", jobRoutes(ctx));
+  const jobs = new Jobs(ctx);
+  app.route("/api/v1/project/:p/job", jobRoutes(ctx, jobs));
+  app.route("/api/v1/project/:p/job", jobCopyRoutes(ctx));
+  app.route("/api/v1/project/:p/trash", trashRoutes(ctx, (p, id) => jobs.act(p, id, "recover")));
   app.route("/api/v1/project/:p/model", modelRoutes(ctx));
   app.route("/api/v1/project/:p/dataset", datasetRoutes(ctx));
   if (blobs) {

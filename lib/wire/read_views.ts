@@ -95,13 +95,28 @@ function versionRecord(
     project: ref.project,
     name: String(info.name ?? ref.name),
     version: String(info.versionName ?? ""),
-    tags: String(info.versionTag ?? "").split(",").filter(Boolean),
+    tags: versionTags(info),
     createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
   };
 }
 
 /**
- * A model record from a `ModelInfoVo`; the handlers are the steps' `job_name`s.
+ * A version's tags: `versionInfo.tags` (where a Starwhale Server keeps them), the older
+ * comma-separated `versionTag`, the alias (`v1`) and `latest` when it is the newest version.
+ */
+function versionTags(info: ModelInfoVo | DatasetInfoVo): string[] {
+  const tags = new Set([
+    ...(info.versionInfo?.tags ?? []),
+    ...String(info.versionTag ?? "").split(",").filter(Boolean),
+  ]);
+  if (info.versionAlias) tags.add(info.versionAlias);
+  if (info.versionInfo?.latest) tags.add("latest");
+  return [...tags];
+}
+
+/**
+ * A model record from a `ModelInfoVo`; the handlers are the steps' `job_name`s, the size is
+ * `versionInfo.size`.
  *
  * @param info The view object.
  * @param ref The project and name it was looked up by.
@@ -153,7 +168,7 @@ export function modelVersionRecord(
     project: where.project,
     name: where.name,
     version: String(vo.name ?? ""),
-    tags: versionTags(vo),
+    tags: entryTags(vo),
     createdAt: new Date(Number(vo.createdTime ?? 0)).toISOString(),
     size: Number(vo.size ?? 0),
     handlers: [...new Set(steps.map((s) => s.job_name ?? "").filter(Boolean))].sort(),
@@ -176,14 +191,14 @@ export function datasetVersionRecord(
     project: where.project,
     name: where.name,
     version: String(vo.name ?? ""),
-    tags: versionTags(vo),
+    tags: entryTags(vo),
     createdAt: new Date(Number(vo.createdTime ?? 0)).toISOString(),
     rows: Number(summaryRows({ versionMeta: vo.meta } as DatasetInfoVo) ?? 0),
   };
 }
 
 /** The tags of a version entry: its tags, its `vN` alias and `latest`, sorted. */
-function versionTags(vo: { tags?: string[] | null; alias?: string | null; latest?: boolean }) {
+function entryTags(vo: { tags?: string[] | null; alias?: string | null; latest?: boolean }) {
   const tags = new Set(vo.tags ?? []);
   if (vo.alias) tags.add(vo.alias);
   if (vo.latest) tags.add("latest");
