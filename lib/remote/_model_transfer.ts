@@ -116,11 +116,14 @@ export async function importRemoteModel(
   const meta: MetaBlob = { files: packFileList(entries), metaBlobIndexes: [], data };
   const metaBlobId = await uploadBlob(api, encodeMetaBlob(meta), job.signal);
   job.signal?.throwIfAborted();
-  await api.request(`${base}/completeUpload`, {
+  // A Starwhale Server answers this with an empty 200 (the controller returns void).
+  const completed = await api.requestRaw(`${base}/completeUpload`, {
     method: "POST",
-    body: { metaBlobId, builtInRuntime: null, force: false },
+    body: JSON.stringify({ metaBlobId, builtInRuntime: null, force: false }),
+    headers: { "content-type": "application/json; charset=utf-8" },
     signal: job.signal,
   });
+  await completed.body?.cancel();
   return true;
 }
 

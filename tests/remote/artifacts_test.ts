@@ -215,3 +215,29 @@ Deno.test("Model.copy with one instance given finds the other through swcli's co
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a model upload takes the empty 200 a Starwhale Server answers completeUpload with", async () => {
+  await using s = await servedRoot();
+  const javaLike = async (r: Request) => {
+    const res = await s.app.fetch(r);
+    if (!new URL(r.url).pathname.endsWith("/completeUpload") || !res.ok) return res;
+    await res.body?.cancel();
+    return new Response(null, { status: 200 });
+  };
+  const remote = new RemoteInstance({ url: "http://sw.test", token: TOKEN, fetch: javaLike });
+  const dir = await Deno.makeTempDir({ prefix: "sw-void-" });
+  try {
+    await using local = new StandaloneInstance(dir, { durability: "none" });
+    await Deno.mkdir(`${dir}/pkg`);
+    const sdk = new URL("../../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/pkg/steps.ts`,
+      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
+    );
+    const built = await local.buildModel("self", { dir: `${dir}/pkg`, name: "voided" });
+    const m = await Model.copy("voided", "self", { source: local, target: remote });
+    assertEquals(m.version, built.version);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
