@@ -14,9 +14,9 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { BundleFile, ImportOptions, ModelExport, ModelRecord } from "../sdk/instance.ts";
+import { bundleChunks, type BundleFile } from "../sdk/instance.ts";
+import type { ImportOptions, ModelExport, ModelRecord } from "../sdk/instance.ts";
 import {
-  COMPRESSION,
   encodeMetaBlob,
   type MetaBlob,
   type PackageFile,
@@ -90,24 +90,59 @@ export async function importRemoteModel(
   const entries: PackagePath[] = [];
   for (const f of job.model.files) {
     job.signal?.throwIfAborted();
-    const data = await f.read();
-    const file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
-    if (data.byteLength < SMALL && inlineSize + data.byteLength < SMALL) {
-      file.blobIds = [""];
-      file.blobOffset = inlineSize;
-      file.blobSize = data.byteLength;
-      inline.push(data);
-      inlineSize += data.byteLength;
-    } else if (data.byteLength < SMALL) {
-      file.blobIds = [await uploadBlob(api, data, job.signal)];
-      file.blobSize = data.byteLength;
-    } else {
-      for (let at = 0; at < data.byteLength; at += BLOB) {
-        file.blobIds.push(await uploadBlob(api, data.subarray(at, at + BLOB), job.signal));
+    let file: PackageFile;
+    if (f.size < SMALL) {
+      const data = await f.read();
+      file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
+      if (inlineSize + data.byteLength < SMALL) {
+        file.blobIds = [""];
+        file.blobOffset = inlineSize;
+        file.blobSize = data.byteLength;
+        inline.push(data);
+        inlineSize += data.byteLength;
+      } else {
+        file.blobIds = [await uploadBlob(api, data, job.signal)];
+        file.blobSize = data.byteLength;
       }
+      done += data.byteLength;
+    } else if (f.size <= BLOB) {
+      const data = await f.read();
+      file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
+      file.blobIds = [await uploadBlob(api, data, job.signal)];
+      done += data.byteLength;
+    } else {
+      // A larger file goes in blobs of at most 8 MiB as it is read: it need not fit in memory.
+      const hash = createHash("md5");
+      const blobIds: string[] = [];
+      let size = 0, parts: Uint8Array[] = [], pending = 0;
+      const flush = async () => {
+        if (!pending) return;
+        const blob = new Uint8Array(pending);
+        let at = 0;
+        for (const p of parts) blob.set(p, at), at += p.byteLength;
+        parts = [], pending = 0;
+        blobIds.push(await uploadBlob(api, blob, job.signal));
+      };
+      for await (let chunk of bundleChunks(f)) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        while (chunk.byteLength) {
+          const take = chunk.subarray(0, BLOB - pending);
+          parts.push(take), pending += take.byteLength;
+          chunk = chunk.subarray(take.byteLength);
+          if (pending === BLOB) await flush();
+        }
+      }
+      await flush();
+      file = packageFile({
+        size,
+        permission: 0o100644,
+        md5: new Uint8Array(hash.digest()),
+        blobIds,
+      });
+      done += size;
     }
     entries.push({ path: f.path, file });
-    done += data.byteLength;
     job.onProgress?.({ unit: "bytes", done, total });
   }
   const data = new Uint8Array(inlineSize);
@@ -156,43 +191,59 @@ export async function exportRemoteModel(
     }
     return cached.data;
   };
+  const check = (path: string, file: PackageFile, size: number, digest: string) => {
+    if (size !== file.size) {
+      throw new RangeError(`Cannot download '${path}': ${size} bytes, ${file.size} expected`);
+    }
+    if (file.md5.length && digest !== hex(file.md5)) {
+      throw new RangeError(`Cannot download '${path}': its MD5 does not match`);
+    }
+  };
+  /** A file kept in blobs of its own, blob by blob; checked once the last one is read. */
+  async function* pieces(file: PackageFile, path: string): AsyncIterable<Uint8Array> {
+    const hash = createHash("md5");
+    let size = 0;
+    for (const url of file.signedUrls) {
+      const part = unpackBlobData(await fetchBlob(url), file.compressionAlgorithm);
+      hash.update(part);
+      size += part.byteLength;
+      yield part;
+    }
+    check(path, file, size, hash.digest("hex"));
+  }
+  const inBlob = (file: PackageFile) =>
+    (file.blobIds.length === 1 && file.blobIds[0] === "") ||
+    (file.size < SMALL && file.signedUrls.length === 1);
   const read = async (file: PackageFile, path: string): Promise<Uint8Array> => {
+    if (!inBlob(file)) {
+      const parts = await Array.fromAsync(pieces(file, path));
+      const data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+      let at = 0;
+      for (const p of parts) data.set(p, at), at += p.byteLength;
+      return data;
+    }
     let data: Uint8Array;
     if (file.blobIds.length === 1 && file.blobIds[0] === "") {
       data = unpackBlobData(
         first.data.subarray(file.blobOffset, file.blobOffset + file.blobSize),
         file.compressionAlgorithm,
       );
-    } else if (file.size < SMALL && file.signedUrls.length === 1) {
+    } else {
       const blob = await fetchBlob(file.signedUrls[0]);
       const size = file.blobSize || blob.byteLength - file.blobOffset;
       data = unpackBlobData(
         blob.subarray(file.blobOffset, file.blobOffset + size),
         file.compressionAlgorithm,
       );
-    } else {
-      const parts: Uint8Array[] = [];
-      for (const url of file.signedUrls) {
-        parts.push(unpackBlobData(await fetchBlob(url), file.compressionAlgorithm));
-      }
-      data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-      let at = 0;
-      for (const p of parts) data.set(p, at), at += p.byteLength;
     }
-    if (file.compressionAlgorithm !== COMPRESSION.NONE && data.byteLength !== file.size) {
-      throw new RangeError(
-        `Cannot download '${path}': ${data.byteLength} bytes, ${file.size} expected`,
-      );
-    }
-    if (file.md5.length && hex(md5(data)) !== hex(file.md5)) {
-      throw new RangeError(`Cannot download '${path}': its MD5 does not match`);
-    }
+    check(path, file, data.byteLength, hex(md5(data)));
     return data;
   };
   const out: BundleFile[] = files.map(({ path, file }) => ({
     path,
     size: file.size,
     read: () => read(file, path),
+    ...(inBlob(file) ? {} : { chunks: () => pieces(file, path) }),
   }));
   return { record: job.record, files: out };
 }

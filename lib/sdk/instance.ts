@@ -430,6 +430,19 @@ export interface BundleFile {
   size: number;
   /** Reads the whole file. */
   read(): Promise<Uint8Array>;
+  /** Streams the file in pieces, where its holder can (a large file need not fit in memory). */
+  chunks?(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A bundle file's bytes in pieces: its own stream where it has one, else the whole file at once.
+ *
+ * @param file The file.
+ * @returns The pieces, in order.
+ */
+export async function* bundleChunks(file: BundleFile): AsyncIterable<Uint8Array> {
+  if (file.chunks) yield* file.chunks();
+  else yield await file.read();
 }
 
 /** A model version as it travels between instances: its record and every file. */

@@ -28,6 +28,7 @@ export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
 export {
+  bundleChunks,
   FINAL_STATUSES,
   JOB_STATUSES,
   jobOwnRow,

@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, join, relative } from "node:path";
-import type { BundleFile, ImportOptions } from "../sdk/instance.ts";
+import { bundleChunks, type BundleFile, type ImportOptions } from "../sdk/instance.ts";
 import { listDir } from "./files.ts";
 
 /** A version name another instance may send: letters, digits, `.`, `_`, `-`, at most 80. */
@@ -49,15 +49,22 @@ export async function writeBundleFiles(
     options.signal?.throwIfAborted();
     const path = join(dir, checkBundlePath(file.path));
     await Deno.mkdir(dirname(path), { recursive: true });
-    const data = await file.read();
-    if (data.byteLength !== file.size) {
+    let size = 0;
+    {
+      using out = await Deno.open(path, { write: true, create: true, truncate: true });
+      for await (const chunk of bundleChunks(file)) {
+        options.signal?.throwIfAborted();
+        for (let at = 0; at < chunk.byteLength;) at += await out.write(chunk.subarray(at));
+        size += chunk.byteLength;
+        done += chunk.byteLength;
+        options.onProgress?.({ unit: "bytes", done, total });
+      }
+    }
+    if (size !== file.size) {
       throw new RangeError(
-        `Cannot store '${file.path}': ${data.byteLength} bytes arrived, ${file.size} expected`,
+        `Cannot store '${file.path}': ${size} bytes arrived, ${file.size} expected`,
       );
     }
-    await Deno.writeFile(path, data);
-    done += data.byteLength;
-    options.onProgress?.({ unit: "bytes", done, total });
   }
   options.signal?.throwIfAborted();
   return total;
@@ -81,6 +88,10 @@ export async function readBundleFiles(dir: string): Promise<BundleFile[]> {
           path: relative(dir, path).split("\\").join("/"),
           size: stat.size,
           read: () => Deno.readFile(path),
+          chunks: async function* () {
+            const file = await Deno.open(path);
+            yield* file.readable;
+          },
         });
       }
     }

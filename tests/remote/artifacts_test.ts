@@ -241,3 +241,30 @@ Deno.test("a model upload takes the empty 200 a Starwhale Server answers complet
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a model file larger than one blob goes up and comes back in pieces, byte for byte", async () => {
+  await using s = await servedRoot();
+  const dir = await Deno.makeTempDir({ prefix: "sw-big-" });
+  try {
+    await using local = new StandaloneInstance(`${dir}/a`, { durability: "none" });
+    await using back = new StandaloneInstance(`${dir}/b`, { durability: "none" });
+    await Deno.mkdir(`${dir}/pkg`);
+    const sdk = new URL("../../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/pkg/steps.ts`,
+      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
+    );
+    const big = new Uint8Array(9 * 1024 * 1024 + 123);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+    await Deno.writeFile(`${dir}/pkg/weights.bin`, big);
+    await local.buildModel("self", { dir: `${dir}/pkg`, name: "big" });
+    await Model.copy("big", "self", { source: local, target: s.remote });
+    await Model.copy("big", "self", { source: s.remote, target: back });
+    const { files } = await back.exportModel({ project: "self", name: "big" });
+    const weights = files.find((f) => f.path === "src/weights.bin")!;
+    assertEquals(weights.size, big.length);
+    assertEquals((await weights.read()).every((b, i) => b === big[i]), true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { artifactTransfer, NotFoundError } from "../../sdk/mod.ts";
+import { createHash } from "node:crypto";
+import { artifactTransfer, bundleChunks, NotFoundError } from "../../sdk/mod.ts";
 import type { BundleFile, ModelExport } from "../../sdk/mod.ts";
 import type { ServerContext, ServerCtx } from "../_context.ts";
 
@@ -14,6 +15,21 @@ export function octets(c: ServerCtx, data: Uint8Array): Response {
     "content-type": "application/octet-stream",
     "content-length": String(data.byteLength),
   });
+}
+
+/** A response streaming a bundle file. */
+export function streamed(c: ServerCtx, file: BundleFile): Response {
+  return c.body(ReadableStream.from(bundleChunks(file)), 200, {
+    "content-type": "application/octet-stream",
+    "content-length": String(file.size),
+  });
+}
+
+/** The MD5 of a bundle file, in hex, read piece by piece. */
+export async function md5Of(file: BundleFile): Promise<string> {
+  const hash = createHash("md5");
+  for await (const chunk of bundleChunks(file)) hash.update(chunk);
+  return hash.digest("hex");
 }
 
 /** Recently listed packages, so a download's many file requests list the package once. */

@@ -14,7 +14,7 @@ import type { Hono } from "../../_deps.ts";
 import { NotFoundError } from "../../sdk/mod.ts";
 import { ApiError } from "../api_error.ts";
 import type { BlobStore } from "../_blob_store.ts";
-import { fileAt, octets } from "./_model_files.ts";
+import { fileAt, octets, streamed } from "./_model_files.ts";
 import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 
 const MAX_BLOB = 64 * 1024 * 1024;
@@ -93,6 +93,6 @@ export function signedRoutes(ctx: ServerContext, blobs: BlobStore): Hono<ServerE
         name: param(c, "name"),
         version: param(c, "version"),
       };
-      return octets(c, await (await fileAt(ctx, ref, c.req.query("path") ?? "")).read());
+      return streamed(c, await fileAt(ctx, ref, c.req.query("path") ?? ""));
     });
 }

@@ -32,7 +32,8 @@ import { unpackBlobData } from "../../wire/blob_data.ts";
 import { type PackagePath, packFileList, unpackFileList } from "../../wire/package_tree.ts";
 import { modelInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
-import { exported, fileAt, octets } from "./_model_files.ts";
+import { exported, fileAt, md5Of, streamed } from "./_model_files.ts";
+import { createHash } from "node:crypto";
 import { type BlobStore, md5Hex } from "../_blob_store.ts";
 import {
   ok,
@@ -44,6 +45,10 @@ import {
 } from "../_context.ts";
 
 const SMALL = 4096;
+
+function hexOf(bytes: Uint8Array): string {
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join("");
+}
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
@@ -87,13 +92,39 @@ function uploadedFiles(blobs: BlobStore, metas: MetaBlob[]): BundleFile[] {
     }
     if (
       file.md5.length &&
-      md5Hex(data) !== Array.from(file.md5, (x) => x.toString(16).padStart(2, "0")).join("")
+      md5Hex(data) !== hexOf(file.md5)
     ) {
       throw new TypeError(`Cannot store '${path}': its MD5 does not match its data`);
     }
     return data;
   };
-  return files.map((f) => ({ path: f.path, size: f.file.size, read: () => read(f) }));
+  /** A file kept in blobs of its own, blob by blob; checked once the last one is read. */
+  async function* pieces({ path, file }: PackagePath): AsyncIterable<Uint8Array> {
+    const hash = createHash("md5");
+    let size = 0;
+    for (const id of file.blobIds) {
+      const part = unpackBlobData(await blob(id), file.compressionAlgorithm);
+      hash.update(part);
+      size += part.byteLength;
+      yield part;
+    }
+    if (size !== file.size) {
+      throw new TypeError(
+        `Cannot store '${path}': its blobs hold ${size} bytes, ${file.size} declared`,
+      );
+    }
+    if (file.md5.length && hash.digest("hex") !== hexOf(file.md5)) {
+      throw new TypeError(`Cannot store '${path}': its MD5 does not match its data`);
+    }
+  }
+  const own = (f: PackagePath) =>
+    !(f.file.blobIds.length === 1 && (f.file.blobIds[0] === "" || f.file.size < SMALL));
+  return files.map((f) => ({
+    path: f.path,
+    size: f.file.size,
+    read: () => read(f),
+    ...(own(f) ? { chunks: () => pieces(f) } : {}),
+  }));
 }
 
 /**
@@ -154,17 +185,19 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
       let offset = 0;
       const entries: PackagePath[] = [];
       for (const f of files) {
-        const data = await f.read();
-        const file: PackageFile = packageFile({
-          size: data.byteLength,
-          permission: 0o100644,
-          md5: hexBytes(md5Hex(data)),
-        });
-        if (data.byteLength < SMALL) {
-          Object.assign(file, { blobIds: [""], blobOffset: offset, blobSize: data.byteLength });
+        const file: PackageFile = packageFile({ size: f.size, permission: 0o100644 });
+        if (f.size < SMALL) {
+          const data = await f.read();
+          Object.assign(file, {
+            md5: hexBytes(md5Hex(data)),
+            blobIds: [""],
+            blobOffset: offset,
+            blobSize: data.byteLength,
+          });
           inline.push(data);
           offset += data.byteLength;
         } else {
+          const digest = await md5Of(f);
           const url = new URL(
             `/signed/model/${encodeURIComponent(record.project)}/${
               encodeURIComponent(record.name)
@@ -172,7 +205,11 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
             origin,
           );
           url.searchParams.set("path", f.path);
-          Object.assign(file, { blobIds: [md5Hex(data)], signedUrls: [blobs.sign("GET", url)] });
+          Object.assign(file, {
+            md5: hexBytes(digest),
+            blobIds: [digest],
+            signedUrls: [blobs.sign("GET", url)],
+          });
         }
         entries.push({ path: f.path, file });
       }
@@ -207,14 +244,14 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
     })
     .get("/:name/getFileData", async (c) => {
       const ref = await refOf(c, c.req.query("version") || "latest");
-      return octets(c, await (await fileAt(ctx, ref, c.req.query("path") ?? "")).read());
+      return streamed(c, await fileAt(ctx, ref, c.req.query("path") ?? ""));
     });
 }
 
 async function fileNode(f: BundleFile, name: string): Promise<Record<string, unknown>> {
   return {
     name,
-    signature: md5Hex(await f.read()),
+    signature: await md5Of(f),
     flag: "unchanged",
     mime: null,
     type: "file",
