@@ -61,7 +61,14 @@ function committer(instance: Instance): Committer {
   return instance as Committer;
 }
 
+/** The largest form (a manifest, a hashed blob) this server reads, in bytes. */
+const MAX_FORM = 256 * 1024 * 1024;
+
 async function fields(c: ServerCtx): Promise<Record<string, string | File>> {
+  const declared = Number(c.req.header("content-length") ?? 0);
+  if (declared > MAX_FORM) {
+    throw new ApiError(413, "INVALID REQUEST: DATASET", `a form is at most ${MAX_FORM} bytes`);
+  }
   const out: Record<string, string | File> = {};
   for (const [k, v] of new URL(c.req.url).searchParams) out[k] = v;
   const type = c.req.header("content-type") ?? "";
