@@ -83,11 +83,11 @@ export async function copyArtifact<T extends "model" | "dataset">(
   const to = destination(dest, type, config);
   const source = artifactTransfer(
     instanceFor(from.instance, { config, instance: options.source }),
-    `copying a ${type} from it`,
+    `copying ${type}s out of it`,
   );
   const target = artifactTransfer(
     instanceFor(to.instance, { config, instance: options.target }),
-    `copying a ${type} to it`,
+    `copying ${type}s into it`,
   );
   const ref = { project: from.project, name: from.name, version: from.version || undefined };
   const io = { onProgress: options.onProgress, signal: options.signal };
