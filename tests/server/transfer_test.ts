@@ -257,6 +257,27 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
       );
       assertEquals(head.status, 200);
       await head.body?.cancel();
+      // The same package with its file list split over two meta blobs, as the Python client
+      // splits a list over 64 KiB: the first one indexes the second.
+      const second = await blob(
+        encodeMetaBlob({ files: list.slice(4), metaBlobIndexes: [], data: new Uint8Array() }),
+      );
+      const split = await blob(encodeMetaBlob({
+        files: list.slice(0, 4),
+        metaBlobIndexes: [{ blobId: second, lastFileIndex: list.length - 1 }],
+        data: Uint8Array.from(inline),
+      }));
+      const v2 = "pyversion0000000000000000000000000000002";
+      const done = await req(
+        s.app,
+        "POST",
+        `/api/v1/project/self/model/pymodel2/version/${v2}/completeUpload`,
+        { json: { metaBlobId: split, force: false } },
+      );
+      assertEquals(done.status, 200);
+      await done.body?.cancel();
+      const exported = await s.local.exportModel({ project: "self", name: "pymodel2" });
+      for (const f of exported.files) assertEquals(await f.read(), files[f.path], f.path);
     },
   );
 
@@ -265,7 +286,11 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
     async () => {
       const page =
         await (await req(s.app, "GET", "/api/v1/project/self/model?pageNum=1&pageSize=10")).json();
-      assertEquals(page.data.list.map((m: { name: string }) => m.name).sort(), ["noop", "pymodel"]);
+      assertEquals(page.data.list.map((m: { name: string }) => m.name).sort(), [
+        "noop",
+        "pymodel",
+        "pymodel2",
+      ]);
       const [m] = await s.remote.listModels("self", { name: "pymodel" });
       assertEquals([m.version, m.handlers, m.tags], [version, ["evaluator:Eval.predict"], [
         "latest",
