@@ -60,6 +60,8 @@ export interface ApiRequest {
   idempotent?: boolean;
   /** Aborts the request. */
   signal?: AbortSignal;
+  /** The answer is text (`text/plain`, no envelope): return it as is. */
+  text?: boolean;
 }
 
 const RETRY_STATUS = new Set([408, 429, 502, 503, 504]);
@@ -115,7 +117,7 @@ export class ApiClient {
    *
    * @param path The path after `/api/v1`, with segments already encoded.
    * @param request Method, query, body, idempotency, signal.
-   * @returns `data` of a success envelope.
+   * @returns `data` of a success envelope (with `text`: the answer's text).
    * @throws {RemoteError} On an HTTP error, a non-success envelope, or a network failure after
    *   the last attempt (status 0).
    */
@@ -138,7 +140,7 @@ export class ApiClient {
             signal: request.signal,
             headers: {
               authorization: this.#auth,
-              accept: "application/json",
+              accept: request.text ? "text/plain" : "application/json",
               ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
             },
           }),
@@ -169,6 +171,7 @@ export class ApiClient {
         await this.#wait(attempt, request.signal);
         continue;
       }
+      if (request.text && res.ok) return await res.text();
       return await this.#unwrap(res, url.href);
     }
   }

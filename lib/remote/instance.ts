@@ -9,8 +9,10 @@ import type {
   CreateJobOptions,
   DatasetRecord,
   Instance,
+  JobLogs,
   JobRecord,
   JobRef,
+  JobTask,
   ListJobsOptions,
   ModelRecord,
   PageInfo,
@@ -18,11 +20,11 @@ import type {
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
-import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
+import { JobStateError, NotFoundError, RemoteError, UnsupportedError } from "../sdk/errors.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
-import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
-import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo } from "../wire/mod.ts";
+import { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "../wire/mod.ts";
+import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo, TaskVo } from "../wire/mod.ts";
 
 /** Options of {@link RemoteInstance}: the server's base URL, token, fetch and retries. */
 export type RemoteInstanceOptions = ApiClientOptions;
@@ -34,7 +36,7 @@ const enc = encodeURIComponent;
  *
  * Needs `--allow-net` for the server's host (unless `fetch` is injected).
  */
-export class RemoteInstance implements Instance {
+export class RemoteInstance implements Instance, JobLogs {
   /** Always `cloud`. */
   readonly kind = "cloud" as const;
   readonly #api: ApiClient;
@@ -188,6 +190,51 @@ export class RemoteInstance implements Instance {
     }) as { list?: unknown[] };
     const summary = await this.jobSummary({ project: ref.project, id: job.uuid });
     return { job, tasks: tasks?.list ?? [], report: { summary, kind: summary.kind ?? "" } };
+  }
+
+  async jobTasks(ref: JobRef): Promise<JobTask[]> {
+    const pid = await this.projectId(ref.project);
+    const page = await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/task`, {
+      query: { pageNum: 1, pageSize: 100000 },
+    }, ["job", ref.id, ref.project]) as PageInfoVo<TaskVo> | undefined;
+    return taskRecords(page?.list ?? []);
+  }
+
+  /**
+   * The lines of every task's log files (`GET /log/offline/{taskId}`, then each file), oldest
+   * first when the lines carry this package's timestamps, else task by task.
+   */
+  async *jobLogs(ref: JobRef): AsyncIterable<string> {
+    const all: string[] = [];
+    for (const task of await this.jobTasks(ref)) {
+      const path = `/log/offline/${enc(task.id)}`;
+      let files: unknown;
+      try {
+        files = await this.#call(path, {});
+      } catch (e) {
+        if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+          throw new UnsupportedError(
+            "reading a job's logs",
+            `the server ${this.url}: it answered ${e.status} to GET /api/v1${path} (no task logs)`,
+            { operation: true, cause: e },
+          );
+        }
+        throw e;
+      }
+      for (const file of Array.isArray(files) ? files : []) {
+        const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
+        const lines = text.split("\n");
+        if (lines.at(-1) === "") lines.pop();
+        all.push(...lines);
+      }
+    }
+    const stamped = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /;
+    if (all.every((line) => stamped.test(line))) {
+      // ISO times of one length sort as text; the sort is stable, so a task's order stays.
+      const at = (line: string) => line.slice(0, line.indexOf(" "));
+      all.sort((a, b) => at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0);
+    }
+    yield* all;
   }
 
   async #evalPrefix(ref: JobRef): Promise<{ pid: string; uuid: string; prefix: string }> {

@@ -66,7 +66,7 @@ export function artifactStore(
  * Tells whether an instance has the {@link JobLogs} role.
  *
  * @param instance Any instance.
- * @returns `true` for a standalone instance.
+ * @returns `true` for a standalone instance and the remote adapter.
  */
 export function hasJobLogs(instance: Instance): instance is Instance & JobLogs {
   return typeof (instance as unknown as Record<string, unknown>).jobLogs === "function";

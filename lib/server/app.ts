@@ -18,6 +18,7 @@ import type { ServerStore } from "./store.ts";
 import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { logRoutes, Tasks } from "./routes/tasks.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { healthRoutes, systemRoutes, userRoutes } from "./routes/system.ts";
 import { createConsole } from "./console/mod.ts";
@@ -114,7 +115,9 @@ export function createApp(options: ServerOptions): ServerApp {
   app.route("/api/v1/user", userRoutes());
   app.route("/api/v1/system", systemRoutes());
   app.route("/api/v1/project", projectRoutes(ctx));
-  app.route("/api/v1/project/:p/job", jobRoutes(ctx));
+  const tasks = new Tasks(ctx);
+  app.route("/api/v1/project/:p/job", jobRoutes(ctx, tasks));
+  app.route("/api/v1/log", logRoutes(tasks));
   app.route("/api/v1/project/:p/model", modelRoutes(ctx));
   app.route("/api/v1/project/:p/dataset", datasetRoutes(ctx));
   app.route("/", createConsole({ ...options, api: (request) => app.fetch(request) }));

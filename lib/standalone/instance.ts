@@ -24,6 +24,7 @@ import type {
   DatasetRow,
   Instance,
   JobLogs,
+  JobTask,
   JobRecord,
   JobRef,
   ListJobsOptions,
@@ -35,8 +36,10 @@ import type {
 import {
   type JobControl,
   jobLogPath,
+  jobTasksPath,
   prepareJob,
   readJobLog,
+  readJobTasks,
   requestJobControl,
   runHere,
   runningJobs,
@@ -194,6 +197,14 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       yield* readJobLog(jobLogPath(this.#jobs(ref.project, ds).jobDir(job.id, job.removed)));
     }.bind(this));
+  }
+
+  jobTasks(ref: JobRef): Promise<JobTask[]> {
+    return this.#ds.with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const job = await store.get(ref.id);
+      return (await readJobTasks(jobTasksPath(store.jobDir(job.id, job.removed)))) ?? [];
+    });
   }
 
   cancelJob(ref: JobRef): Promise<void> {

@@ -48,10 +48,11 @@ export type {
   RunVo,
   StatisticsVo,
   StepSpecVo,
+  TaskProgressVo,
   TaskVo,
   UserVo,
 } from "./views.ts";
-export { jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./write_views.ts";
+export { jobTaskVo, jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./write_views.ts";
 export {
   datasetInfoVo,
   datasetVersionVo,
@@ -60,7 +61,7 @@ export {
   modelVersionVo,
   modelVo,
 } from "./artifact_views.ts";
-export { datasetRecord, jobRecord, modelRecord, pageOf } from "./read_views.ts";
+export { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "./read_views.ts";
 export type {
   ArtifactRef,
   DatasetRecord,

@@ -85,6 +85,7 @@ export function serveJob(port: WorkerPort): void {
       ...plan,
       control,
       onProgress: (progress) => port.postMessage({ type: "progress", progress }),
+      onTask: (event) => port.postMessage({ type: "task", event }),
       captureTask: (task, fn) => log ? captureTask(log, task, fn) : fn(),
       write: async (table, rows) => {
         await call({ op: "write", table, rows: rows.map(packRow) });

@@ -16,6 +16,7 @@ import {
 } from "../../../datastore/mod.ts";
 import type { JobProgress, ScanTableOptions } from "../../sdk/instance.ts";
 import type { RunInputs, RunOutcome } from "../runner.ts";
+import type { TaskEvent } from "../task_board.ts";
 
 /** What a Worker needs to run a job (all clonable). */
 export interface WorkerPlan extends RunInputs {
@@ -43,6 +44,7 @@ export type FromWorker =
   | Call
   | { type: "started" }
   | { type: "progress"; progress: JobProgress }
+  | { type: "task"; event: TaskEvent }
   | { type: "done"; outcome: RunOutcome };
 
 /** Messages to the Worker. */

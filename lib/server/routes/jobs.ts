@@ -10,12 +10,13 @@ import type { Hono } from "../../_deps.ts";
 import type { JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
-import { jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
+import { jobVo, pageInfo, type PageInfoVo } from "../../wire/mod.ts";
 import type { JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import { parseJobRequest } from "./_job_request.ts";
+import type { Tasks } from "./tasks.ts";
 
 const J = "JOB";
 /** A numeric id, a job id or a unique prefix of one. */
@@ -25,10 +26,11 @@ const JOB_ID = /^[0-9A-Za-z_-]{1,128}$/;
  * The jobs sub-app, to mount at `/api/v1/project/:p/job`.
  *
  * @param ctx The server context.
+ * @param tasks The tasks of the jobs (`…/task`).
  * @returns The sub-app.
  */
-export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
-  const jobs = new Jobs(ctx);
+export function jobRoutes(ctx: ServerContext, tasks: Tasks): Hono<ServerEnv> {
+  const jobs = new Jobs(ctx, tasks);
   return resource(J)
     .get("/", async (c) => {
       const project = await ctx.project(param(c, "p"));
@@ -42,6 +44,9 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
       return ok(c, "success");
     })
     .get("/:j/task", async (c) => ok(c, await jobs.tasks(param(c, "p"), param(c, "j"))))
+    .get("/:j/task/:t", async (c) => {
+      return ok(c, await jobs.task(param(c, "p"), param(c, "j"), param(c, "t")));
+    })
     .post("/:j/:action", async (c) => {
       const action = param(c, "action");
       await jobs.act(param(c, "p"), param(c, "j"), action);
@@ -52,9 +57,11 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
 /** The job operations behind the routes. */
 class Jobs {
   readonly #ctx: ServerContext;
+  readonly #tasks: Tasks;
 
-  constructor(ctx: ServerContext) {
+  constructor(ctx: ServerContext, tasks: Tasks) {
     this.#ctx = ctx;
+    this.#tasks = tasks;
   }
 
   async #ref(p: string, j: string, options: { removed?: boolean } = {}): Promise<JobRef> {
@@ -110,14 +117,14 @@ class Jobs {
     return jobVo(job, await this.#ctx.ids.numericId(job.id));
   }
 
-  /** The job's tasks as `PageInfo<TaskVo>` (one task per standalone job). */
+  /** The job's tasks as `PageInfo<TaskVo>`: one per step and replica. */
   async tasks(p: string, j: string): Promise<PageInfoVo<TaskVo>> {
-    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
-    return pageInfo([taskVo(job, await this.#ctx.ids.numericId(job.id))], {
-      total: 1,
-      pageNum: 1,
-      pageSize: 100000,
-    });
+    return await this.#tasks.list(await this.#ref(p, j));
+  }
+
+  /** One task of the job, by its numeric id or uuid. */
+  async task(p: string, j: string, t: string): Promise<TaskVo> {
+    return await this.#tasks.get(await this.#ref(p, j), t);
   }
 
   /** Creates a job from a `JobRequest`; returns its numeric id as a string. */
