@@ -39,21 +39,23 @@ export type {
   HandlerSpecOverride,
   Instance,
   JobLogs,
-  JobTask,
   JobOperations,
   JobProgress,
   JobRecord,
   JobRef,
   JobStatus,
-  TaskStatus,
+  JobTask,
   ListJobsOptions,
   ModelRecord,
   PageInfo,
   ScanTableOptions,
   TableOperations,
+  TaskStatus,
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
+export { followJobLogs, followJobProgress } from "./job_watch.ts";
+export type { FollowOptions } from "./job_watch.ts";
 export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";

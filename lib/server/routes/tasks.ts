@@ -10,7 +10,7 @@
  */
 import type { Hono } from "../../_deps.ts";
 import { hasJobLogs, type JobRef, type JobTask, NotFoundError } from "../../sdk/mod.ts";
-import { jobTaskVo, pageInfo, type PageInfoVo, taskVo, type TaskVo } from "../../wire/mod.ts";
+import { jobTaskVo, pageInfo, type PageInfoVo, type TaskVo, taskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
