@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import { BlockCache } from "./_block_cache.ts";
-import { DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+import { DatastoreClosedError, DatastoreLockedError, DatastoreReadOnlyError } from "./_errors.ts";
 import { segmentName, walName } from "./_file_names.ts";
 import { writeCompacted, writeMemtable } from "./_flush.ts";
 import { normalizeKey } from "./_key.ts";
@@ -148,6 +148,8 @@ export class Datastore {
   #manifestChain: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Opened read-only: nothing is ever written to the directory. */
+  #readOnly = false;
   /** Serving this store to other processes, while it is open. */
   #serving: Awaited<ReturnType<Sharing["serve"]>> | undefined;
 
@@ -180,6 +182,7 @@ export class Datastore {
     }
     const storage = options.storage ?? denoStorage;
     const abs = resolve(dir);
+    if (options.readOnly) return await Datastore.#openReadOnly(abs, storage, options);
     if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
     await storage.mkdir(abs);
     if (sharing === undefined || storage !== denoStorage) {
@@ -196,6 +199,30 @@ export class Datastore {
       if (shared !== null) return shared;
       if (Date.now() > deadline) throw new DatastoreLockedError(abs);
       await new Promise((resolve) => setTimeout(resolve, Math.min(5 * (attempt + 1), 50)));
+    }
+  }
+
+  /**
+   * Reads the files as they are, writing nothing: no LOCK (an owner may be writing meanwhile), no
+   * socket. A file the owner removes while it is read (a flush retired a WAL, a compaction
+   * replaced a segment) makes the open start again from the new MANIFEST.
+   */
+  static async #openReadOnly(
+    abs: string,
+    storage: Storage,
+    options: DatastoreOptions,
+  ): Promise<Datastore> {
+    for (let attempt = 1;; attempt++) {
+      const ds = new Datastore(abs, storage, { release(): void {} }, options);
+      ds.#readOnly = true;
+      if (!(await storage.exists(abs))) return ds;
+      try {
+        await ds.#recover();
+        return ds;
+      } catch (e) {
+        for (const t of ds.#tables.values()) for (const seg of t.segments) seg.closeFile();
+        if (!(e instanceof Deno.errors.NotFound) || attempt === 5) throw e;
+      }
     }
   }
 
@@ -260,7 +287,9 @@ export class Datastore {
   }
 
   async #recover(): Promise<void> {
-    const state = await recover(this.#storage, this.dir, (info) => this.#reader(info));
+    const state = await recover(this.#storage, this.dir, (info) => this.#reader(info), {
+      readOnly: this.#readOnly,
+    });
     this.#tables = state.tables;
     this.#walFiles = state.walFiles;
     this.#nextFile = state.nextFile;
@@ -269,7 +298,7 @@ export class Datastore {
     this.#visibleRevision = this.#lastRevision;
     this.#dirty = this.#walFiles.length > 0;
     // A MANIFEST exists before any segment does, so a missing one is damage, not a new store.
-    if (!state.hadManifest) await this.#saveManifest();
+    if (!state.hadManifest && !this.#readOnly) await this.#saveManifest();
   }
 
   /** The path of a new segment file. */
@@ -345,8 +374,14 @@ export class Datastore {
     if (this.#wal === opening) this.#writeFailure = undefined;
   }
 
-  #check(operation: string): void {
+  #check(operation: string, options: { write?: boolean } = {}): void {
     if (this.#closed || this.#closing !== undefined) throw new DatastoreClosedError(operation);
+    if (options.write && this.#readOnly) throw new DatastoreReadOnlyError(operation, this.dir);
+  }
+
+  /** Whether it was opened read-only (`readOnly`): every write throws `DatastoreReadOnlyError`. */
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   /**
@@ -384,7 +419,7 @@ export class Datastore {
     options: UpdateOptions & WriteDurability = {},
   ): Promise<number> {
     try {
-      this.#check("update");
+      this.#check("update", { write: true });
       checkDurability(options.durability);
       return this.#track(this.#write(table, rows, options));
     } catch (e) {
@@ -399,7 +434,7 @@ export class Datastore {
    */
   delete(table: string, keys: readonly Key[], options: WriteDurability = {}): Promise<number> {
     try {
-      this.#check("delete");
+      this.#check("delete", { write: true });
       checkDurability(options.durability);
       return this.#track(this.#writeDelete(table, keys, options.durability));
     } catch (e) {
@@ -436,7 +471,7 @@ export class Datastore {
    */
   write(parts: readonly TableWrite[], options: WriteDurability = {}): Promise<number> {
     try {
-      this.#check("write");
+      this.#check("write", { write: true });
       checkDurability(options.durability);
       const batch = encodeWriteBatch(this.#tables, parts, { rev: this.#lastRevision + 1 });
       if (batch === undefined) return Promise.resolve(this.#lastRevision);
@@ -636,7 +671,7 @@ export class Datastore {
    * segments it read in place.
    */
   async flush(): Promise<void> {
-    this.#check("flush");
+    this.#check("flush", { write: true });
     await this.#flush();
     this.#reportBackgroundError();
   }
@@ -749,7 +784,7 @@ export class Datastore {
    * the last flush, compact or close.
    */
   async compact(table?: string): Promise<void> {
-    this.#check("compact");
+    this.#check("compact", { write: true });
     await this.#flush();
     const targets = table === undefined ? [...this.#tables.values()] : [this.#tables.get(table)];
     for (const t of targets) {
@@ -825,6 +860,11 @@ export class Datastore {
   }
 
   async #closeNow(): Promise<void> {
+    if (this.#readOnly) {
+      this.#closed = true;
+      for (const t of this.#tables.values()) for (const s of t.segments) s.closeFile();
+      return;
+    }
     try {
       await this.#serving?.close();
       await Promise.allSettled([...this.#inflight]);

@@ -29,7 +29,8 @@ import { statusColumns } from "./_sys_columns.ts";
  * @param where The project and the root's open datastore.
  * @param jobs Jobs just read from the project.
  * @param options `cancel`: end them CANCELED (a user canceled them), not FAIL.
- * @returns The same jobs, in order, the settled ones with their new record.
+ * @returns The same jobs, in order, the settled ones with their new record (unchanged when the
+ *   datastore is open read-only).
  */
 export async function settleOrphans(
   root: string,
@@ -37,6 +38,8 @@ export async function settleOrphans(
   jobs: StoredJob[],
   options: { cancel?: boolean } = {},
 ): Promise<StoredJob[]> {
+  // A reader without write permission leaves them to the next process that may write.
+  if (where.ds.readOnly) return jobs;
   const here = runningJobs(root);
   const out: StoredJob[] = [];
   for (const job of jobs) {

@@ -124,7 +124,7 @@ const info: Command = {
       ["Created At", formatTime(job.createdAt)],
       ["Finished At", formatTime(job.finishedAt)],
       ...(running ? [["Running", running] as [string, string]] : []),
-      ...(progress ? [["Progress", progress.text] as [string, string]] : []),
+      ...(progress && !running ? [["Progress", progress.text] as [string, string]] : []),
       ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
     ]));
     const tasks = taskRows(jobTasks, Date.now());
