@@ -152,6 +152,7 @@ export function createApp(options: ServerOptions): ServerApp {
       closed ??= (async () => {
         closing = true;
         if (inFlight > 0) await drained.promise;
+        tasks.close();
         await ctx.close();
       })();
       return closed;

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { Dataset, Job, type JobProgress, Model, UnsupportedError } from "../../mod.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
-import { createApp } from "../../lib/server/mod.ts";
+import { createApp, serve } from "../../lib/server/mod.ts";
 import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
 
 const SDK = new URL("../../mod.ts", import.meta.url).href;
@@ -150,4 +150,72 @@ Deno.test("against a server without the log routes, logs() is one clear error", 
     "Reading a job's logs is not supported on the server http://sw.test: it answered 404 to " +
       "GET /api/v1/log/offline/",
   );
+});
+
+Deno.test("/api/v1/log/online/{taskId} streams a running task's lines over a WebSocket until it ends", async () => {
+  const t = await tempRoot();
+  try {
+    {
+      await using pkg = await tempPackage({
+        "model.yaml": "name: slow\nrun:\n  modules: [slow]\n",
+        "slow.ts": `import { PipelineHandler } from "${SDK}";
+export class Slow extends PipelineHandler {
+  override async predict(data: Record<string, unknown>) {
+    await new Promise((r) => setTimeout(r, 40));
+    console.log("row", data.x);
+    return { y: 1 };
+  }
+  override async evaluate(results: AsyncIterable<unknown>) {
+    for await (const _ of results) { /* read them all */ }
+  }
+}
+`,
+      });
+      await Model.build(pkg.dir, { instance: t.instance });
+    }
+    await Dataset.build("twenty", Array.from({ length: 20 }, (_, x) => ({ x })), {
+      instance: t.instance,
+    });
+    await t.instance.close();
+    const server = await serve({ root: t.root, token: TOKEN, port: 0, durability: "none" });
+    const remote = new RemoteInstance({ url: server.url, token: TOKEN });
+    try {
+      const job = await Job.create({
+        project: "self",
+        model: "slow",
+        runHandler: "slow:Slow.evaluate",
+        datasets: ["twenty"],
+        instance: remote,
+      });
+      let tasks = await job.tasks();
+      for (let i = 0; i < 100 && tasks[0].status === "CREATED"; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        tasks = await job.tasks();
+      }
+      const ws = new WebSocket(
+        `${server.url.replace("http", "ws")}/api/v1/log/online/${tasks[0].id}`,
+        { headers: { authorization: `Bearer ${TOKEN}` } } as unknown as string[],
+      );
+      const got: string[] = [];
+      ws.onmessage = (e) => got.push(String(e.data));
+      const closed = await new Promise<CloseEvent>((resolve) => ws.onclose = resolve);
+      assertEquals(closed.code, 1000);
+      assertEquals(
+        got.map((l) => l.replace(/^\S+ /, "")),
+        Array.from(
+          { length: 20 },
+          (_, x) => `slow:Slow.predict#0 stdout: row ${x}`,
+        ),
+      );
+      assertEquals(got, (await Array.fromAsync(job.logs())).slice(0, 20));
+      const denied = await fetch(`${server.url}/api/v1/log/online/${tasks[0].id}`);
+      assertEquals(denied.status, 401, "the token is required");
+      await denied.body?.cancel();
+    } finally {
+      await remote.close();
+      await server.shutdown();
+    }
+  } finally {
+    await t[Symbol.asyncDispose]();
+  }
 });

@@ -2,20 +2,28 @@
  * Tasks and their logs, as Starwhale Server serves them: the tasks of a job
  * (`/project/{p}/job/{j}/task`, one per step and replica, with numeric task ids), one task
  * (`…/task/{t}`), and a task's log files (`/log/offline/{taskId}`: their names;
- * `/log/offline/{taskId}/{fileName}`: the text). A task has one log file, `task.log`: the lines of
+ * `/log/offline/{taskId}/{fileName}`: the text; `/log/online/{taskId}`: a WebSocket that streams
+ * it as it grows). A task has one log file, `task.log`: the lines of
  * the job's log that the task printed, `<ISO time> <step>#<replica> <stdout|stderr>: <text>`.
  * A job that ran before jobs kept their tasks shows one task for the whole job.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { hasJobLogs, type JobRef, type JobTask, NotFoundError } from "../../sdk/mod.ts";
+import {
+  FINAL_STATUSES,
+  hasJobLogs,
+  type JobRef,
+  type JobTask,
+  NotFoundError,
+} from "../../sdk/mod.ts";
 import { jobTaskVo, pageInfo, type PageInfoVo, type TaskVo, taskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 
 const T = "TASK";
+const ONLINE_POLL_MS = 500;
 /** The one log file of a task. */
 export const TASK_LOG_FILE = "task.log";
 /** The task of a job that kept no tasks: the whole job. */
@@ -30,6 +38,7 @@ interface TaskRef {
 /** The tasks of the served instance's jobs, by job or by numeric task id. */
 export class Tasks {
   readonly #ctx: ServerContext;
+  readonly #sockets = new Set<WebSocket>();
 
   /** @param ctx The server context. */
   constructor(ctx: ServerContext) {
@@ -147,6 +156,61 @@ export class Tasks {
       if (mark === undefined || line.indexOf(mark) === line.indexOf(" ")) yield line;
     }
   }
+
+  /**
+   * Streams a task's log over a WebSocket (`/log/online/{taskId}`), one text message per line:
+   * the lines so far, then new ones (polled every 0.5 s) until the task has ended; then the
+   * server closes the socket (1000).
+   *
+   * @param request The upgrade request (as the HTTP server received it).
+   * @param taskId The numeric task id.
+   * @returns The upgrade response.
+   * @throws {NotFoundError} No such task (answered before any upgrade).
+   */
+  async online(request: Request, taskId: string): Promise<Response> {
+    const at = await this.#resolve(taskId);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      throw ApiError.invalid(T, "expected a WebSocket upgrade request");
+    }
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    this.#sockets.add(socket);
+    socket.onopen = () => void this.#stream(socket, at);
+    socket.onclose = () => this.#sockets.delete(socket);
+    return response;
+  }
+
+  async #stream(socket: WebSocket, at: TaskRef): Promise<void> {
+    const instance = this.#instance();
+    let seen = 0;
+    try {
+      while (socket.readyState === WebSocket.OPEN) {
+        // The status first: a task seen ended has written all its lines by then.
+        const job = await instance.getJob(at.job);
+        const task = at.task && (await instance.jobTasks(at.job)).find((t) => t.id === at.task!.id);
+        const ended = FINAL_STATUSES.includes(job.status) ||
+          (task !== undefined && ["SUCCESS", "FAIL", "CANCELED"].includes(task.status));
+        let n = 0;
+        for await (const line of this.lines(at.job, at.task)) {
+          if (n++ >= seen && socket.readyState === WebSocket.OPEN) socket.send(line);
+        }
+        seen = Math.max(seen, n);
+        if (ended) break;
+        await new Promise((resolve) => setTimeout(resolve, ONLINE_POLL_MS));
+      }
+    } catch {
+      // The job went away (removed) or the store closed: end the stream.
+    } finally {
+      if (socket.readyState === WebSocket.OPEN) socket.close(1000, "the task has ended");
+    }
+  }
+
+  /** Closes the open log streams. */
+  close(): void {
+    for (const socket of this.#sockets) {
+      if (socket.readyState === WebSocket.OPEN) socket.close(1001, "the server is stopping");
+    }
+    this.#sockets.clear();
+  }
 }
 
 /**
@@ -161,5 +225,6 @@ export function logRoutes(tasks: Tasks): Hono<ServerEnv> {
     .get("/offline/:taskId/:fileName", async (c) => {
       const text = await tasks.logText(param(c, "taskId"), param(c, "fileName"));
       return c.text(text, 200, { "content-type": "text/plain; charset=utf-8" });
-    });
+    })
+    .get("/online/:taskId", (c) => tasks.online(c.req.raw, param(c, "taskId")));
 }
