@@ -150,6 +150,11 @@ export class Datastore {
   #closing: Promise<void> | undefined;
   /** Opened read-only: nothing is ever written to the directory. */
   #readOnly = false;
+  /** Read-only: the names, sizes and times of MANIFEST and the WAL files last loaded. */
+  #loadedStamp = "";
+  #refreshing: Promise<boolean> | undefined;
+  /** Read-only: every segment reader opened, by file (segments never change; closed at close). */
+  #readers = new Map<string, SegmentReader>();
   /** Serving this store to other processes, while it is open. */
   #serving: Awaited<ReturnType<Sharing["serve"]>> | undefined;
 
@@ -212,18 +217,87 @@ export class Datastore {
     storage: Storage,
     options: DatastoreOptions,
   ): Promise<Datastore> {
+    const ds = new Datastore(abs, storage, { release(): void {} }, options);
+    ds.#readOnly = true;
+    try {
+      await ds.#load();
+    } catch (e) {
+      for (const reader of ds.#readers.values()) reader.closeFile();
+      throw e;
+    }
+    return ds;
+  }
+
+  /** Read-only: (re)loads the store from its files, starting over if one vanishes meanwhile. */
+  async #load(): Promise<void> {
     for (let attempt = 1;; attempt++) {
-      const ds = new Datastore(abs, storage, { release(): void {} }, options);
-      ds.#readOnly = true;
-      if (!(await storage.exists(abs))) return ds;
+      const stamp = await this.#stamp();
+      if (stamp === "") {
+        this.#tables = new Map(); // no directory (yet): an empty store
+        this.#loadedStamp = stamp;
+        return;
+      }
       try {
-        await ds.#recover();
-        return ds;
+        await this.#recover();
+        this.#loadedStamp = stamp;
+        return;
       } catch (e) {
-        for (const t of ds.#tables.values()) for (const seg of t.segments) seg.closeFile();
         if (!(e instanceof Deno.errors.NotFound) || attempt === 5) throw e;
       }
     }
+  }
+
+  /** What changes when an owner writes: MANIFEST's and each WAL file's name, size and time. */
+  async #stamp(): Promise<string> {
+    let names: string[];
+    try {
+      names = await this.#storage.list(this.dir);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return "";
+      throw e;
+    }
+    const parts = [];
+    for (const name of names.sort()) {
+      if (name !== "MANIFEST" && !name.startsWith("wal-")) continue;
+      if (this.#storage !== denoStorage) {
+        parts.push(`${name}:${(await this.#storage.readFile(`${this.dir}/${name}`)).length}`);
+        continue;
+      }
+      try {
+        const info = await Deno.stat(`${this.dir}/${name}`);
+        parts.push(`${name}:${info.size}:${info.mtime?.getTime()}:${info.ino}`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    return parts.join(",") || "empty";
+  }
+
+  /**
+   * A read-only handle sees the store as its files were at open; `refresh()` loads what owners
+   * wrote since, when anything changed (one directory listing and a `stat` per WAL file tell).
+   * Scans already running keep the state they started on. Does nothing on a handle open for
+   * writing.
+   *
+   * @returns Whether a new state was loaded.
+   */
+  refresh(): Promise<boolean> {
+    try {
+      this.#check("refresh");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!this.#readOnly) return Promise.resolve(false);
+    this.#refreshing ??= (async () => {
+      try {
+        if ((await this.#stamp()) === this.#loadedStamp) return false;
+        await this.#load();
+        return true;
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
   }
 
   static async #openLocked(
@@ -307,7 +381,15 @@ export class Datastore {
   }
 
   #reader(info: SegmentInfo): SegmentReader {
-    return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+    if (!this.#readOnly) {
+      return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+    }
+    let reader = this.#readers.get(info.file);
+    if (!reader) {
+      reader = new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+      this.#readers.set(info.file, reader);
+    }
+    return reader;
   }
 
   /**
@@ -861,8 +943,9 @@ export class Datastore {
 
   async #closeNow(): Promise<void> {
     if (this.#readOnly) {
+      await this.#refreshing?.catch(() => {});
       this.#closed = true;
-      for (const t of this.#tables.values()) for (const s of t.segments) s.closeFile();
+      for (const reader of this.#readers.values()) reader.closeFile();
       return;
     }
     try {

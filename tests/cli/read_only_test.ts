@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { StandaloneInstance } from "../../lib/standalone/mod.ts";
-import { cliHome, createJob, seed, swcli } from "./_helpers.ts";
+import { cliHome, createJob, seed, swcli, writeFiles } from "./_helpers.ts";
 
 const READ_ONLY = ["--allow-read", "--allow-env"];
 
@@ -88,4 +88,49 @@ Deno.test("a read-only reader of a root with no datastore yet sees no jobs", asy
   const r = await swcli(home.env, ["-o", "json", "job", "list"], READ_ONLY);
   assertEquals(r.code, 0, r.stderr);
   assertEquals(JSON.parse(r.stdout), []);
+});
+
+Deno.test("job logs --follow with read permission only follows a job another process runs to its end", async () => {
+  await using home = await cliHome();
+  await seed(home, 10);
+  const pkg = join(home.dir, "slow");
+  await writeFiles(pkg, {
+    "model.yaml": "name: slow\nrun:\n  modules: [slow]\n",
+    "slow.ts": `import { PipelineHandler } from "@starwhale/sdk";
+export class Slow extends PipelineHandler {
+  override async predict(data: Record<string, unknown>) {
+    await new Promise((r) => setTimeout(r, 100));
+    console.log("row", data.x);
+    return { y: 1 };
+  }
+  override async evaluate(results: AsyncIterable<unknown>) {
+    for await (const _ of results) { /* read them all */ }
+    console.log("evaluated");
+  }
+}
+`,
+  });
+  assertEquals((await home.run(["model", "build", pkg])).code, 0);
+  const running = home.run([
+    "job",
+    "create",
+    "slow",
+    "--handler",
+    "slow:Slow.evaluate",
+    "-d",
+    "nums",
+  ]);
+  let id: string | undefined;
+  for (let i = 0; i < 200 && !id; i++) {
+    const jobs = await home.json<{ id: string; status: string }[]>(["job", "list"]);
+    id = jobs.find((j) => j.status === "RUNNING")?.id;
+    if (!id) await new Promise((r) => setTimeout(r, 10));
+  }
+  assert(id, "the job started");
+  const follow = await swcli(home.env, ["job", "logs", id, "--follow"], READ_ONLY);
+  assertEquals((await running).code, 0);
+  assertEquals(follow.code, 0, follow.stderr);
+  const lines = follow.stdout.trim().split("\n").map((l) => l.replace(/^\S+ /, ""));
+  assertEquals(lines.length, 11, follow.stdout);
+  assertEquals(lines.at(-1), "slow:Slow.evaluate#0 stdout: evaluated");
 });

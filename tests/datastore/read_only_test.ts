@@ -23,6 +23,24 @@ Deno.test("Datastore.open({ readOnly }) reads segments and a live owner's WAL, a
       await ro.close();
       await owner.update("t", [{ id: 3, v: "after" }]);
     });
+    await t.step("refresh() loads what the owner wrote since the open, and only then", async () => {
+      const ro = await Datastore.open(dir, { readOnly: true });
+      assertEquals(await ro.refresh(), false);
+      await owner.update("t", [{ id: 4, v: "later" }]);
+      const running = ro.scan("t");
+      const first = await running.next();
+      assertEquals(await ro.refresh(), true);
+      assertEquals((await ro.get("t", 4))?.v, "later");
+      const rest = await Array.fromAsync(running);
+      assertEquals([first.value, ...rest].length, 3, "a running scan keeps its state");
+      await owner.flush(); // the WAL is retired into a segment
+      assertEquals(await ro.refresh(), true);
+      assertEquals((await Array.fromAsync(ro.scan("t"))).length, 4);
+      assertEquals(await ro.refresh(), false);
+      await owner.delete("t", [4]);
+      assertEquals(await ro.refresh(), true);
+      await ro.close();
+    });
     await t.step("writes are refused with the reason", async () => {
       const ro = await Datastore.open(dir, { readOnly: true });
       await assertRejects(() => ro.update("t", [{ id: 9 }]), DatastoreReadOnlyError, "read-only");
