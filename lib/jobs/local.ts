@@ -24,7 +24,7 @@ import {
 import { JobControl, runningJobs, watchJobControl, withJobRecord } from "./control.ts";
 import type { PreparedJob } from "./plan.ts";
 import { runJob } from "./runner.ts";
-import { captureTask, JobLog } from "./task_logs.ts";
+import { captureTask, errorStack, JobLog } from "./task_logs.ts";
 import { jobTasksPath, TaskBoard } from "./task_board.ts";
 
 /** The log file of a job: `<job dir>/logs/job.log` (see `task_logs.ts`). */
@@ -119,7 +119,7 @@ export async function runHere(
         captureTask(log!, task, fn).catch((e) => {
           // The stack goes to the log (not the terminal), naming the user's own files.
           if (!control.signal.aborted) {
-            const stack = e instanceof Error ? stackOf(e) : String(e);
+            const stack = errorStack(e);
             log!.write(task, { stream: "stderr", args: [toSource(stack)] });
           }
           throw e;
@@ -162,15 +162,6 @@ export function boardSteps(
 export function headRows(datasetRows: readonly number[] | undefined, head: number): number | null {
   if (!datasetRows) return null;
   return datasetRows.reduce((sum, n) => sum + (head > 0 ? Math.min(head, n) : n), 0);
-}
-
-/** An error's stack, with the stacks of its causes (a handler's own error is the cause). */
-function stackOf(e: Error): string {
-  const parts = [e.stack ?? `${e.name}: ${e.message}`];
-  for (let c = e.cause, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
-    parts.push(`Caused by ${c.stack ?? `${c.name}: ${c.message}`}`);
-  }
-  return parts.join("\n");
 }
 
 /**

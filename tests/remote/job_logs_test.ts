@@ -1,5 +1,13 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { Dataset, Job, type JobProgress, Model, UnsupportedError } from "../../mod.ts";
+import { resolve } from "node:path";
+import {
+  Dataset,
+  HandlerError,
+  Job,
+  type JobProgress,
+  Model,
+  UnsupportedError,
+} from "../../mod.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { createApp, serve } from "../../lib/server/mod.ts";
 import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
@@ -218,4 +226,31 @@ export class Slow extends PipelineHandler {
   } finally {
     await t[Symbol.asyncDispose]();
   }
+});
+
+Deno.test("a server job's failing handler: its stack is in the task log, naming the user's own file", async () => {
+  await using s = await served();
+  await using pkg = await tempPackage({
+    "boom.ts": `import { handler } from "${SDK}";
+export const run = handler(() => {
+  throw new Error("kaboom");
+});
+`,
+  });
+  await Model.build(pkg.dir, { name: "boom", instance: s.t.instance });
+  const job = await Job.create({
+    project: "self",
+    model: "boom",
+    runHandler: "boom:run",
+    instance: s.remote,
+    onProgress: () => {},
+  });
+  await assertRejects(() => job.ok(), HandlerError, "kaboom");
+  const lines = await Array.fromAsync(job.logs());
+  const stderr = lines.filter((l) => l.includes(" boom:run#0 stderr: "));
+  assert(stderr.some((l) => l.endsWith("Caused by Error: kaboom")), lines.join("\n"));
+  const source = `${resolve(pkg.dir)}/boom.ts:3:`;
+  assert(stderr.some((l) => l.includes(source)), `no frame in ${source}:\n${lines.join("\n")}`);
+  const [task] = await job.tasks();
+  assertEquals([task.status, task.error?.includes("kaboom")], ["FAIL", true]);
 });

@@ -24,6 +24,8 @@ export interface WorkerPlan extends RunInputs {
   skip: Key[];
   /** The job's log file, appended to by the Worker (it has the launcher's permissions). */
   logPath?: string;
+  /** The folder the model package was built from, if known: stacks and errors name its files. */
+  sourceDir?: string;
 }
 
 /** A request from the Worker to the launcher, answered by a {@link Reply} with the same `id`. */
