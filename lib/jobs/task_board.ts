@@ -47,6 +47,7 @@ const ROW_WRITE_MS = 250;
  * });
  * board.task({ step: "m:C.predict", index: 0, phase: "start" });
  * board.task({ step: "m:C.predict", index: 0, phase: "row" });
+ * board.flush(); // rows are written at most every 250 ms
  * const [t0, t1] = (await readJobTasks(`${dir}/tasks.json`))!;
  * assert.deepEqual([t0.status, t0.rows, t0.total, t1.status, t1.total], ["RUNNING", 1, 2, "CREATED", 1]);
  * await Deno.remove(dir, { recursive: true });
