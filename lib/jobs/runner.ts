@@ -273,7 +273,6 @@ async function predict(
       }
       writer.log("results", {
         id,
-        _index: index,
         output: output as Row,
         duration_seconds: seconds,
         input,

@@ -36,6 +36,7 @@ export type {
   DatasetInfoVo,
   DatasetVersionVo,
   DatasetVo,
+  EventVo,
   ExposedLinkVo,
   JobVo,
   ModelInfoVo,
@@ -48,11 +49,22 @@ export type {
   RunVo,
   StatisticsVo,
   StepSpecVo,
+  SystemVersionVo,
   TaskProgressVo,
   TaskVo,
+  TrashVo,
   UserVo,
 } from "./views.ts";
-export { jobTaskVo, jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./write_views.ts";
+export {
+  jobEventVos,
+  jobTaskVo,
+  jobVo,
+  pageInfo,
+  projectVo,
+  taskVo,
+  trashVo,
+  USER_VO,
+} from "./write_views.ts";
 export {
   datasetInfoVo,
   datasetVersionVo,
