@@ -58,6 +58,7 @@ export class TaskBoard {
   readonly #tasks: JobTask[] = [];
   #lastWrite = 0;
   #pending = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Lists the job's tasks (all CREATED) and writes the file.
@@ -95,14 +96,21 @@ export class TaskBoard {
     this.#write();
   }
 
-  /** Records what a task did; writes the file (row progress at most every 250 ms). */
+  /** Records what a task did; writes the file (row progress at most every 250 ms, and at most
+   * 250 ms late). */
   task(event: TaskEvent): void {
     const t = this.#tasks.find((t) => t.step === event.step && t.index === event.index);
     if (!t) return;
     if (event.phase === "row") {
       t.rows++;
-      if (performance.now() - this.#lastWrite < ROW_WRITE_MS) {
+      const since = performance.now() - this.#lastWrite;
+      if (since < ROW_WRITE_MS) {
         this.#pending = true;
+        // Written by then at the latest, even if no other row comes (a slow or held row).
+        if (this.#timer === undefined) {
+          this.#timer = setTimeout(() => this.flush(), ROW_WRITE_MS - since);
+          Deno.unrefTimer(this.#timer);
+        }
         return;
       }
     } else if (event.phase === "start") {
@@ -151,6 +159,8 @@ export class TaskBoard {
   }
 
   #write(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#pending = false;
     this.#lastWrite = performance.now();
     const tmp = `${this.#path}.tmp`;
