@@ -113,6 +113,18 @@ export class ApiClient {
   }
 
   /**
+   * Opens a WebSocket to a path under `/api/v1` (`ws://` or `wss://` as the server's scheme),
+   * sending the token in the handshake's `Authorization` header.
+   *
+   * @param path The path after `/api/v1`, with segments already encoded.
+   * @returns The socket, connecting.
+   */
+  openWebSocket(path: string): WebSocket {
+    const url = `${this.#url.replace(/^http/, "ws")}/api/v1${path}`;
+    return new WebSocket(url, { headers: { authorization: this.#auth } });
+  }
+
+  /**
    * Sends a request under `/api/v1` and returns the envelope's `data`.
    *
    * @param path The path after `/api/v1`, with segments already encoded.

@@ -22,6 +22,7 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import type { JobCopyRecord } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
@@ -344,6 +345,103 @@ export class RemoteInstance implements Instance, JobLogs {
     yield* all;
   }
 
+  /**
+   * Follows a job's log task by task, in the order the server lists them: a task that has ended
+   * through its saved files, a running one through the WebSocket `/log/online/{taskId}` until the
+   * server closes it (or, where there is no such socket, by reading its files again every
+   * `pollMs`), a task yet to start is waited for. Replicas running side by side come one after
+   * the other, each whole.
+   */
+  async *followJobLogs(
+    ref: JobRef,
+    options: { signal?: AbortSignal; pollMs?: number } = {},
+  ): AsyncIterable<string> {
+    const { signal } = options;
+    const pollMs = options.pollMs ?? 500;
+    const done = new Set<string>();
+    while (!signal?.aborted) {
+      const job = await this.getJob(ref);
+      const ended = FINAL_STATUSES.includes(job.status);
+      let waiting = false;
+      for (const task of await this.jobTasks(ref)) {
+        if (done.has(task.id)) continue;
+        if (task.status === "CREATED" && !ended) {
+          waiting = true;
+          break;
+        }
+        if (ended || FINAL_TASK.includes(task.status)) yield* this.#taskLines(task.id);
+        else if (!(yield* this.#online(task.id, signal))) {
+          yield* this.#pollTask(ref, task.id, { signal, pollMs });
+        }
+        done.add(task.id);
+      }
+      if (ended && !waiting) return;
+      await pause(pollMs, signal);
+    }
+  }
+
+  /** The lines of a task's saved log files. */
+  async *#taskLines(taskId: string): AsyncIterable<string> {
+    const path = `/log/offline/${enc(taskId)}`;
+    const files = await this.#call(path, {});
+    for (const file of Array.isArray(files) ? files : []) {
+      const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
+      const lines = text.split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      yield* lines;
+    }
+  }
+
+  /** A running task's lines over the server's WebSocket; `false` when it could not connect. */
+  async *#online(taskId: string, signal?: AbortSignal): AsyncGenerator<string, boolean> {
+    let socket: WebSocket;
+    try {
+      socket = this.#api.openWebSocket(`/log/online/${enc(taskId)}`);
+    } catch {
+      return false;
+    }
+    const queue: string[] = [];
+    let opened = false, closed = false;
+    let wake: (() => void) | undefined;
+    const notify = () => wake?.();
+    socket.onopen = () => (opened = true, notify());
+    socket.onmessage = (e) => (queue.push(String(e.data)), notify());
+    socket.onclose = () => (closed = true, notify());
+    socket.onerror = () => {};
+    const stop = () => socket.close();
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      for (;;) {
+        while (queue.length) yield queue.shift()!;
+        if (closed) return opened;
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      if (!closed) socket.close();
+    }
+  }
+
+  /** A running task's lines by reading its files again until it has ended. */
+  async *#pollTask(
+    ref: JobRef,
+    taskId: string,
+    options: { signal?: AbortSignal; pollMs: number },
+  ): AsyncIterable<string> {
+    let seen = 0;
+    for (;;) {
+      const task = (await this.jobTasks(ref)).find((t) => t.id === taskId);
+      const job = await this.getJob(ref);
+      let n = 0;
+      for await (const line of this.#taskLines(taskId)) if (n++ >= seen) yield line;
+      seen = Math.max(seen, n);
+      const over = !task || FINAL_TASK.includes(task.status) ||
+        FINAL_STATUSES.includes(job.status);
+      if (over || options.signal?.aborted) return;
+      await pause(options.pollMs, options.signal);
+    }
+  }
+
   async #evalPrefix(ref: JobRef): Promise<{ pid: string; uuid: string; prefix: string }> {
     const uuid = /^[0-9a-z]{32,}$/.test(ref.id) ? ref.id : (await this.#jobVo(ref)).uuid;
     const pid = await this.projectId(ref.project);
@@ -623,4 +721,21 @@ function stepOverrides(model: ModelInfoVo, options: CreateJobOptions): string {
     if (o.resources) step.resources = parseResources(o.resources as Record<string, ResourceValue>);
   }
   return toYaml(steps);
+}
+
+/** Task statuses after which a task never changes. */
+const FINAL_TASK: readonly string[] = ["SUCCESS", "FAIL", "CANCELED"];
+
+/** Waits `ms`, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

@@ -454,6 +454,13 @@ export interface JobLogs {
   jobLogs(ref: JobRef): AsyncIterable<string>;
   /** The job's tasks, in step order (empty for a job that kept none). */
   jobTasks(ref: JobRef): Promise<JobTask[]>;
+  /**
+   * Follows the job's log until it ends, where the instance has a better way than reading it
+   * again and again (a server's live log stream); `Job.logs({ follow })` uses it when present.
+   */
+  followJobLogs?(ref: JobRef, options?: { signal?: AbortSignal; pollMs?: number }): AsyncIterable<
+    string
+  >;
 }
 
 /**

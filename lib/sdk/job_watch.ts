@@ -39,6 +39,7 @@ export async function* followJobLogs(
   ref: JobRef,
   options: FollowOptions = {},
 ): AsyncIterable<string> {
+  if (instance.followJobLogs) return yield* instance.followJobLogs(ref, options);
   let seen = 0;
   for (;;) {
     // The status first: a job seen ended has written all its lines by then.

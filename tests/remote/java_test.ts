@@ -310,3 +310,22 @@ Deno.test("Java: job logs and tasks come from the task list and LogController's 
     },
   );
 });
+
+Deno.test("Java: following a running task's log without a live socket reads its files again until it ends", async () => {
+  await using fake = startJavaFake({ jobs: 2 });
+  await using sw = connect(fake.url);
+  const running = fake.jobs.get(2)!;
+  running.status = "RUNNING";
+  running.finished = -1;
+  running.logs = { "20-worker.log": "starting task 20\n" };
+  const job = Job.get(`${fake.url}/project/${P}/job/2`, { instance: sw });
+  const lines = job.logs({ follow: true, pollMs: 5 })[Symbol.asyncIterator]();
+  assertEquals((await lines.next()).value, "starting task 20");
+  running.logs = { "20-worker.log": "starting task 20\nhandled 10 rows\n" };
+  running.status = "SUCCESS";
+  running.finished = running.created + 500;
+  const rest = [];
+  for (let r = await lines.next(); !r.done; r = await lines.next()) rest.push(r.value);
+  assertEquals(rest, ["handled 10 rows"]);
+  assert(fake.requests.some((r) => r.path === "/api/v1/log/online/20"), "it tried the socket");
+});

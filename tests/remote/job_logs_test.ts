@@ -200,9 +200,11 @@ export class Slow extends PipelineHandler {
         await new Promise((r) => setTimeout(r, 20));
         tasks = await job.tasks();
       }
+      // job.logs({ follow }) on a server: the running task through the same WebSocket.
+      const followed = Array.fromAsync(job.logs({ follow: true, pollMs: 20 }));
       const ws = new WebSocket(
         `${server.url.replace("http", "ws")}/api/v1/log/online/${tasks[0].id}`,
-        { headers: { authorization: `Bearer ${TOKEN}` } } as unknown as string[],
+        { headers: { authorization: `Bearer ${TOKEN}` } },
       );
       const got: string[] = [];
       ws.onmessage = (e) => got.push(String(e.data));
@@ -216,6 +218,7 @@ export class Slow extends PipelineHandler {
         ),
       );
       assertEquals(got, (await Array.fromAsync(job.logs())).slice(0, 20));
+      assertEquals(await followed, await Array.fromAsync(job.logs()));
       const denied = await fetch(`${server.url}/api/v1/log/online/${tasks[0].id}`);
       assertEquals(denied.status, 401, "the token is required");
       await denied.body?.cancel();
