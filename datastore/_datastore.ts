@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import { BlockCache } from "./_block_cache.ts";
-import { DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+import { DatastoreClosedError, DatastoreLockedError, DatastoreReadOnlyError } from "./_errors.ts";
 import { segmentName, walName } from "./_file_names.ts";
 import { writeCompacted, writeMemtable } from "./_flush.ts";
 import { normalizeKey } from "./_key.ts";
@@ -155,6 +155,13 @@ export class Datastore {
   #manifestChain: Promise<void> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Opened read-only: nothing is ever written to the directory. */
+  #readOnly = false;
+  /** Read-only: the names, sizes and times of MANIFEST and the WAL files last loaded. */
+  #loadedStamp = "";
+  #refreshing: Promise<boolean> | undefined;
+  /** Read-only: every segment reader opened, by file (segments never change; closed at close). */
+  #readers = new Map<string, SegmentReader>();
   /** Serving this store to other processes, while it is open. */
   #serving: Awaited<ReturnType<Sharing["serve"]>> | undefined;
   /** The timer that starts serving, until it fires. */
@@ -189,6 +196,7 @@ export class Datastore {
     }
     const storage = options.storage ?? denoStorage;
     const abs = resolve(dir);
+    if (options.readOnly) return await Datastore.#openReadOnly(abs, storage, options);
     if (OPEN_DIRS.has(abs)) throw new DatastoreLockedError(abs);
     await storage.mkdir(abs);
     if (sharing === undefined || storage !== denoStorage) {
@@ -206,6 +214,99 @@ export class Datastore {
       if (Date.now() > deadline) throw new DatastoreLockedError(abs);
       await new Promise((resolve) => setTimeout(resolve, Math.min(5 * (attempt + 1), 50)));
     }
+  }
+
+  /**
+   * Reads the files as they are, writing nothing: no LOCK (an owner may be writing meanwhile), no
+   * socket. A file the owner removes while it is read (a flush retired a WAL, a compaction
+   * replaced a segment) makes the open start again from the new MANIFEST.
+   */
+  static async #openReadOnly(
+    abs: string,
+    storage: Storage,
+    options: DatastoreOptions,
+  ): Promise<Datastore> {
+    const ds = new Datastore(abs, storage, { release(): void {} }, options);
+    ds.#readOnly = true;
+    try {
+      await ds.#load();
+    } catch (e) {
+      for (const reader of ds.#readers.values()) reader.closeFile();
+      throw e;
+    }
+    return ds;
+  }
+
+  /** Read-only: (re)loads the store from its files, starting over if one vanishes meanwhile. */
+  async #load(): Promise<void> {
+    for (let attempt = 1;; attempt++) {
+      const stamp = await this.#stamp();
+      if (stamp === "") {
+        this.#tables = new Map(); // no directory (yet): an empty store
+        this.#loadedStamp = stamp;
+        return;
+      }
+      try {
+        await this.#recover();
+        this.#loadedStamp = stamp;
+        return;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound) || attempt === 5) throw e;
+      }
+    }
+  }
+
+  /** What changes when an owner writes: MANIFEST's and each WAL file's name, size and time. */
+  async #stamp(): Promise<string> {
+    let names: string[];
+    try {
+      names = await this.#storage.list(this.dir);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return "";
+      throw e;
+    }
+    const parts = [];
+    for (const name of names.sort()) {
+      if (name !== "MANIFEST" && !name.startsWith("wal-")) continue;
+      if (this.#storage !== denoStorage) {
+        parts.push(`${name}:${(await this.#storage.readFile(`${this.dir}/${name}`)).length}`);
+        continue;
+      }
+      try {
+        const info = await Deno.stat(`${this.dir}/${name}`);
+        parts.push(`${name}:${info.size}:${info.mtime?.getTime()}:${info.ino}`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    return parts.join(",") || "empty";
+  }
+
+  /**
+   * A read-only handle sees the store as its files were at open; `refresh()` loads what owners
+   * wrote since, when anything changed (one directory listing and a `stat` per WAL file tell).
+   * Scans already running keep the state they started on. Does nothing on a handle open for
+   * writing.
+   *
+   * @returns Whether a new state was loaded.
+   */
+  refresh(): Promise<boolean> {
+    try {
+      this.#check("refresh");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!this.#readOnly) return Promise.resolve(false);
+    this.#refreshing ??= (async () => {
+      try {
+        if ((await this.#stamp()) === this.#loadedStamp) return false;
+        await this.#load();
+        return true;
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
   }
 
   static async #openLocked(
@@ -268,7 +369,9 @@ export class Datastore {
   }
 
   async #recover(): Promise<void> {
-    const state = await recover(this.#storage, this.dir, (info) => this.#reader(info));
+    const state = await recover(this.#storage, this.dir, (info) => this.#reader(info), {
+      readOnly: this.#readOnly,
+    });
     this.#tables = state.tables;
     this.#walFiles = state.walFiles;
     this.#nextFile = state.nextFile;
@@ -277,7 +380,7 @@ export class Datastore {
     this.#visibleRevision = this.#lastRevision;
     this.#dirty = this.#walFiles.length > 0;
     // A MANIFEST exists before any segment does, so a missing one is damage, not a new store.
-    if (!state.hadManifest) await this.#saveManifest();
+    if (!state.hadManifest && !this.#readOnly) await this.#saveManifest();
   }
 
   /** The path of a new segment file. */
@@ -286,7 +389,15 @@ export class Datastore {
   }
 
   #reader(info: SegmentInfo): SegmentReader {
-    return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+    if (!this.#readOnly) {
+      return new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+    }
+    let reader = this.#readers.get(info.file);
+    if (!reader) {
+      reader = new SegmentReader(this.#storage, `${this.dir}/${info.file}`, info, this.#cache);
+      this.#readers.set(info.file, reader);
+    }
+    return reader;
   }
 
   /**
@@ -353,8 +464,14 @@ export class Datastore {
     if (this.#wal === opening) this.#writeFailure = undefined;
   }
 
-  #check(operation: string): void {
+  #check(operation: string, options: { write?: boolean } = {}): void {
     if (this.#closed || this.#closing !== undefined) throw new DatastoreClosedError(operation);
+    if (options.write && this.#readOnly) throw new DatastoreReadOnlyError(operation, this.dir);
+  }
+
+  /** Whether it was opened read-only (`readOnly`): every write throws `DatastoreReadOnlyError`. */
+  get readOnly(): boolean {
+    return this.#readOnly;
   }
 
   /**
@@ -392,7 +509,7 @@ export class Datastore {
     options: UpdateOptions & WriteDurability = {},
   ): Promise<number> {
     try {
-      this.#check("update");
+      this.#check("update", { write: true });
       checkDurability(options.durability);
       return this.#track(this.#write(table, rows, options));
     } catch (e) {
@@ -407,7 +524,7 @@ export class Datastore {
    */
   delete(table: string, keys: readonly Key[], options: WriteDurability = {}): Promise<number> {
     try {
-      this.#check("delete");
+      this.#check("delete", { write: true });
       checkDurability(options.durability);
       return this.#track(this.#writeDelete(table, keys, options.durability));
     } catch (e) {
@@ -444,7 +561,7 @@ export class Datastore {
    */
   write(parts: readonly TableWrite[], options: WriteDurability = {}): Promise<number> {
     try {
-      this.#check("write");
+      this.#check("write", { write: true });
       checkDurability(options.durability);
       const batch = encodeWriteBatch(this.#tables, parts, { rev: this.#lastRevision + 1 });
       if (batch === undefined) return Promise.resolve(this.#lastRevision);
@@ -644,7 +761,7 @@ export class Datastore {
    * segments it read in place.
    */
   async flush(): Promise<void> {
-    this.#check("flush");
+    this.#check("flush", { write: true });
     await this.#flush();
     this.#reportBackgroundError();
   }
@@ -757,7 +874,7 @@ export class Datastore {
    * the last flush, compact or close.
    */
   async compact(table?: string): Promise<void> {
-    this.#check("compact");
+    this.#check("compact", { write: true });
     await this.#flush();
     const targets = table === undefined ? [...this.#tables.values()] : [this.#tables.get(table)];
     for (const t of targets) {
@@ -851,6 +968,12 @@ export class Datastore {
   }
 
   async #closeNow(): Promise<void> {
+    if (this.#readOnly) {
+      await this.#refreshing?.catch(() => {});
+      this.#closed = true;
+      for (const reader of this.#readers.values()) reader.closeFile();
+      return;
+    }
     try {
       clearTimeout(this.#serveTimer);
       await this.#serving?.close();

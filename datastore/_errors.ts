@@ -91,3 +91,31 @@ export class DatastoreClosedError extends Error {
     super(`Cannot ${operation}: the datastore is closed`);
   }
 }
+
+/**
+ * A write to a datastore opened read-only (`Datastore.open(dir, { readOnly: true })`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DatastoreReadOnlyError } from "@starwhale/sdk/datastore";
+ * assert.match(new DatastoreReadOnlyError("update", "/d").message, /read-only/);
+ * ```
+ */
+export class DatastoreReadOnlyError extends Error {
+  /** Always `DatastoreReadOnlyError`. */
+  override name = "DatastoreReadOnlyError";
+
+  /**
+   * Makes the error.
+   *
+   * @param operation What was attempted.
+   * @param dir The datastore directory.
+   */
+  constructor(operation: string, dir: string) {
+    super(
+      `Cannot ${operation} in datastore '${dir}': it was opened read-only (a process without ` +
+        `write permission there opens it so: run again with --allow-write to write)`,
+    );
+  }
+}

@@ -31,6 +31,13 @@ export interface DatastoreOptions {
   blockCacheBytes?: number;
   /** Segments of one table that trigger a compaction after a flush. @default {8} */
   compactionTrigger?: number;
+  /**
+   * Open for reading only, writing nothing to the directory (no LOCK, no WAL, no MANIFEST, no
+   * socket): the store as its files are at open, a missing directory as an empty store. Writes
+   * throw `DatastoreReadOnlyError`. For a process with read permission only.
+   * @default {false}
+   */
+  readOnly?: boolean;
 }
 
 /** Options of {@link Datastore.update}. */

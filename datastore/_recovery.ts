@@ -29,7 +29,8 @@ export interface Recovered {
 }
 
 /**
- * Reads the manifest, removes files it proves stale and replays the WAL files it still needs.
+ * Reads the manifest, removes files it proves stale and replays the WAL files it still needs;
+ * `readOnly` changes nothing on disk (a torn WAL tail is skipped, not cut).
  *
  * @param openSegment Makes the reader of a segment the manifest lists.
  * @throws {CorruptionError} For a damaged manifest or WAL (a torn tail of the last WAL is cut).
@@ -38,7 +39,9 @@ export async function recover(
   storage: Storage,
   dir: string,
   openSegment: (info: SegmentInfo) => SegmentReader,
+  options: { readOnly?: boolean } = {},
 ): Promise<Recovered> {
+  const writable = !options.readOnly;
   const state: Recovered = {
     tables: new Map(),
     walFiles: [],
@@ -76,13 +79,13 @@ export async function recover(
   const live = new Set(manifest?.tables.flatMap((t) => t.segments.map((s) => s.file)) ?? []);
   for (const n of names) {
     const stale = (SEGMENT_RE.test(n) && !live.has(n)) || n === MANIFEST_TMP;
-    if (stale) await storage.remove(`${dir}/${n}`);
+    if (stale && writable) await storage.remove(`${dir}/${n}`);
   }
   const wals = walNumbers(names);
   for (const n of wals) {
     const path = `${dir}/${walName(n)}`;
     if (n < state.manifestWal) {
-      await storage.remove(path);
+      if (writable) await storage.remove(path);
       continue;
     }
     const contents = readWal(await storage.readFile(path), path);
@@ -101,7 +104,8 @@ export async function recover(
     }
     // A torn end holds only a write that was never acknowledged: the last write before a crash,
     // or, in an older file, a write that failed (the datastore then moved on to a new file).
-    if (contents.torn) await storage.truncate(path, contents.validLength);
+    // (Read-only, a torn end may also be a record the owner is writing right now.)
+    if (contents.torn && writable) await storage.truncate(path, contents.validLength);
     state.walFiles.push(n);
     state.nextFile = Math.max(state.nextFile, n + 1);
   }

@@ -14,7 +14,12 @@ export {
   SwObject,
   tuple,
 } from "./_value.ts";
-export { CorruptionError, DatastoreClosedError, DatastoreLockedError } from "./_errors.ts";
+export {
+  CorruptionError,
+  DatastoreClosedError,
+  DatastoreLockedError,
+  DatastoreReadOnlyError,
+} from "./_errors.ts";
 export { Datastore } from "./_shared_client.ts";
 export { RowIterator } from "./_row_iterator.ts";
 export type {

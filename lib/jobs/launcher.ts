@@ -39,6 +39,8 @@ import {
 } from "../standalone/job_store.ts";
 import { createdColumns, statusColumns, SYS_SCHEMA } from "./_sys_columns.ts";
 import { WorkerCalls } from "./worker/calls.ts";
+import { jobTasksPath, TaskBoard } from "./task_board.ts";
+import { boardSteps, headRows } from "./local.ts";
 
 /** Runs jobs created through the API; `launch` returns as soon as the job exists. */
 export interface JobLauncher {
@@ -74,6 +76,8 @@ interface Running {
   unwatch: () => Promise<void>;
   ended: Promise<void>;
   end: () => void;
+  /** The job's tasks, kept in its `tasks.json`. */
+  board: TaskBoard;
 }
 
 /**
@@ -213,6 +217,11 @@ export class WorkerLauncher implements JobLauncher {
       unwatch: watchJobControl(ds, job.id, (request) => this.#fromElsewhere(job, request)),
       ended,
       end,
+      board: new TaskBoard(jobTasksPath(this.#store(job.project, ds).jobDir(job.id)), {
+        steps: boardSteps(plan.steps),
+        // A resumed run skips rows already done: its totals are unknown.
+        rows: skip.length ? null : headRows(plan.datasetRows, plan.datasetHead),
+      }),
     };
     this.#running.set(job.id, run);
     runningJobs(this.#root).set(job.id, run.control);
@@ -229,7 +238,8 @@ export class WorkerLauncher implements JobLauncher {
         const steps = this.#progress.get(job.id) ?? new Map<string, JobProgress>();
         steps.set(m.progress.step, m.progress);
         this.#progress.set(job.id, steps);
-      } else if (m.type === "done") void this.#finish(job, run, m.outcome);
+      } else if (m.type === "task") run.board.task(m.event);
+      else if (m.type === "done") void this.#finish(job, run, m.outcome);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -286,6 +296,7 @@ export class WorkerLauncher implements JobLauncher {
         ? `the job ran longer than its ttl of ${this.#plans.get(job.id)?.ttl} s`
         : "the job was canceled";
     }
+    run.board.end(status === "SUCCESS" || status === "CANCELED" ? status : "FAIL");
     await this.#save(job, { status, errorMessage: error, finishedAt: new Date().toISOString() })
       .catch(() => {})
       .finally(() => run.lock.release().catch(() => {}))
@@ -331,6 +342,7 @@ export class WorkerLauncher implements JobLauncher {
       throw new JobStateError("pause", job);
     }
     run.worker.postMessage({ type: "pause" } satisfies ToWorker);
+    run.board.pause(true);
     await this.#save(job, { status: "PAUSED" });
   }
 
@@ -339,6 +351,7 @@ export class WorkerLauncher implements JobLauncher {
     const run = this.#running.get(job.id);
     if (run && job.status === "PAUSED") {
       run.worker.postMessage({ type: "resume" } satisfies ToWorker);
+      run.board.pause(false);
       await this.#save(job, { status: "RUNNING" });
       return;
     }

@@ -24,7 +24,8 @@ import {
 import { JobControl, runningJobs, watchJobControl, withJobRecord } from "./control.ts";
 import type { PreparedJob } from "./plan.ts";
 import { runJob } from "./runner.ts";
-import { captureTask, JobLog } from "./task_logs.ts";
+import { captureTask, errorStack, JobLog } from "./task_logs.ts";
+import { jobTasksPath, TaskBoard } from "./task_board.ts";
 
 /** The log file of a job: `<job dir>/logs/job.log` (see `task_logs.ts`). */
 export function jobLogPath(jobDir: string): string {
@@ -85,11 +86,16 @@ export async function runHere(
   const onAbort = () => control.cancel();
   signal?.addEventListener("abort", onAbort);
   let log: JobLog | undefined;
+  let board: TaskBoard | undefined;
   try {
     if (signal?.aborted) control.cancel();
     log = JobLog.open(jobLogPath(store.jobDir(job.id)));
     const datasetRows: number[] = [];
     for (const d of prepared.datasets) datasetRows.push((await datasetStore.get(d.ref)).rows);
+    board = new TaskBoard(jobTasksPath(store.jobDir(job.id)), {
+      steps: boardSteps(prepared.steps),
+      rows: headRows(datasetRows, prepared.datasetHead),
+    });
     await save({ status: "RUNNING" });
     const outcome = await runJob({
       project,
@@ -108,16 +114,18 @@ export async function runHere(
       scanDataset: (ref, options) => datasetStore.scan(ref, options),
       datasetRows,
       onProgress: run.onProgress,
+      onTask: (event) => board?.task(event),
       captureTask: (task, fn) =>
         captureTask(log!, task, fn).catch((e) => {
           // The stack goes to the log (not the terminal), naming the user's own files.
           if (!control.signal.aborted) {
-            const stack = e instanceof Error ? stackOf(e) : String(e);
+            const stack = errorStack(e);
             log!.write(task, { stream: "stderr", args: [toSource(stack)] });
           }
           throw e;
         }),
     });
+    board.end(outcome.status);
     await save({
       status: outcome.status,
       errorMessage: outcome.error === null ? null : toSource(outcome.error),
@@ -125,6 +133,7 @@ export async function runHere(
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    board?.end("FAIL");
     await save({ status: "FAIL", errorMessage: message, finishedAt: new Date().toISOString() })
       .catch(() => {});
     throw e;
@@ -138,13 +147,21 @@ export async function runHere(
   return publicJob(job);
 }
 
-/** An error's stack, with the stacks of its causes (a handler's own error is the cause). */
-function stackOf(e: Error): string {
-  const parts = [e.stack ?? `${e.name}: ${e.message}`];
-  for (let c = e.cause, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
-    parts.push(`Caused by ${c.stack ?? `${c.name}: ${c.message}`}`);
-  }
-  return parts.join("\n");
+/** The steps as a {@link TaskBoard} lists them. */
+export function boardSteps(
+  steps: readonly { name: string; replicas: number; func_name: string; cls_name?: string }[],
+): { name: string; replicas: number; predict: boolean }[] {
+  return steps.map((s) => ({
+    name: s.name,
+    replicas: s.replicas,
+    predict: s.func_name === "predict" && !!s.cls_name,
+  }));
+}
+
+/** The rows a job's predict steps handle: the datasets' rows, `datasetHead` applied. */
+export function headRows(datasetRows: readonly number[] | undefined, head: number): number | null {
+  if (!datasetRows) return null;
+  return datasetRows.reduce((sum, n) => sum + (head > 0 ? Math.min(head, n) : n), 0);
 }
 
 /**

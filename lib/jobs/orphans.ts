@@ -16,7 +16,7 @@ import {
   summaryTableName,
 } from "../standalone/job_store.ts";
 import { runningJobs, withJobRecord } from "./control.ts";
-import { goneReason, RunnerLock } from "./runner_lock.ts";
+import { goneReason, type RunnerInfo, RunnerLock } from "./runner_lock.ts";
 import { statusColumns } from "./_sys_columns.ts";
 
 /**
@@ -29,7 +29,8 @@ import { statusColumns } from "./_sys_columns.ts";
  * @param where The project and the root's open datastore.
  * @param jobs Jobs just read from the project.
  * @param options `cancel`: end them CANCELED (a user canceled them), not FAIL.
- * @returns The same jobs, in order, the settled ones with their new record.
+ * @returns The same jobs, in order, the settled ones with their new record (on a datastore open
+ *   read-only: shown ended, not saved; a process that may write settles them).
  */
 export async function settleOrphans(
   root: string,
@@ -38,6 +39,17 @@ export async function settleOrphans(
   options: { cancel?: boolean } = {},
 ): Promise<StoredJob[]> {
   const here = runningJobs(root);
+  // A reader without write permission shows them ended, and leaves the record to a writer.
+  if (where.ds.readOnly) {
+    return await Promise.all(jobs.map(async (job) => {
+      if (!isUnfinished(job.status) || here.has(job.id)) return job;
+      const previous = await RunnerLock.probe(root, job.id);
+      return previous === undefined ? job : ended(job, {
+        canceled: options.cancel === true || job.status === "CANCELLING",
+        reason: goneReason(previous.pid === undefined ? undefined : previous as RunnerInfo),
+      });
+    }));
+  }
   const out: StoredJob[] = [];
   for (const job of jobs) {
     if (!isUnfinished(job.status) || here.has(job.id)) out.push(job);
@@ -59,23 +71,26 @@ async function settle(
       const current = await store.get(job.id);
       if (!isUnfinished(current.status) || runningJobs(root).has(job.id)) return current;
       const canceled = where.cancel || current.status === "CANCELLING";
-      const ended: StoredJob = {
-        ...current,
-        status: canceled ? "CANCELED" : "FAIL",
-        errorMessage: `the job was ${canceled ? "canceled" : "interrupted"}: ${
-          goneReason(claim.previous)
-        }`,
-        finishedAt: new Date().toISOString(),
-      };
+      const settled = ended(current, { canceled, reason: goneReason(claim.previous) });
       const summary = summaryTableName(where.project);
       const row = await where.ds.get(summary, job.id);
-      if (row && "sys/job_status" in row) await where.ds.update(summary, [statusColumns(ended)]);
-      await store.save(ended);
-      return ended;
+      if (row && "sys/job_status" in row) await where.ds.update(summary, [statusColumns(settled)]);
+      await store.save(settled);
+      return settled;
     });
   } finally {
     await claim.release();
   }
+}
+
+/** A job whose runner is gone, as it ends: FAIL (interrupted) or CANCELED, with why. */
+function ended(job: StoredJob, why: { canceled: boolean; reason: string }): StoredJob {
+  return {
+    ...job,
+    status: why.canceled ? "CANCELED" : "FAIL",
+    errorMessage: `the job was ${why.canceled ? "canceled" : "interrupted"}: ${why.reason}`,
+    finishedAt: new Date().toISOString(),
+  };
 }
 
 /**

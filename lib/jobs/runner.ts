@@ -19,6 +19,7 @@ import {
 import type { StepSpec } from "../sdk/handlers.ts";
 import type { ArtifactRef, DatasetRow, JobProgress, ScanTableOptions } from "../sdk/instance.ts";
 import { importModule } from "../standalone/model_package.ts";
+import type { TaskEvent } from "./task_board.ts";
 
 /** A dataset given to a job: the URI as given and the resolved reference. */
 export interface JobDataset {
@@ -57,6 +58,8 @@ export interface RunPlan extends RunInputs {
   scanDataset(ref: ArtifactRef, options: { head?: number }): AsyncIterable<DatasetRow>;
   /** Told when a step starts, after each row a `predict` step handles, and when a step ends. */
   onProgress?: (progress: JobProgress) => void;
+  /** Told when a task starts, after each row it handles, and when it ends (with its error). */
+  onTask?: (event: TaskEvent) => void;
   /** Runs a task with its console output captured (standalone); default: not captured. */
   captureTask?: <T>(task: { step: string; index: number }, fn: () => Promise<T>) => Promise<T>;
 }
@@ -169,7 +172,16 @@ export async function runJob(plan: RunPlan): Promise<RunOutcome> {
 
 async function runTask(plan: RunPlan, step: StepSpec, task: Task): Promise<void> {
   const capture = plan.captureTask ?? ((_: unknown, fn: () => Promise<void>) => fn());
-  await capture({ step: step.name, index: task.index }, () => runTaskHere(plan, step, task));
+  const at = { step: step.name, index: task.index };
+  plan.onTask?.({ ...at, phase: "start" });
+  try {
+    await capture(at, () => runTaskHere(plan, step, task));
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    plan.onTask?.({ ...at, phase: "end", error, canceled: plan.control.signal.aborted });
+    throw e;
+  }
+  plan.onTask?.({ ...at, phase: "end", error: null });
 }
 
 async function runTaskHere(plan: RunPlan, step: StepSpec, task: Task): Promise<void> {
@@ -253,6 +265,7 @@ async function predict(
       const output = await instance.predict(row.features, pctx);
       const seconds = (performance.now() - started) / 1000;
       progress.row();
+      plan.onTask?.({ step: step.name, index: ctx.index, phase: "row" });
       if (output === undefined) continue;
       const input: Row = {};
       for (const [k, v] of Object.entries(row.features)) {

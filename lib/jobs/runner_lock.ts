@@ -147,6 +147,39 @@ export class RunnerLock {
     return new RunnerLock(file, path, previous);
   }
 
+  /**
+   * Tells, reading only, whether a live runner holds the job: for a process that may not write
+   * (it cannot claim), so it can show a dead runner's job as interrupted without settling it.
+   *
+   * Needs `--allow-read` on the root.
+   *
+   * @param root The storage root.
+   * @param jobId The job.
+   * @returns `undefined` while a live process holds it, else what its last runner wrote (`{}`
+   *   when nothing is known).
+   */
+  static async probe(root: string, jobId: string): Promise<Partial<RunnerInfo> | undefined> {
+    const path = lockPath(root, jobId);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return {};
+      throw e;
+    }
+    try {
+      if (!await file.tryLock(true)) return undefined;
+      await file.unlock();
+      const text = new TextDecoder().decode(await Deno.readFile(path));
+      return text ? JSON.parse(text) as RunnerInfo : {};
+    } catch (e) {
+      if (e instanceof SyntaxError) return {}; // torn: the runner died before it wrote it
+      throw e;
+    } finally {
+      file.close();
+    }
+  }
+
   /** Gives the job up: removes the file, then unlocks. Idempotent. */
   async release(): Promise<void> {
     if (this.#released) return;

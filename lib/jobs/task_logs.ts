@@ -155,3 +155,19 @@ export async function* readJobLog(path: string): AsyncIterable<string> {
   rest += decoder.decode();
   if (rest) yield rest;
 }
+
+/**
+ * An error's stack, with the stacks of its causes (a handler's own error is the cause of the
+ * `HandlerError` a task fails with), as the log keeps it.
+ *
+ * @param e What a task threw.
+ * @returns The text.
+ */
+export function errorStack(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const parts = [e.stack ?? `${e.name}: ${e.message}`];
+  for (let c = e.cause, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) {
+    parts.push(`Caused by ${c.stack ?? `${c.name}: ${c.message}`}`);
+  }
+  return parts.join("\n");
+}

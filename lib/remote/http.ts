@@ -60,6 +60,8 @@ export interface ApiRequest {
   idempotent?: boolean;
   /** Aborts the request. */
   signal?: AbortSignal;
+  /** The answer is text (`text/plain`, no envelope): return it as is. */
+  text?: boolean;
 }
 
 /** One request whose answer is not a JSON envelope (see {@link ApiClient.requestRaw}). */
@@ -129,11 +131,23 @@ export class ApiClient {
   }
 
   /**
+   * Opens a WebSocket to a path under `/api/v1` (`ws://` or `wss://` as the server's scheme),
+   * sending the token in the handshake's `Authorization` header.
+   *
+   * @param path The path after `/api/v1`, with segments already encoded.
+   * @returns The socket, connecting.
+   */
+  openWebSocket(path: string): WebSocket {
+    const url = `${this.#url.replace(/^http/, "ws")}/api/v1${path}`;
+    return new WebSocket(url, { headers: { authorization: this.#auth } });
+  }
+
+  /**
    * Sends a request under `/api/v1` and returns the envelope's `data`.
    *
    * @param path The path after `/api/v1`, with segments already encoded.
    * @param request Method, query, body, idempotency, signal.
-   * @returns `data` of a success envelope.
+   * @returns `data` of a success envelope (with `text`: the answer's text).
    * @throws {RemoteError} On an HTTP error, a non-success envelope, or a network failure after
    *   the last attempt (status 0).
    */
@@ -148,8 +162,12 @@ export class ApiClient {
       body,
       idempotent: request.idempotent,
       signal: request.signal,
-      headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
+      headers: {
+        ...(request.text ? { accept: "text/plain" } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+      },
     });
+    if (request.text && res.ok) return await res.text();
     return await this.#unwrap(res, url.href);
   }
 

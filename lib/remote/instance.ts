@@ -18,8 +18,10 @@ import type {
   ImportOptions,
   ImportResult,
   Instance,
+  JobLogs,
   JobRecord,
   JobRef,
+  JobTask,
   ListJobsOptions,
   ModelExport,
   ModelRecord,
@@ -27,6 +29,7 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import type { JobCopyRecord } from "../sdk/instance.ts";
 import type { Row } from "../../datastore/mod.ts";
@@ -49,7 +52,7 @@ import { exportRemoteModel, importRemoteModel } from "./_model_transfer.ts";
 import { importRemoteDataset } from "./_dataset_transfer.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
-import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
+import { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "../wire/mod.ts";
 import type {
   DatasetInfoVo,
   EventVo,
@@ -70,7 +73,7 @@ const enc = encodeURIComponent;
  *
  * Needs `--allow-net` for the server's host (unless `fetch` is injected).
  */
-export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer {
+export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer, JobLogs {
   /** Always `cloud`. */
   readonly kind = "cloud" as const;
   readonly #api: ApiClient;
@@ -311,6 +314,148 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     }) as { list?: unknown[] };
     const summary = await this.#storedSummary({ project: ref.project, id: job.uuid });
     return { job, tasks: tasks?.list ?? [], report: { summary, kind: summary.kind ?? "" } };
+  }
+
+  async jobTasks(ref: JobRef): Promise<JobTask[]> {
+    const pid = await this.projectId(ref.project);
+    const page = await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/task`, {
+      query: { pageNum: 1, pageSize: 100000 },
+    }, ["job", ref.id, ref.project]) as PageInfoVo<TaskVo> | undefined;
+    return taskRecords(page?.list ?? []);
+  }
+
+  /**
+   * The lines of every task's log files (`GET /log/offline/{taskId}`, then each file), oldest
+   * first when the lines carry this package's timestamps, else task by task.
+   */
+  async *jobLogs(ref: JobRef): AsyncIterable<string> {
+    const all: string[] = [];
+    for (const task of await this.jobTasks(ref)) {
+      const path = `/log/offline/${enc(task.id)}`;
+      let files: unknown;
+      try {
+        files = await this.#call(path, {});
+      } catch (e) {
+        if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+          throw new UnsupportedError(
+            "reading a job's logs",
+            `the server ${this.url}: it answered ${e.status} to GET /api/v1${path} (no task logs)`,
+            { operation: true, cause: e },
+          );
+        }
+        throw e;
+      }
+      for (const file of Array.isArray(files) ? files : []) {
+        const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
+        const lines = text.split("\n");
+        if (lines.at(-1) === "") lines.pop();
+        all.push(...lines);
+      }
+    }
+    const stamped = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /;
+    if (all.every((line) => stamped.test(line))) {
+      // ISO times of one length sort as text; the sort is stable, so a task's order stays.
+      const at = (line: string) => line.slice(0, line.indexOf(" "));
+      all.sort((a, b) => at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0);
+    }
+    yield* all;
+  }
+
+  /**
+   * Follows a job's log task by task, in the order the server lists them: a task that has ended
+   * through its saved files, a running one through the WebSocket `/log/online/{taskId}` until the
+   * server closes it (or, where there is no such socket, by reading its files again every
+   * `pollMs`), a task yet to start is waited for. Replicas running side by side come one after
+   * the other, each whole.
+   */
+  async *followJobLogs(
+    ref: JobRef,
+    options: { signal?: AbortSignal; pollMs?: number } = {},
+  ): AsyncIterable<string> {
+    const { signal } = options;
+    const pollMs = options.pollMs ?? 500;
+    const done = new Set<string>();
+    while (!signal?.aborted) {
+      const job = await this.getJob(ref);
+      const ended = FINAL_STATUSES.includes(job.status);
+      let waiting = false;
+      for (const task of await this.jobTasks(ref)) {
+        if (done.has(task.id)) continue;
+        if (task.status === "CREATED" && !ended) {
+          waiting = true;
+          break;
+        }
+        if (ended || FINAL_TASK.includes(task.status)) yield* this.#taskLines(task.id);
+        else if (!(yield* this.#online(task.id, signal))) {
+          yield* this.#pollTask(ref, task.id, { signal, pollMs });
+        }
+        done.add(task.id);
+      }
+      if (ended && !waiting) return;
+      await pause(pollMs, signal);
+    }
+  }
+
+  /** The lines of a task's saved log files. */
+  async *#taskLines(taskId: string): AsyncIterable<string> {
+    const path = `/log/offline/${enc(taskId)}`;
+    const files = await this.#call(path, {});
+    for (const file of Array.isArray(files) ? files : []) {
+      const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
+      const lines = text.split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      yield* lines;
+    }
+  }
+
+  /** A running task's lines over the server's WebSocket; `false` when it could not connect. */
+  async *#online(taskId: string, signal?: AbortSignal): AsyncGenerator<string, boolean> {
+    let socket: WebSocket;
+    try {
+      socket = this.#api.openWebSocket(`/log/online/${enc(taskId)}`);
+    } catch {
+      return false;
+    }
+    const queue: string[] = [];
+    let opened = false, closed = false;
+    let wake: (() => void) | undefined;
+    const notify = () => wake?.();
+    socket.onopen = () => (opened = true, notify());
+    socket.onmessage = (e) => (queue.push(String(e.data)), notify());
+    socket.onclose = () => (closed = true, notify());
+    socket.onerror = () => {};
+    const stop = () => socket.close();
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      for (;;) {
+        while (queue.length) yield queue.shift()!;
+        if (closed) return opened;
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      if (!closed) socket.close();
+    }
+  }
+
+  /** A running task's lines by reading its files again until it has ended. */
+  async *#pollTask(
+    ref: JobRef,
+    taskId: string,
+    options: { signal?: AbortSignal; pollMs: number },
+  ): AsyncIterable<string> {
+    let seen = 0;
+    for (;;) {
+      const task = (await this.jobTasks(ref)).find((t) => t.id === taskId);
+      const job = await this.getJob(ref);
+      let n = 0;
+      for await (const line of this.#taskLines(taskId)) if (n++ >= seen) yield line;
+      seen = Math.max(seen, n);
+      const over = !task || FINAL_TASK.includes(task.status) ||
+        FINAL_STATUSES.includes(job.status);
+      if (over || options.signal?.aborted) return;
+      await pause(options.pollMs, options.signal);
+    }
   }
 
   async #evalPrefix(ref: JobRef): Promise<{ pid: string; uuid: string; prefix: string }> {
@@ -723,4 +868,21 @@ function stepOverrides(model: ModelInfoVo, options: CreateJobOptions): string {
     if (o.resources) step.resources = parseResources(o.resources as Record<string, ResourceValue>);
   }
   return toYaml(steps);
+}
+
+/** Task statuses after which a task never changes. */
+const FINAL_TASK: readonly string[] = ["SUCCESS", "FAIL", "CANCELED"];
+
+/** Waits `ms`, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

@@ -6,8 +6,8 @@
  * {@link TableOperations} (datastore tables) and
  * {@link ArtifactLookup} (find a model or dataset version). A standalone instance also has the
  * {@link ArtifactStore} role (build, list, remove and read models and datasets), which the remote
- * adapter does not have, nor the standalone-only {@link JobLogs}: `roles.ts` tells them apart,
- * with an `UnsupportedError` that names what the caller wanted to do.
+ * adapter does not have; both have {@link JobLogs} (a job's log lines and tasks). `roles.ts`
+ * tells the roles apart, with an `UnsupportedError` that names what the caller wanted to do.
  *
  * Two implementations: `StandaloneInstance` (local files plus the embedded datastore) and
  * `RemoteInstance` (HTTP to a Starwhale server). Every method is async, takes at most two
@@ -191,7 +191,7 @@ export interface JobProgress {
   jobId: string;
   /** The step (handler key), e.g. `mnist.evaluator:MNISTInference.predict`. */
   step: string;
-  /** `start`, `row` (one more row done) or `end` (every task of the step has ended). */
+  /** `start`, `row` (more rows done) or `end` (every task of the step has ended). */
   phase: "start" | "row" | "end";
   /** Rows the step has handled so far, over all its replicas. */
   rows: number;
@@ -226,8 +226,9 @@ export interface CreateJobOptions {
   /** Aborts a standalone run between rows and tasks; the job ends CANCELED. */
   signal?: AbortSignal;
   /**
-   * Standalone: called as the job's steps go ({@link JobProgress}); a server reports no progress
-   * to this SDK, so there it is refused. An exception it throws fails the job.
+   * Called as the job's steps go ({@link JobProgress}). Standalone: from the run itself; an
+   * exception it throws fails the job. Server (`Job.create`): read from the job's task list every
+   * 0.5 s, and `Job.create` then follows the job to its end; an exception stops following.
    */
   onProgress?: (progress: JobProgress) => void;
 }
@@ -519,9 +520,35 @@ export interface ArtifactTransfer {
   ): Promise<ImportResult<DatasetRecord>>;
 }
 
+/** The status of one task of a job (Starwhale's task statuses that this SDK uses). */
+export type TaskStatus = "CREATED" | "RUNNING" | "PAUSED" | "SUCCESS" | "FAIL" | "CANCELED";
+
+/** One task of a job: a replica of one of its steps. */
+export interface JobTask {
+  /** The task id: its position in the job (standalone), the server's task id (server). */
+  id: string;
+  /** The step (handler key) it runs. */
+  step: string;
+  /** The replica, from 0. */
+  index: number;
+  /** Its status. */
+  status: TaskStatus;
+  /** Start time, ISO 8601, or `null` before it started. */
+  startedAt: string | null;
+  /** End time, ISO 8601, or `null` while it has not ended. */
+  finishedAt: string | null;
+  /** Dataset rows it has handled (a `predict` step; 0 otherwise or when the server does not say). */
+  rows: number;
+  /** Dataset rows it will handle, or `null` when unknown or not a `predict` step. */
+  total: number | null;
+  /** Why it failed, or `null`. */
+  error: string | null;
+}
+
 /**
- * The logs role of a standalone instance: what the handlers of a job run here printed. The remote
- * adapter does not have it yet (the server keeps no logs it could serve).
+ * The logs role: what the handlers of a job printed, and its tasks. A standalone instance reads
+ * them from the job's files; the remote adapter from the server's task list and its log routes
+ * (`/log/offline/{taskId}`).
  */
 export interface JobLogs {
   /**
@@ -529,6 +556,15 @@ export interface JobLogs {
    * <text>`. A job that printed nothing, or is still to start, has none.
    */
   jobLogs(ref: JobRef): AsyncIterable<string>;
+  /** The job's tasks, in step order (empty for a job that kept none). */
+  jobTasks(ref: JobRef): Promise<JobTask[]>;
+  /**
+   * Follows the job's log until it ends, where the instance has a better way than reading it
+   * again and again (a server's live log stream); `Job.logs({ follow })` uses it when present.
+   */
+  followJobLogs?(ref: JobRef, options?: { signal?: AbortSignal; pollMs?: number }): AsyncIterable<
+    string
+  >;
 }
 
 /**

@@ -14,10 +14,12 @@ import type {
   Instance,
   JobRecord,
   JobStatus,
+  JobTask,
   ListJobsOptions,
   PageInfo,
 } from "./instance.ts";
 import { hasJobLogs } from "./roles.ts";
+import { followJobLogs, followJobProgress } from "./job_watch.ts";
 import { HandlerError, JobStateError, UnsupportedError } from "./errors.ts";
 import { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
@@ -147,8 +149,9 @@ export class Job {
    * Needs `--allow-read`/`--allow-write` on the storage root (standalone), `--allow-net` (server).
    *
    * @param options The project URI, the model URI, `runHandler`, dataset URIs and the other
-   *   options; `config` or `instance` choose where; `throwOnFailure` (standalone) throws unless
-   *   the job ended SUCCESS (as {@link Job.ok}).
+   *   options; `config` or `instance` choose where; `throwOnFailure` (standalone, or a server
+   *   with `onProgress`, which follows the job to its end) throws unless the job ended SUCCESS (as
+   *   {@link Job.ok}).
    * @returns The job.
    * @throws {NotFoundError} Unknown model, dataset or handler. {TypeError}/{RangeError} Bad
    *   options. {UnsupportedError} An option the instance cannot honour. Nothing is written then.
@@ -170,16 +173,18 @@ export class Job {
   ): Promise<Job> {
     checkCreateOptions(options);
     const { config, uri: p, instance } = openProject(options.project, options);
-    if (options.onProgress && instance.kind !== "standalone") {
+    const remote = instance.kind !== "standalone";
+    if (options.onProgress && remote && !hasJobLogs(instance)) {
       throw new UnsupportedError(
         "onProgress",
-        `the server ${instance.url}: it reports no progress to this SDK (poll the job's status)`,
+        `the server ${instance.url}: this SDK cannot read its task list`,
       );
     }
-    if (options.throwOnFailure && instance.kind !== "standalone") {
+    if (options.throwOnFailure && remote && !options.onProgress) {
       throw new UnsupportedError(
         "throwOnFailure",
-        `the server ${instance.url}: its jobs run on after create(); call job.ok() once it ended`,
+        `the server ${instance.url} without onProgress: its jobs run on after create(); ` +
+          "call job.wait() then job.ok(), or pass onProgress to follow the job to its end",
       );
     }
     const local = (uri: string, type: "model" | "dataset") => {
@@ -208,8 +213,13 @@ export class Job {
       devModePassword: options.devModePassword,
       overwriteSpecs: options.overwriteSpecs,
       signal: options.signal,
-      onProgress: options.onProgress,
+      onProgress: remote ? undefined : options.onProgress,
     });
+    if (remote && options.onProgress && hasJobLogs(instance)) {
+      // A server runs the job on its own: follow it to its end, reading its task list.
+      const ref = { project: p.project, id: record.id };
+      await followJobProgress(instance, ref, options.onProgress, { signal: options.signal });
+    }
     const created = Job.#of(instance, { ...p, type: "job", name: record.id, version: "" });
     if (options.throwOnFailure) await created.ok();
     return created;
@@ -401,16 +411,21 @@ export class Job {
 
   /**
    * Streams what the job's handlers printed (`console.log` and friends), oldest first, one line
-   * each: `<ISO time> <step>#<replica> <stdout|stderr>: <text>`.
+   * each: `<ISO time> <step>#<replica> <stdout|stderr>: <text>`. On a server the lines come from
+   * its task list and log routes (`/log/offline/{taskId}`, as Starwhale Server serves them).
    *
-   * @returns The lines so far (a running job's later lines are not waited for).
-   * @throws {UnsupportedError} For a job on a server (it keeps no logs this SDK can read yet).
+   * @param options `follow`: keep waiting for new lines until the job has ended (polling every
+   *   `pollMs`, default 500); `signal` stops following.
+   * @returns The lines so far, or with `follow` every line until the job ends.
+   * @throws {UnsupportedError} For a server that serves no task logs.
    * @example See `Job.create`: a standalone job's handler output is kept
    * ```ts ignore
-   * for await (const line of job("xm5wnup").logs()) console.log(line);
+   * for await (const line of job("xm5wnup").logs({ follow: true })) console.log(line);
    * ```
    */
-  async *logs(): AsyncIterable<string> {
+  async *logs(
+    options: { follow?: boolean; signal?: AbortSignal; pollMs?: number } = {},
+  ): AsyncIterable<string> {
     const instance = this.#instance;
     if (!hasJobLogs(instance)) {
       throw new UnsupportedError(
@@ -420,7 +435,26 @@ export class Job {
       );
     }
     await this.record();
-    yield* instance.jobLogs(this.#ref);
+    if (options.follow) yield* followJobLogs(instance, this.#ref, options);
+    else yield* instance.jobLogs(this.#ref);
+  }
+
+  /**
+   * The job's tasks: one per step and replica, with status, times and the dataset rows each has
+   * handled (rows are known on a standalone instance and this package's server).
+   *
+   * @returns The tasks in step order; none for a job that kept none.
+   * @throws {UnsupportedError} For an instance that cannot list tasks.
+   */
+  async tasks(): Promise<JobTask[]> {
+    const instance = this.#instance;
+    if (!hasJobLogs(instance)) {
+      throw new UnsupportedError("listing a job's tasks", `the instance ${instance.url}`, {
+        operation: true,
+      });
+    }
+    await this.record();
+    return await instance.jobTasks(this.#ref);
   }
 
   /** Cancels the job (JobStateError once it has ended). */

@@ -65,16 +65,20 @@ export type {
   JobRecord,
   JobRef,
   JobStatus,
+  JobTask,
   ListJobsOptions,
   ModelExport,
   ModelRecord,
   PageInfo,
   ScanTableOptions,
   TableOperations,
+  TaskStatus,
   TransferProgress,
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
+export { followJobLogs, followJobProgress } from "./job_watch.ts";
+export type { FollowOptions } from "./job_watch.ts";
 export { waitForJob } from "./job_wait.ts";
 export type { WaitOptions } from "./job_wait.ts";
 export { copyJob } from "./job_copy.ts";

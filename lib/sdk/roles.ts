@@ -116,7 +116,7 @@ export function artifactTransfer(
  * Tells whether an instance has the {@link JobLogs} role.
  *
  * @param instance Any instance.
- * @returns `true` for a standalone instance.
+ * @returns `true` for a standalone instance and the remote adapter.
  */
 export function hasJobLogs(instance: Instance): instance is Instance & JobLogs {
   return typeof (instance as unknown as Record<string, unknown>).jobLogs === "function";

@@ -81,6 +81,8 @@ export class ServerContext {
   readonly store: ServerStore;
   /** Numeric job ids. */
   readonly ids: JobIds;
+  /** Numeric task ids: of `<job id>-<task position>`. */
+  readonly taskIds: JobIds;
   /** Runs the jobs created through the API, if any. */
   readonly launcher: JobLauncher | undefined;
   readonly #instance: Instance | undefined;
@@ -90,6 +92,7 @@ export class ServerContext {
   constructor(options: ServerContextOptions) {
     this.store = options.store;
     this.ids = new JobIds(options.store);
+    this.taskIds = new JobIds(options.store, { table: "sys/server/task_ids" });
     this.launcher = options.launcher;
     this.#instance = options.instance;
     this.#limit = options.maxBodyBytes;
@@ -128,5 +131,6 @@ export class ServerContext {
   async close(): Promise<void> {
     await this.launcher?.close();
     await this.ids.close();
+    await this.taskIds.close();
   }
 }

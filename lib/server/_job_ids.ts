@@ -14,16 +14,22 @@ export class JobIds {
   #ids: Promise<{ byUuid: Map<string, number>; byId: Map<number, string> }> | undefined;
   #nextWrite: Promise<unknown> = Promise.resolve();
 
-  /** @param store Where the table lives. */
-  constructor(store: ServerStore) {
+  readonly #table: string;
+
+  /**
+   * @param store Where the table lives.
+   * @param options `table`: another table, for another kind of id (the tasks' ids).
+   */
+  constructor(store: ServerStore, options: { table?: string } = {}) {
     this.#store = store;
+    this.#table = options.table ?? ID_TABLE;
   }
 
   #load() {
     this.#ids ??= (async () => {
       const byUuid = new Map<string, number>(), byId = new Map<number, string>();
-      if (await this.#store.schema(ID_TABLE)) {
-        for await (const row of this.#store.scan(ID_TABLE)) {
+      if (await this.#store.schema(this.#table)) {
+        for await (const row of this.#store.scan(this.#table)) {
           byUuid.set(row.uuid as string, Number(row.id));
           byId.set(Number(row.id), row.uuid as string);
         }
@@ -43,7 +49,7 @@ export class JobIds {
       ids.byId.set(id, uuid);
       const row = { id, uuid };
       this.#nextWrite = this.#nextWrite.then(() =>
-        this.#store.update(ID_TABLE, [row], { keyColumn: "id" })
+        this.#store.update(this.#table, [row], { keyColumn: "id" })
       );
       await this.#nextWrite;
     }

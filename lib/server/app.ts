@@ -25,6 +25,7 @@ import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
 import { jobRoutes, Jobs } from "./routes/jobs.ts";
 import { jobCopyRoutes } from "./routes/job_copy.ts";
+import { logRoutes, Tasks } from "./routes/tasks.ts";
 import { trashRoutes } from "./routes/trash.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { healthRoutes, systemRoutes, userRoutes } from "./routes/system.ts";
@@ -126,10 +127,12 @@ export function createApp(options: ServerOptions): ServerApp {
   app.route("/api/v1/user", userRoutes());
   app.route("/api/v1/system", systemRoutes());
   app.route("/api/v1/project", projectRoutes(ctx));
-  const jobs = new Jobs(ctx);
+  const tasks = new Tasks(ctx);
+  const jobs = new Jobs(ctx, tasks);
   app.route("/api/v1/project/:p/job", jobRoutes(ctx, jobs));
   app.route("/api/v1/project/:p/job", jobCopyRoutes(ctx));
   app.route("/api/v1/project/:p/trash", trashRoutes(ctx, (p, id) => jobs.act(p, id, "recover")));
+  app.route("/api/v1/log", logRoutes(tasks));
   app.route("/api/v1/project/:p/model", modelRoutes(ctx));
   app.route("/api/v1/project/:p/dataset", datasetRoutes(ctx));
   if (blobs) {
@@ -172,6 +175,7 @@ export function createApp(options: ServerOptions): ServerApp {
       closed ??= (async () => {
         closing = true;
         if (inFlight > 0) await drained.promise;
+        tasks.close();
         await ctx.close();
       })();
       return closed;

@@ -114,6 +114,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }, (req, info) => {
       // Abort the request's work only when the client goes away, not when the answer is sent
       // (built from its parts: reading `req.signal` would print Deno's legacy-abort warning).
+      // A WebSocket upgrade (`/api/v1/log/online/…`) needs the request as it came.
+      if (req.headers.get("upgrade")?.toLowerCase() === "websocket") return app.fetch(req);
       const gone = new AbortController();
       info.completed?.catch(() => gone.abort());
       const { method, headers, body } = req;

@@ -41,8 +41,12 @@ export class HeldDatastore {
   }
 
   async #acquire(): Promise<Lease> {
-    if (this.#options.keepOpen === false) return await leaseDatastore(this.#root, this.#options);
-    return await this.#hold();
+    const lease = this.#options.keepOpen === false
+      ? await leaseDatastore(this.#root, this.#options)
+      : await this.#hold();
+    // A read-only datastore is a view of the files: bring it up to what other processes wrote.
+    if (lease.ds.readOnly) await lease.ds.refresh();
+    return lease;
   }
 
   /** Runs one operation on the datastore. */

@@ -1,7 +1,8 @@
 /**
  * One open `Datastore` per storage root per process, shared by every `StandaloneInstance` and
  * every job running in-process on that root. Opened lazily on the first lease, closed when the
- * last lease is released (the datastore holds a process-exclusive LOCK).
+ * last lease is released (the datastore holds a process-exclusive LOCK). A process without write
+ * permission on the root opens it read-only (its files as they are at open; writes refused).
  *
  * @module
  */
@@ -60,9 +61,8 @@ export async function leaseDatastore(
   s.leases++;
   if (!s.ds) {
     s.durability = options.durability;
-    s.ds = Datastore.open(join(resolve(root), DATASTORE_DIRNAME), {
-      durability: options.durability,
-    });
+    const dir = join(resolve(root), DATASTORE_DIRNAME);
+    s.ds = Datastore.open(dir, { durability: options.durability, readOnly: !mayWrite(dir) });
     s.ds.catch(() => {});
   }
   let ds: Datastore;
@@ -87,6 +87,14 @@ export async function leaseDatastore(
       await s.closing;
     },
   };
+}
+
+/**
+ * Whether this process may write to a directory: without write permission (`--allow-read`
+ * only) the datastore is opened read-only, so reading commands need no `--allow-write`.
+ */
+function mayWrite(dir: string): boolean {
+  return Deno.permissions.querySync({ name: "write", path: dir }).state === "granted";
 }
 
 /**

@@ -30,6 +30,7 @@ import type {
   JobLogs,
   JobRecord,
   JobRef,
+  JobTask,
   ListJobsOptions,
   ModelExport,
   ModelRecord,
@@ -42,8 +43,10 @@ import type { JobCopyRecord } from "../sdk/instance.ts";
 import {
   type JobControl,
   jobLogPath,
+  jobTasksPath,
   prepareJob,
   readJobLog,
+  readJobTasks,
   requestJobControl,
   runHere,
   runningJobs,
@@ -271,6 +274,14 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
       const job = await this.#jobs(ref.project, ds).get(ref.id);
       yield* readJobLog(jobLogPath(this.#jobs(ref.project, ds).jobDir(job.id, job.removed)));
     }.bind(this));
+  }
+
+  jobTasks(ref: JobRef): Promise<JobTask[]> {
+    return this.#ds.with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const job = await store.get(ref.id);
+      return (await readJobTasks(jobTasksPath(store.jobDir(job.id, job.removed)))) ?? [];
+    });
   }
 
   cancelJob(ref: JobRef): Promise<void> {

@@ -296,7 +296,7 @@ export class JobStore {
     const m = await readYaml(join(dir, hits[0].name, "_manifest.yaml"));
     if (!m || typeof m.version !== "string") return undefined;
     const job = fromManifest(this.#project, m);
-    await this.save(job);
+    if (!this.#ds.readOnly) await this.save(job); // a reader that may not write only shows it
     return job;
   }
 }

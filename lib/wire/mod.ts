@@ -50,12 +50,14 @@ export type {
   StatisticsVo,
   StepSpecVo,
   SystemVersionVo,
+  TaskProgressVo,
   TaskVo,
   TrashVo,
   UserVo,
 } from "./views.ts";
 export {
   jobEventVos,
+  jobTaskVo,
   jobVo,
   pageInfo,
   projectVo,
@@ -78,6 +80,7 @@ export {
   modelRecord,
   modelVersionRecord,
   pageOf,
+  taskRecords,
 } from "./read_views.ts";
 export type {
   ArtifactRef,

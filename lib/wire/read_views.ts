@@ -10,8 +10,10 @@ import type {
   DatasetRecord,
   JobRecord,
   JobStatus,
+  JobTask,
   ModelRecord,
   PageInfo,
+  TaskStatus,
 } from "../sdk/instance.ts";
 import { JOB_STATUSES } from "../sdk/instance.ts";
 import { parseYaml } from "../_deps.ts";
@@ -22,6 +24,7 @@ import type {
   ModelInfoVo,
   ModelVersionVo,
   PageInfoVo,
+  TaskVo,
 } from "./views.ts";
 
 /**
@@ -203,4 +206,56 @@ function entryTags(vo: { tags?: string[] | null; alias?: string | null; latest?:
   if (vo.alias) tags.add(vo.alias);
   if (vo.latest) tags.add("latest");
   return [...tags].sort();
+}
+
+const TASK_STATUS: Record<string, TaskStatus> = {
+  CREATED: "CREATED",
+  READY: "CREATED",
+  ASSIGNING: "CREATED",
+  PREPARING: "RUNNING",
+  RUNNING: "RUNNING",
+  RETRYING: "RUNNING",
+  CANCELLING: "RUNNING",
+  PAUSED: "PAUSED",
+  SUCCESS: "SUCCESS",
+  FAIL: "FAIL",
+  CANCELED: "CANCELED",
+};
+
+/**
+ * The SDK's tasks from a job's `TaskVo`s: the replica of each is its place among the tasks of its
+ * step; rows come from this package's server (`progress`), 0 and unknown from others.
+ *
+ * @param vos The tasks, as the server lists them.
+ * @returns The tasks.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskRecords } from "@starwhale/sdk/wire";
+ * const [a, b] = taskRecords([
+ *   { id: "3", uuid: "u3", taskStatus: "RUNNING", resourcePool: "default", stepName: "p", startedTime: 0 },
+ *   { id: "4", uuid: "u4", taskStatus: "PREPARING", resourcePool: "default", stepName: "p" },
+ * ]);
+ * assert.deepEqual([a.id, a.index, a.status, b.index, b.status, b.total], ["3", 0, "RUNNING", 1, "RUNNING", null]);
+ * ```
+ */
+export function taskRecords(vos: TaskVo[]): JobTask[] {
+  const seen = new Map<string, number>();
+  const time = (ms: number | null | undefined) =>
+    typeof ms === "number" && ms > 0 ? new Date(ms).toISOString() : null;
+  return vos.map((vo) => {
+    const index = seen.get(vo.stepName) ?? 0;
+    seen.set(vo.stepName, index + 1);
+    return {
+      id: String(vo.id),
+      step: vo.stepName,
+      index,
+      status: TASK_STATUS[vo.taskStatus] ?? "CREATED",
+      startedAt: time(vo.startedTime),
+      finishedAt: time(vo.finishedTime),
+      rows: vo.progress?.rows ?? 0,
+      total: vo.progress?.total ?? null,
+      error: vo.failedReason ?? null,
+    };
+  });
 }

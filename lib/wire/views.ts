@@ -302,6 +302,16 @@ export interface TaskVo {
   failedReason?: string | null;
   /** Runs of the task. */
   runs?: RunVo[] | null;
+  /** This server's: the dataset rows the task has handled and will handle (`null`: unknown). */
+  progress?: TaskProgressVo | null;
+}
+
+/** How far a task is (a field of this server's `TaskVo`; Starwhale Server has none). */
+export interface TaskProgressVo {
+  /** Dataset rows handled. */
+  rows: number;
+  /** Dataset rows to handle, `null` when unknown. */
+  total: number | null;
 }
 
 /** A page of items (PageHelper's `PageInfo`, as upstream's `PageInfoJobVo` and the like). */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { JobRecord } from "../sdk/instance.ts";
+import type { JobRecord, JobTask } from "../sdk/instance.ts";
 import type {
   EventVo,
   JobVo,
@@ -193,6 +193,42 @@ export function taskVo(job: JobRecord, numericId: number): TaskVo {
     exposedLinks: [],
     failedReason: job.errorMessage,
     runs: [],
+  };
+}
+
+/**
+ * The `TaskVo` of one task of a job (a replica of one of its steps), with the rows it has
+ * handled in `progress` (a field of this server's; Starwhale clients ignore it).
+ *
+ * @param task The task.
+ * @param ids The server's numeric id of the task and its uuid.
+ * @returns The view object.
+ * @example A predict task halfway
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jobTaskVo } from "@starwhale/sdk/wire";
+ * const vo = jobTaskVo({
+ *   id: "0", step: "m:C.predict", index: 0, status: "RUNNING", startedAt: "2026-01-01T00:00:00Z",
+ *   finishedAt: null, rows: 5, total: 10, error: null,
+ * }, { id: 7, uuid: "abc-0" });
+ * assert.deepEqual([vo.id, vo.stepName, vo.taskStatus, vo.finishedTime], ["7", "m:C.predict", "RUNNING", -1]);
+ * assert.deepEqual(vo.progress, { rows: 5, total: 10 });
+ * ```
+ */
+export function jobTaskVo(task: JobTask, ids: { id: number; uuid: string }): TaskVo {
+  return {
+    id: String(ids.id),
+    uuid: ids.uuid,
+    startedTime: task.startedAt ? ms(task.startedAt) : null,
+    finishedTime: ms(task.finishedAt),
+    taskStatus: task.status,
+    retryNum: 0,
+    resourcePool: "default",
+    stepName: task.step,
+    exposedLinks: [],
+    failedReason: task.error,
+    runs: [],
+    progress: { rows: task.rows, total: task.total },
   };
 }
 

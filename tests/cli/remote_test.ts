@@ -114,8 +114,8 @@ Deno.test("swcli instance and project against the standalone instance and a serv
       assertEquals(rows.stdout.trim().split("\n").length, 2, rows.stderr);
       const info = await home.run(["job", "info", uri]);
       assertEquals(info.code, 0, info.stderr);
-      assertMatch(info.stdout, /\nTasks\nStep\s+Status\s+Started At\s+Duration\n/);
-      assertMatch(info.stdout, /flow\.steps:Doubler\.\w+\s+SUCCESS\s+\d{4}-/);
+      assertMatch(info.stdout, /\nTasks\nStep\s+#\s+Status\s+Rows\s+Started At\s+Duration\n/);
+      assertMatch(info.stdout, /flow\.steps:Doubler\.\w+\s+0\s+SUCCESS\s+\S+\s+\d{4}-/);
       assertEquals(jobs[0].id, job.id);
     });
     await t.step("instance select, list, info, logout", async () => {

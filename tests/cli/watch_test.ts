@@ -119,7 +119,10 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
       const info = await home.run(["job", "info", job.id]);
       assertEquals(info.code, 0, info.stderr);
       assertMatch(info.stdout, /Status:\s+RUNNING/);
-      assertMatch(info.stdout, /Progress:\s+\d+ of 5 rows predicted \(\d+%\)/);
+      // Which step runs and how far, from its tasks (their rows are at most 250 ms old).
+      assertMatch(info.stdout, /Running:\s+flow\.slow:\w+\.predict: [0-2] of 5 rows \(\d+%\)/);
+      assertMatch(info.stdout, /\nflow\.slow:\w+\.predict\s+0\s+RUNNING\s+[0-2]\/5 /);
+      assertMatch(info.stdout, /\nflow\.slow:\w+\.evaluate\s+0\s+CREATED\s+--/);
       const json = await home.json<{ progress: { done: number; total: number } }>([
         "job",
         "info",
@@ -140,6 +143,7 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
     );
     const ended = await home.run(["job", "info", job.id]);
     assert(!ended.stdout.includes("Progress:"), "an ended job has no progress line");
+    assert(!ended.stdout.includes("Running:"), "nor a running step");
   } finally {
     gate.resolve();
     await running;

@@ -29,8 +29,8 @@ export class Slow extends PipelineHandler {
 `,
 };
 
-async function setup() {
-  const t = await tempRoot();
+async function setup(options: { durability?: "fsync" | "flush" | "none" } = {}) {
+  const t = await tempRoot(options);
   await using pkg = await tempPackage(PACKAGE);
   await Model.build(pkg.dir, { instance: t.instance });
   await Dataset.build("five", Array.from({ length: ROWS }, (_, x) => ({ x })), {
@@ -208,4 +208,30 @@ Deno.test("pause, resume and cancel through a local instance act on a job a serv
   // The cancel request already taken stays in the control row; a new run does not take it again.
   await remote.resumeJob(ref);
   assertEquals(await untilStatus(remote, id, ["CANCELED", "SUCCESS", "FAIL"]), "SUCCESS");
+});
+
+Deno.test("a reader with read permission only shows a killed runner's job as interrupted, and saves nothing", async () => {
+  // The owner (this process) hands writes to the OS at once: a read-only reader reads the files.
+  await using r = await setup({ durability: "flush" });
+  const gate = join(r.root, "..", "gate");
+  const job = runJob(r.root, gate);
+  await job.until((l) => l.startsWith("id "));
+  const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
+  job.kill();
+  await job.status;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", CLI, "-o", "json", "job", "info", id],
+    env: r.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  assertEquals(out.code, 0, d.decode(out.stderr));
+  const info = JSON.parse(d.decode(out.stdout) || "{}");
+  assertEquals(info.record?.status, "FAIL", d.decode(out.stderr));
+  assert(/^the job was interrupted: its runner \(process \d+/.test(info.record.errorMessage));
+  // This process (the datastore's owner, which may write) then settles it for good.
+  const settled = await Job.get(`local/project/self/job/${id}`, { instance: r.instance }).record();
+  assertEquals(settled.status, "FAIL");
 });

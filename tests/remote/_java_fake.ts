@@ -2,7 +2,8 @@
  * A fake Starwhale Server that answers as the Java controllers do (status, `{code, message,
  * data}` envelope, field names), written from the Java server's source, not from this package's
  * server: `JobController`, `TrashController`, `ModelController`, `DatasetController`,
- * `RuntimeController`, `ProjectController`, `SystemController`, the `CommonExceptionHandler` and
+ * `RuntimeController`, `ProjectController`, `SystemController`, `LogController`, the
+ * `CommonExceptionHandler` and
  * the token filter. It serves on 127.0.0.1 and records every request it gets.
  *
  * What it models, as the Java code does it:
@@ -24,7 +25,9 @@
  *   (memory in bytes), anything else is a 400 "invalid step spec";
  * - `ModelInfoVo` keeps the size and tags in `versionInfo`, `DatasetInfoVo` the row count in the
  *   `versionMeta` YAML (`dataset_summary.rows`);
- * - `GET /system/version` answers `SystemVersionVo {id, version}`.
+ * - `GET /system/version` answers `SystemVersionVo {id, version}`;
+ * - a task's logs are files: `GET /log/offline/{taskId}` lists their names, `.../{fileName}` is
+ *   the bare text (`LogController`); tasks carry no row counts.
  *
  * @module
  */
@@ -58,6 +61,8 @@ export interface FakeJob {
   /** The task's failedReason and the job's ERROR event, for failed jobs. */
   failure?: string;
   request?: Record<string, unknown>;
+  /** Its one task's saved log files (name -> text), as the log collector leaves them. */
+  logs?: Record<string, string>;
 }
 
 interface Version {
@@ -196,6 +201,7 @@ export function startJavaFake(options: { jobs?: number } = {}): JavaFake {
       deleted: false,
       type: "EVALUATION",
       failure: fail ? `OOMKilled: task ${i} ran out of memory` : undefined,
+      logs: { [`${i * 10}-worker.log`]: `starting task ${i * 10}\nhandled 10 rows\n` },
     });
   }
   const latestModel = () => findVersion(MODEL_VERSIONS, undefined)!;
@@ -396,6 +402,22 @@ export function startJavaFake(options: { jobs?: number } = {}): JavaFake {
     };
     const { pageNum, pageSize } = page(c);
     return json(c, pageHelper([task], pageNum, pageSize));
+  });
+  // LogController: a task's log files (`TaskService.offLineLogFiles`, the names in its log dir,
+  // enveloped) and one file's text (`produces = TEXT_PLAIN`: the bare text, no envelope). The
+  // fake's task ids are the job id * 10; an unknown task fails in the mapper (a 500).
+  const taskJob = (taskId: string): FakeJob => {
+    const job = jobs.get(Number(taskId) / 10);
+    if (!job) throw new Error(`NullPointerException: no task ${taskId}`);
+    return job;
+  };
+  app.get("/api/v1/log/offline/:taskId", (c) => {
+    return json(c, Object.keys(taskJob(c.req.param("taskId")).logs ?? {}));
+  });
+  app.get("/api/v1/log/offline/:taskId/:fileName", (c) => {
+    const text = taskJob(c.req.param("taskId")).logs?.[c.req.param("fileName")];
+    if (text === undefined) throw new Error("IOException: no such log file");
+    return c.text(text, 200, { "content-type": "text/plain;charset=UTF-8" });
   });
   app.get(`${P}/job/:j/event`, (c) => {
     const j = findJob(c.req.param("j"));

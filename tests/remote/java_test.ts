@@ -5,7 +5,13 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { parse } from "yaml";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
-import { JobStateError, NotFoundError } from "../../lib/sdk/mod.ts";
+import {
+  followJobProgress,
+  Job,
+  type JobProgress,
+  JobStateError,
+  NotFoundError,
+} from "../../lib/sdk/mod.ts";
 import { JAVA_TOKEN, JAVA_VERSION, startJavaFake } from "./_java_fake.ts";
 import { cliHome } from "../cli/_helpers.ts";
 
@@ -266,4 +272,60 @@ Deno.test("Java: there is no project 'self'; naming it is a NotFoundError, and s
     );
     assertEquals(info.stdout.includes("[object Object]"), false);
   });
+});
+
+Deno.test("Java: job logs and tasks come from the task list and LogController's routes", async (t) => {
+  await using fake = startJavaFake({ jobs: 3 });
+  await using sw = connect(fake.url);
+  const job = Job.get(`${fake.url}/project/${P}/job/2`, { instance: sw });
+  await t.step("tasks(): Java's TaskVo, no rows", async () => {
+    const [task] = await job.tasks();
+    assertEquals([task.id, task.step, task.index, task.status, task.rows, task.total], [
+      "20",
+      STEP,
+      0,
+      "SUCCESS",
+      0,
+      null,
+    ]);
+  });
+  await t.step("logs(): each file of each task, as the server saved it", async () => {
+    assertEquals(await Array.fromAsync(job.logs()), ["starting task 20", "handled 10 rows"]);
+    const paths = fake.requests.map((r) => r.path).filter((p) => p.startsWith("/api/v1/log/"));
+    assertEquals(paths.slice(0, 2), [
+      "/api/v1/log/offline/20",
+      "/api/v1/log/offline/20/20-worker.log",
+    ]);
+  });
+  await t.step(
+    "followJobProgress: a step's start and end from its task, rows unknown",
+    async () => {
+      const events: JobProgress[] = [];
+      const done = await followJobProgress(sw, { project: P, id: "2" }, (p) => events.push(p));
+      assertEquals(done.status, "SUCCESS");
+      assertEquals(events.map((e) => [e.step, e.phase, e.rows, e.total, e.elapsedMs]), [
+        [STEP, "start", 0, null, 500],
+        [STEP, "end", 0, null, 500],
+      ]);
+    },
+  );
+});
+
+Deno.test("Java: following a running task's log without a live socket reads its files again until it ends", async () => {
+  await using fake = startJavaFake({ jobs: 2 });
+  await using sw = connect(fake.url);
+  const running = fake.jobs.get(2)!;
+  running.status = "RUNNING";
+  running.finished = -1;
+  running.logs = { "20-worker.log": "starting task 20\n" };
+  const job = Job.get(`${fake.url}/project/${P}/job/2`, { instance: sw });
+  const lines = job.logs({ follow: true, pollMs: 5 })[Symbol.asyncIterator]();
+  assertEquals((await lines.next()).value, "starting task 20");
+  running.logs = { "20-worker.log": "starting task 20\nhandled 10 rows\n" };
+  running.status = "SUCCESS";
+  running.finished = running.created + 500;
+  const rest = [];
+  for (let r = await lines.next(); !r.done; r = await lines.next()) rest.push(r.value);
+  assertEquals(rest, ["handled 10 rows"]);
+  assert(fake.requests.some((r) => r.path === "/api/v1/log/online/20"), "it tried the socket");
 });

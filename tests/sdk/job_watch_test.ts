@@ -114,22 +114,16 @@ Deno.test("job.logs() yields what each task printed, stamped and named, and noth
   assertEquals(lines.length, 9);
 });
 
-Deno.test("on a server, onProgress and logs() are refused with what could not be done", async () => {
+Deno.test("on a server, throwOnFailure without onProgress is refused before any request", async () => {
   const remote = new RemoteInstance({
     url: "http://sw.test",
     token: "t",
     fetch: () => Promise.reject(new Error("no request should be made")),
   });
   await assertRejects(
-    () => create(remote, { onProgress: () => {} }),
+    () => create(remote, { throwOnFailure: true }),
     UnsupportedError,
-    "'onProgress' is not supported on the server http://sw.test",
-  );
-  const j = Job.get("local/project/self/job/abc", { instance: remote });
-  await assertRejects(
-    () => Array.fromAsync(j.logs()),
-    UnsupportedError,
-    "Reading a job's logs is not supported on the server http://sw.test",
+    "'throwOnFailure' is not supported on the server http://sw.test without onProgress",
   );
   await remote.close();
 });

@@ -77,6 +77,12 @@ Deno.test("TaskVo: /api/v1/project/self/job/1/task", async () => {
   await using s = await servedRoot();
   const res = await s.call(`/api/v1/project/self/job/${s.job.id}/task`);
   assertValid(res.json, envelopeModel(pageModel("@TaskVo")), "PageInfo<TaskVo>");
+  const [task] = (res.json.data as { list: { id: string; stepName: string }[] }).list;
+  assertEquals(task.stepName, "noop:noop");
+  const one = await s.call(`/api/v1/project/self/job/${s.job.id}/task/${task.id}`);
+  assertValid(one.json, envelopeModel("@TaskVo"), "TaskVo");
+  const files = await s.call(`/api/v1/log/offline/${task.id}`);
+  assertEquals(files.json, { code: "success", message: "Success", data: ["task.log"] });
 });
 
 Deno.test("ModelInfoVo: /api/v1/project/self/model/{name}", async () => {

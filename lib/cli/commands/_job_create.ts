@@ -7,7 +7,9 @@
 
 import {
   type CreateJobOptions,
+  followJobProgress,
   type HandlerSpecOverride,
+  hasJobLogs,
   type JobRecord,
   waitForJob,
 } from "../../sdk/mod.ts";
@@ -155,7 +157,7 @@ export const JOB_CREATE_COMMAND: Command = {
   summary: "Run a handler of a model package on datasets",
   description: "On the standalone instance the job runs here, to its end, showing each step's " +
     "rows done / total, rate and time left on a terminal (one line per step otherwise); on a " +
-    "server it is queued (add --wait to follow it). Exit code 1 when the job fails or is " +
+    "server it is queued (add --wait to follow it, step by step as the server's task list tells). Exit code 1 when the job fails or is " +
     "canceled.",
   positionals: [{ name: "MODEL" }],
   options: JOB_CREATE_OPTIONS,
@@ -195,6 +197,30 @@ export const JOB_CREATE_COMMAND: Command = {
         });
       } finally {
         setConsoleSink(undefined);
+        view.end();
+      }
+    } else if (options.wait && hasJobLogs(instance)) {
+      // The server runs the job: follow its task list, drawing each step as it goes.
+      job = await instance.createJob(uri.project, createOptions);
+      const view = stepProgressView({
+        writer: ctx.io.stderr,
+        terminal: ctx.io.isTerminal && !ctx.json,
+      });
+      try {
+        job = await followJobProgress(
+          instance,
+          { project: uri.project, id: job.id },
+          (p) =>
+            view.update({
+              step: p.step,
+              done: p.rows,
+              total: p.total ?? undefined,
+              elapsedMs: p.elapsedMs,
+              ended: p.phase === "end",
+            }),
+          { signal: ctx.io.signal },
+        );
+      } finally {
         view.end();
       }
     } else {

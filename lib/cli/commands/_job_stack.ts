@@ -6,7 +6,7 @@
  * @module
  */
 
-import { hasJobLogs, type Instance, type JobRecord } from "../../sdk/mod.ts";
+import { hasJobLogs, type Instance, type JobRecord, UnsupportedError } from "../../sdk/mod.ts";
 
 /** Log lines read at most while looking for the stack. */
 const MAX_LINES = 100_000;
@@ -14,7 +14,7 @@ const MAX_LINES = 100_000;
 /**
  * Finds the stack of a failed job in its log.
  *
- * @param instance The job's instance (one with the logs role; other instances have none).
+ * @param instance The job's instance (a server that keeps no logs gives no stack).
  * @param job The job's record.
  * @returns The stack's lines (first the error, then `at ...` frames and causes), or `undefined`.
  */
@@ -27,7 +27,8 @@ export async function failureStack(
   let prefix: string | undefined;
   let stack: string[] | undefined;
   let n = 0;
-  for await (const line of instance.jobLogs({ project: job.project, id: job.id })) {
+  const lines = instance.jobLogs({ project: job.project, id: job.id });
+  for await (const line of readable(lines)) {
     if (++n > MAX_LINES) break;
     // `<time> <step>#<replica> stderr: <text>`: the stack is written at once, so its lines share
     // the part before the text.
@@ -42,4 +43,13 @@ export async function failureStack(
     } else if (stack) break;
   }
   return stack && stack.length > 1 ? stack : undefined;
+}
+
+/** The lines, or none from a server that keeps no logs this client can read. */
+async function* readable(lines: AsyncIterable<string>): AsyncIterable<string> {
+  try {
+    yield* lines;
+  } catch (e) {
+    if (!(e instanceof UnsupportedError)) throw e;
+  }
 }

@@ -7,6 +7,8 @@
 
 import {
   checkProject,
+  FINAL_STATUSES,
+  hasJobLogs,
   JOB_STATUSES,
   jobOwnSummary,
   type JobStatus,
@@ -25,7 +27,7 @@ import { JOB_COPY_COMMAND } from "./_job_copy.ts";
 import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
-import { taskRows } from "../output/job_tasks.ts";
+import { runningSteps, taskRows } from "../output/job_tasks.ts";
 import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
 import { readJobProgress } from "./_job_progress.ts";
 import { failureStack } from "./_job_stack.ts";
@@ -103,10 +105,15 @@ const info: Command = {
     const details = await instance.jobInfo({ project: ref.project, id: job.id });
     const progress = await readJobProgress(instance, job);
     const stack = await failureStack(instance, job);
+    const jobTasks = hasJobLogs(instance)
+      ? await instance.jobTasks({ project: ref.project, id: job.id }).catch(() => [])
+      : [];
+    const running = FINAL_STATUSES.includes(job.status) ? undefined : runningSteps(jobTasks);
     if (ctx.json) {
       const extra = {
         ...(progress ? { progress: { done: progress.done, total: progress.total } } : {}),
         ...(stack ? { stack } : {}),
+        ...(jobTasks.length ? { jobTasks } : {}),
       };
       return (await ctx.printJson({ ...details, record: job, ...extra }), 0);
     }
@@ -119,10 +126,11 @@ const info: Command = {
       ["Handler", job.handler ?? "--"],
       ["Created At", formatTime(job.createdAt)],
       ["Finished At", formatTime(job.finishedAt)],
-      ...(progress ? [["Progress", progress.text] as [string, string]] : []),
+      ...(running ? [["Running", running] as [string, string]] : []),
+      ...(progress && !running ? [["Progress", progress.text] as [string, string]] : []),
       ...(job.errorMessage ? [["Error", job.errorMessage] as [string, string]] : []),
     ]));
-    const tasks = taskRows(details, Date.now());
+    const tasks = taskRows(jobTasks, Date.now());
     if (tasks) {
       await ctx.print(`\n${
         renderGrid(tasks.columns, tasks.rows, {

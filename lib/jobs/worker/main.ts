@@ -20,7 +20,8 @@ import {
   type WorkerPlan,
 } from "./messages.ts";
 import { runJob } from "../runner.ts";
-import { captureTask, JobLog } from "../task_logs.ts";
+import { captureTask, errorStack, JobLog } from "../task_logs.ts";
+import { mapSourcePaths } from "../../standalone/model_store.ts";
 
 /** The two ends of a message channel the job side needs (a Worker's global scope). */
 export interface WorkerPort {
@@ -73,6 +74,8 @@ export function serveJob(port: WorkerPort): void {
 
   const start = async (plan: WorkerPlan) => {
     const skip = new Set(plan.skip.map(keyText));
+    const toSource = (text: string) =>
+      plan.sourceDir ? mapSourcePaths(text, { from: plan.srcDir, to: plan.sourceDir }) : text;
     const prefixed = plan.datasets.length > 1;
     port.postMessage({ type: "started" });
     let log: JobLog | undefined;
@@ -85,7 +88,17 @@ export function serveJob(port: WorkerPort): void {
       ...plan,
       control,
       onProgress: (progress) => port.postMessage({ type: "progress", progress }),
-      captureTask: (task, fn) => log ? captureTask(log, task, fn) : fn(),
+      onTask: (event) => port.postMessage({ type: "task", event }),
+      captureTask: (task, fn) =>
+        log
+          ? captureTask(log, task, fn).catch((e) => {
+            // The stack goes to the log, naming the user's own files.
+            if (!control.signal.aborted) {
+              log!.write(task, { stream: "stderr", args: [toSource(errorStack(e))] });
+            }
+            throw e;
+          })
+          : fn(),
       write: async (table, rows) => {
         await call({ op: "write", table, rows: rows.map(packRow) });
       },
@@ -107,6 +120,7 @@ export function serveJob(port: WorkerPort): void {
       error: e instanceof Error ? e.message : String(e),
     }));
     log?.close();
+    if (outcome.error !== null) outcome.error = toSource(outcome.error);
     port.postMessage({ type: "done", outcome });
   };
 

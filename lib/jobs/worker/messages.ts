@@ -16,6 +16,7 @@ import {
 } from "../../../datastore/mod.ts";
 import type { JobProgress, ScanTableOptions } from "../../sdk/instance.ts";
 import type { RunInputs, RunOutcome } from "../runner.ts";
+import type { TaskEvent } from "../task_board.ts";
 
 /** What a Worker needs to run a job (all clonable). */
 export interface WorkerPlan extends RunInputs {
@@ -23,6 +24,8 @@ export interface WorkerPlan extends RunInputs {
   skip: Key[];
   /** The job's log file, appended to by the Worker (it has the launcher's permissions). */
   logPath?: string;
+  /** The folder the model package was built from, if known: stacks and errors name its files. */
+  sourceDir?: string;
 }
 
 /** A request from the Worker to the launcher, answered by a {@link Reply} with the same `id`. */
@@ -43,6 +46,7 @@ export type FromWorker =
   | Call
   | { type: "started" }
   | { type: "progress"; progress: JobProgress }
+  | { type: "task"; event: TaskEvent }
   | { type: "done"; outcome: RunOutcome };
 
 /** Messages to the Worker. */

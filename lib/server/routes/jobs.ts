@@ -11,12 +11,13 @@ import type { JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
-import { jobEventVos, jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
+import { jobEventVos, jobVo, pageInfo, type PageInfoVo } from "../../wire/mod.ts";
 import type { EventVo, JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import { parseJobRequest } from "./_job_request.ts";
+import { Tasks } from "./tasks.ts";
 
 const J = "JOB";
 /** A numeric id, a job id or a unique prefix of one. */
@@ -48,6 +49,9 @@ export function jobRoutes(ctx: ServerContext, jobs: Jobs = new Jobs(ctx)): Hono<
       return ok(c, "success");
     })
     .get("/:j/task", async (c) => ok(c, await jobs.tasks(param(c, "p"), param(c, "j"))))
+    .get("/:j/task/:t", async (c) => {
+      return ok(c, await jobs.task(param(c, "p"), param(c, "j"), param(c, "t")));
+    })
     .get("/:j/event", async (c) => ok(c, await jobs.events(param(c, "p"), param(c, "j"))))
     .post("/:j/:action", async (c) => {
       const action = param(c, "action");
@@ -59,9 +63,15 @@ export function jobRoutes(ctx: ServerContext, jobs: Jobs = new Jobs(ctx)): Hono<
 /** The job operations behind the routes (the trash routes recover through it too). */
 export class Jobs {
   readonly #ctx: ServerContext;
+  readonly #tasks: Tasks;
 
-  constructor(ctx: ServerContext) {
+  /**
+   * @param ctx The server context.
+   * @param tasks The tasks of the jobs (`…/task`); default: its own.
+   */
+  constructor(ctx: ServerContext, tasks: Tasks = new Tasks(ctx)) {
     this.#ctx = ctx;
+    this.#tasks = tasks;
   }
 
   async #ref(p: string, j: string, options: { removed?: boolean } = {}): Promise<JobRef> {
@@ -157,14 +167,14 @@ export class Jobs {
     return jobVo(job, await this.#ctx.ids.numericId(job.id));
   }
 
-  /** The job's tasks as `PageInfo<TaskVo>` (one task per standalone job). */
+  /** The job's tasks as `PageInfo<TaskVo>`: one per step and replica. */
   async tasks(p: string, j: string): Promise<PageInfoVo<TaskVo>> {
-    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
-    return pageInfo([taskVo(job, await this.#ctx.ids.numericId(job.id))], {
-      total: 1,
-      pageNum: 1,
-      pageSize: 100000,
-    });
+    return await this.#tasks.list(await this.#ref(p, j));
+  }
+
+  /** One task of the job, by its numeric id or uuid. */
+  async task(p: string, j: string, t: string): Promise<TaskVo> {
+    return await this.#tasks.get(await this.#ref(p, j), t);
   }
 
   /** The job's events (`List<EventVo>`): its creation, and why it failed. */
