@@ -8,12 +8,13 @@
 import type { BlockCache } from "./_block_cache.ts";
 import { bloomMayContain } from "./_bloom.ts";
 import { ByteReader } from "./_bytes.ts";
-import { decodeValue } from "./_codec.ts";
+import { decodeValue, TAG } from "./_codec.ts";
 import { checksum } from "./_checksum.ts";
 import { CorruptionError } from "./_errors.ts";
 import { compareKeys, type KeyKind } from "./_key.ts";
 import type { Version } from "./_memtable.ts";
 import {
+  BLOCK_SIZE,
   decodeFooter,
   FOOTER_SIZE,
   KIND_INT,
@@ -105,6 +106,8 @@ export class SegmentReader {
   #meta: Meta | undefined;
   #bloom: Uint8Array | undefined;
   #readsWithoutBloom = 0;
+  /** Where a point read puts a block it does not cache; reused by the next point read. */
+  #scratch: Uint8Array | undefined;
   #refs = 1;
   #onLastRelease: (() => void) | undefined;
 
@@ -337,22 +340,57 @@ export class SegmentReader {
     ) return undefined;
     const b = this.findBlock(key);
     if (b >= m.blocks) return undefined;
-    const block = this.block(b);
-    const r = new ByteReader(block, 0, block.length - 4);
-    while (r.pos < r.end) {
-      const k = decodeValue(r) as Key;
-      const c = compareKeys(k, key);
-      if (c === 0) return readVersions(r);
-      if (c > 0) return undefined;
-      skipVersions(r);
+    return findEntry(this.#cache.get(this.id, b) ?? this.#pointBlock(b, m), key);
+  }
+
+  /**
+   * Block `i` for a point read that missed the cache. A segment that fits the cache is read
+   * through it; in a larger one a block enters the cache on its second miss in a short while,
+   * and until then is read into a scratch buffer this reader reuses: random reads over much more
+   * data than the cache holds then neither churn the cache nor leave garbage behind. The versions
+   * found in a scratch block are valid until the next point read of this segment.
+   */
+  #pointBlock(i: number, m: Meta): Uint8Array {
+    if (this.info.bytes * 2 <= this.#cache.capacity || this.#cache.missedBefore(this.id, i)) {
+      return this.block(i);
     }
-    return undefined;
+    const length = m.lengths[i];
+    if (this.#scratch === undefined || this.#scratch.length < length) {
+      this.#scratch = new Uint8Array(Math.max(length, 2 * BLOCK_SIZE));
+    }
+    const buf = this.#scratch.subarray(0, length);
+    const n = this.#open().readAt(buf, m.offsets[i]);
+    if (n !== length) {
+      throw new CorruptionError(`short read: wanted ${length} bytes, got ${n}`, {
+        file: this.path,
+        offset: m.offsets[i],
+      });
+    }
+    this.#check(buf, 0, length, m.offsets[i]);
+    return buf;
   }
 
   /** An ordered cursor. */
   cursor(options: CursorOptions = {}): Cursor {
     return options.reverse ? new ReverseCursor(this, options) : new ForwardCursor(this, options);
   }
+}
+
+/** The versions of `key` in a checked block, or `undefined`. */
+function findEntry(block: Uint8Array, key: Key): Version | undefined {
+  const r = new ByteReader(block, 0, block.length - 4);
+  while (r.pos < r.end) {
+    let k: Key;
+    // Integer keys are decoded inline: a point read decodes every key before its own.
+    if (block[r.pos] === TAG.INT) {
+      r.pos++;
+      k = r.zigzag();
+    } else k = decodeValue(r) as Key;
+    if (k > key) return undefined;
+    if (!(k < key)) return readVersions(r); // compareKeys(k, key) === 0
+    skipVersions(r);
+  }
+  return undefined;
 }
 
 function readVersions(r: ByteReader): Version {

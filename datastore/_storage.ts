@@ -5,6 +5,7 @@
  * @module
  */
 
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** A file opened for appending (WAL) or for writing once (segments, manifest). */
@@ -81,25 +82,25 @@ class DenoWritable implements WritableFile {
   }
 }
 
+/** Positioned reads through a file descriptor: one `pread` per read, no seek. */
 class DenoReadable implements ReadableFile {
   readonly size: number;
-  #file: Deno.FsFile;
-  constructor(file: Deno.FsFile, size: number) {
-    this.#file = file;
+  #fd: number;
+  constructor(fd: number, size: number) {
+    this.#fd = fd;
     this.size = size;
   }
   readAt(buf: Uint8Array, offset: number): number {
-    this.#file.seekSync(offset, Deno.SeekMode.Start);
     let done = 0;
     while (done < buf.length) {
-      const n = this.#file.readSync(buf.subarray(done));
-      if (n === null || n === 0) break;
+      const n = readSync(this.#fd, buf, done, buf.length - done, offset + done);
+      if (n === 0) break;
       done += n;
     }
     return done;
   }
   close(): void {
-    this.#file.close();
+    closeSync(this.#fd);
   }
 }
 
@@ -133,8 +134,13 @@ export const denoStorage: Storage = {
     return new DenoWritable(await Deno.open(path, { append: true, create: true }));
   },
   openRead(path) {
-    const file = Deno.openSync(path, { read: true });
-    return new DenoReadable(file, file.statSync().size);
+    const fd = openSync(path, "r");
+    try {
+      return new DenoReadable(fd, fstatSync(fd).size);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   },
   async truncate(path, length) {
     await Deno.truncate(path, length);

@@ -146,6 +146,47 @@ Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionEr
   });
 });
 
+Deno.test("SegmentReader point reads of a segment larger than the cache check every block and cache it on a second miss", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const good = await writeSegment(path);
+  const m = good.meta();
+  good.closeFile();
+  const cache = new BlockCache(8 << 10); // far smaller than the segment
+  const seg = new SegmentReader(denoStorage, path, good.info, cache);
+  try {
+    await t.step("a block read once is not cached; read again soon, it is", () => {
+      const firstKeyOf2 = (m.lastKeys[1] as number) + 2;
+      assertEquals(seg.get(firstKeyOf2)?.rev, firstKeyOf2 + 2);
+      assertEquals(cache.get(seg.id, 2), undefined);
+      assertEquals(seg.get(firstKeyOf2)?.rev, firstKeyOf2 + 2);
+      assert(cache.get(seg.id, 2) !== undefined);
+    });
+    await t.step("versions read from two blocks in turn each stay right", () => {
+      for (let i = 0; i < N; i += 37) {
+        const v = seg.get(2 * i)!;
+        assertEquals(v.buf!.subarray(v.off, v.off + v.len), row(i));
+      }
+    });
+  } finally {
+    seg.closeFile();
+  }
+  await t.step("a damaged block is reported by a point read", async () => {
+    const bad = (await Deno.readFile(path)).slice();
+    bad[m.offsets[3] + 10] ^= 0x40;
+    const p = `${dir.path}/000002.seg`;
+    await Deno.writeFile(p, bad);
+    const damaged = new SegmentReader(denoStorage, p, good.info, new BlockCache(8 << 10));
+    try {
+      const key = (m.lastKeys[2] as number) + 2;
+      const e = assertThrows(() => damaged.get(key, false), CorruptionError, "block checksum");
+      assertEquals((e as CorruptionError).offset, m.offsets[3]);
+    } finally {
+      damaged.closeFile();
+    }
+  });
+});
+
 Deno.test("bloomMayContain() never misses a key and rarely accepts an absent one", () => {
   const keys: Key[] = Array.from({ length: 2000 }, (_, i) => (i % 2 ? i * 7 : `s${i}`));
   const bits = buildBloom(keys, keys.length);
