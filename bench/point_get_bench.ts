@@ -9,6 +9,7 @@
  * deno run -A bench/point_get_bench.ts build DIR [rows] [durability]  # write the store once
  * deno run -A bench/point_get_bench.ts read DIR [rows]                # one measuring process
  * deno run -A bench/point_get_bench.ts read DIR [rows] --project ROOT # another checkout's engine
+ * deno run -A bench/point_get_bench.ts read DIR [rows] --cache-mb 256  # another block cache size
  * ```
  *
  * `read` opens the store read-write (a compaction the engine decides to run may change it), so
@@ -27,6 +28,8 @@ const root = projectAt >= 0
   ? resolve(rest[projectAt + 1])
   : resolve(new URL("..", import.meta.url).pathname);
 const { Datastore } = await import(pathToFileURL(`${root}/datastore/mod.ts`).href);
+const cacheAt = rest.indexOf("--cache-mb");
+const openOptions = cacheAt >= 0 ? { blockCacheBytes: Number(rest[cacheAt + 1]) << 20 } : {};
 const TABLE = "results";
 
 function mulberry32(seed: number): () => number {
@@ -110,7 +113,7 @@ if (mode === "build") {
   const keys = shuffled(ROWS, 11).subarray(0, 10_000);
   const starts = shuffled(ROWS, 13).subarray(0, 1000);
   const ds = await measure("reopen + first get", async () => {
-    const ds = await Datastore.open(dir);
+    const ds = await Datastore.open(dir, openOptions);
     if ((await ds.get(TABLE, keys[0]))?.id !== keys[0]) throw new Error("first get failed");
     return ds;
   });
