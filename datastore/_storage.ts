@@ -5,7 +5,6 @@
  * @module
  */
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** A file opened for appending (WAL) or for writing once (segments, manifest). */
@@ -82,25 +81,25 @@ class DenoWritable implements WritableFile {
   }
 }
 
-/** Positioned reads through a file descriptor: one `pread` per read, no seek. */
 class DenoReadable implements ReadableFile {
   readonly size: number;
-  #fd: number;
-  constructor(fd: number, size: number) {
-    this.#fd = fd;
+  #file: Deno.FsFile;
+  constructor(file: Deno.FsFile, size: number) {
+    this.#file = file;
     this.size = size;
   }
   readAt(buf: Uint8Array, offset: number): number {
+    this.#file.seekSync(offset, Deno.SeekMode.Start);
     let done = 0;
     while (done < buf.length) {
-      const n = readSync(this.#fd, buf, done, buf.length - done, offset + done);
-      if (n === 0) break;
+      const n = this.#file.readSync(buf.subarray(done));
+      if (n === null || n === 0) break;
       done += n;
     }
     return done;
   }
   close(): void {
-    closeSync(this.#fd);
+    this.#file.close();
   }
 }
 
@@ -134,13 +133,8 @@ export const denoStorage: Storage = {
     return new DenoWritable(await Deno.open(path, { append: true, create: true }));
   },
   openRead(path) {
-    const fd = openSync(path, "r");
-    try {
-      return new DenoReadable(fd, fstatSync(fd).size);
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
+    const file = Deno.openSync(path, { read: true });
+    return new DenoReadable(file, file.statSync().size);
   },
   async truncate(path, length) {
     await Deno.truncate(path, length);
