@@ -15,7 +15,14 @@
  * @module
  */
 export { Job, job } from "./lib/sdk/mod.ts";
-export type { TableRowsOptions } from "./lib/sdk/mod.ts";
+export type { TableRowsOptions, WaitOptions } from "./lib/sdk/mod.ts";
+export type {
+  CopyJobOptions,
+  JobCopyOptions,
+  JobCopyProgress,
+  JobCopyRecord,
+  JobTransfer,
+} from "./lib/sdk/mod.ts";
 export { Model } from "./lib/sdk/mod.ts";
 export { Dataset } from "./lib/sdk/mod.ts";
 export type { DatasetSource } from "./lib/sdk/mod.ts";

@@ -49,6 +49,13 @@ const OPEN_DIRS = new Set<string>();
 const SHARE_WAIT_MS = 30_000;
 
 /**
+ * How long after `open` the owner starts listening for other processes. Off the open path: a
+ * short-lived process (one CLI command) never pays for the socket, and a process that opens in
+ * the meantime retries until the owner listens or the LOCK is free.
+ */
+const SERVE_DELAY_MS = 10;
+
+/**
  * How `open` shares a directory another process holds, installed by `_shared_client.ts` (which
  * `mod.ts` imports): `connect` joins the owner (or `null` when nobody answers yet), `serve`
  * makes a newly opened store reachable by others.
@@ -150,6 +157,8 @@ export class Datastore {
   #closing: Promise<void> | undefined;
   /** Serving this store to other processes, while it is open. */
   #serving: Awaited<ReturnType<Sharing["serve"]>> | undefined;
+  /** The timer that starts serving, until it fires. */
+  #serveTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal */
   protected constructor(dir: string, storage: Storage, lock: FileLock, options: DatastoreOptions) {
@@ -209,8 +218,7 @@ export class Datastore {
     const ds = new Datastore(abs, storage, lock, options);
     try {
       await ds.#recover();
-      // Without a socket the store still works, unshared (others wait, then report the LOCK).
-      if (storage === denoStorage) ds.#serving = await sharing?.serve(ds).catch(() => undefined);
+      if (storage === denoStorage && sharing !== undefined) ds.#serveSoon(sharing);
     } catch (e) {
       OPEN_DIRS.delete(abs);
       lock.release();
@@ -824,8 +832,27 @@ export class Datastore {
     return this.#closing;
   }
 
+  /**
+   * Starts serving other processes {@link SERVE_DELAY_MS} after open. Without a socket the store
+   * still works, unshared (others wait, then report the LOCK).
+   */
+  #serveSoon(s: Sharing): void {
+    const timer = setTimeout(() => {
+      this.#serveTimer = undefined;
+      if (this.#closing !== undefined) return;
+      s.serve(this).then((serving) => {
+        if (this.#closing === undefined) this.#serving = serving;
+        else serving.close();
+      }, () => {});
+    }, SERVE_DELAY_MS);
+    // Serving must not keep the program alive: when it ends, a client takes over.
+    Deno.unrefTimer(timer);
+    this.#serveTimer = timer;
+  }
+
   async #closeNow(): Promise<void> {
     try {
+      clearTimeout(this.#serveTimer);
       await this.#serving?.close();
       await Promise.allSettled([...this.#inflight]);
       await this.#flushing?.catch(() => {});

@@ -34,6 +34,8 @@ export interface LoginEntry {
   userName?: string;
   /** `admin` or `normal`. */
   userRole?: string;
+  /** The project to select (`current_project`); an existing selection is kept when absent. */
+  project?: string;
 }
 
 /**
@@ -131,6 +133,7 @@ export function recordLogin(file: ConfigFile, entry: LoginEntry): void {
     sw_token: entry.token,
     type: "cloud",
     updated_at: now(),
+    ...(entry.project ? { current_project: entry.project } : {}),
   };
 }
 

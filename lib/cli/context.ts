@@ -130,8 +130,11 @@ export class CliContext {
   async project(uri: string | undefined): Promise<ProjectTarget> {
     const { config } = await this.loadConfig();
     const text = uri ?? "";
-    const parsed = this.options.instance && /^[a-z]+:\/\//i.test(this.options.instance)
-      ? parseProjectUri(this.#prefixed(text ? `project/${text}` : "project/self"), { config })
+    const chosen = this.options.instance;
+    const parsed = chosen && /^[a-z]+:\/\//i.test(chosen)
+      ? parseProjectUri(this.#prefixed(`project/${text || selectedProjectAt(config, chosen)}`), {
+        config,
+      })
       : parseProjectUri(text, { config });
     return {
       instance: this.open(parsed.instance),
@@ -238,4 +241,21 @@ export class CliContext {
   async close(): Promise<void> {
     for (const i of this.#open.splice(0)) await i.close().catch(() => {});
   }
+}
+
+/**
+ * The project selected on the logged-in instance at `url` (a server has no project every install
+ * shares, so none is assumed).
+ *
+ * @throws {TypeError} No logged-in instance at that URL has a selected project.
+ */
+function selectedProjectAt(config: Config, url: string): string {
+  const bare = (u: string) => u.replace(/\/+$/, "");
+  const entry = config.instances.find((i) => bare(i.uri) === bare(url));
+  const project = entry ? config.currentProject(entry.alias) : undefined;
+  if (project) return project;
+  throw new TypeError(
+    `Cannot tell the project on ${url}: name it with --project (a name, owner:name or id)` +
+      (entry ? ` or select one with 'swcli project select'` : ""),
+  );
 }

@@ -98,3 +98,32 @@ export function statusColumns(job: JobRecord): Row {
   }
   return row;
 }
+
+/**
+ * The columns a server writes for a job copied onto it (it did not run the job, so the steps are
+ * unknown): those of creation, then of its final status, times from the record.
+ *
+ * @param job The copied job's record (its status final).
+ * @returns The row, keyed by the job id.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { copiedColumns } from "./_sys_columns.ts";
+ * const row = copiedColumns({
+ *   id: "ab12", project: "self", status: "SUCCESS", model: "m", modelVersion: "v1",
+ *   datasets: ["d/version/x"], handler: "h:F", createdAt: new Date(0).toISOString(),
+ *   finishedAt: new Date(1500).toISOString(), errorMessage: null,
+ * });
+ * assert(row["sys/job_status"] === "SUCCESS" && row["sys/modified_time"] === 1500);
+ * ```
+ */
+export function copiedColumns(job: JobRecord): Row {
+  const created = createdColumns(job, {
+    steps: [],
+    resourcePool: "default",
+    datasetVersions: job.datasets,
+  });
+  const ended = statusColumns(job);
+  ended["sys/modified_time"] = Date.parse(job.finishedAt ?? job.createdAt);
+  return { ...created, ...ended };
+}

@@ -15,6 +15,7 @@ export {
   withJobRecord,
 } from "./control.ts";
 export { WorkerLauncher } from "./launcher.ts";
+export { copiedColumns, SYS_SCHEMA } from "./_sys_columns.ts";
 export type { JobLauncher, WorkerLauncherOptions } from "./launcher.ts";
 export { jobLogPath, runHere, scanExisting } from "./local.ts";
 export { checkCreateOptions, refuseUnsupported } from "./options.ts";

@@ -260,7 +260,6 @@ async function predict(
       }
       writer.log("results", {
         id,
-        _index: index,
         output: output as Row,
         duration_seconds: seconds,
         input,

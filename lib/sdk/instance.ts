@@ -2,7 +2,8 @@
  * The `Instance` seam: what `Job`, `Model` and `Dataset` ask of a Starwhale instance, in roles.
  *
  * Every instance has the roles of {@link Instance}: {@link JobOperations} (list, create,
- * inspect and control jobs), {@link TableOperations} (datastore tables) and
+ * inspect and control jobs), {@link JobTransfer} (copy jobs between instances),
+ * {@link TableOperations} (datastore tables) and
  * {@link ArtifactLookup} (find a model or dataset version). A standalone instance also has the
  * {@link ArtifactStore} role (build, list, remove and read models and datasets), which the remote
  * adapter does not have, nor the standalone-only {@link JobLogs}: `roles.ts` tells them apart,
@@ -46,6 +47,43 @@ export const JOB_STATUSES: readonly JobStatus[] = [
 
 /** Statuses after which a job never changes again. */
 export const FINAL_STATUSES: readonly JobStatus[] = ["SUCCESS", "FAIL", "CANCELED"];
+
+/**
+ * The prefix of the summary columns a Starwhale server keeps for its own bookkeeping of a job it
+ * runs (`sys/id`, `sys/job_status`, `sys/model_name`, `sys/step_spec`, ...). They stay in the
+ * stored row, which `jobInfo` reports whole; `jobSummary` leaves them out on every backend.
+ */
+export const SYSTEM_COLUMN_PREFIX = "sys/";
+
+/** Columns the runner once wrote to a job's `results` table for itself; never shown. */
+const INTERNAL_RESULT_COLUMNS: readonly string[] = ["_index"];
+
+/**
+ * A job's summary row as `jobSummary` returns it: the stored row without the system columns.
+ *
+ * @param row The job's row of the project summary table.
+ * @returns The row, `id` and the keys the job logged.
+ */
+export function jobOwnSummary(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) if (!k.startsWith(SYSTEM_COLUMN_PREFIX)) out[k] = v;
+  return out;
+}
+
+/**
+ * A row of a job's table as `scanJobTable` returns it: internal columns of the `results` table
+ * left out.
+ *
+ * @param table The table's short name.
+ * @param row The stored row.
+ * @returns The row (the same object when nothing is left out).
+ */
+export function jobOwnRow(table: string, row: Row): Row {
+  if (table !== "results" || !INTERNAL_RESULT_COLUMNS.some((c) => c in row)) return row;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) if (!INTERNAL_RESULT_COLUMNS.includes(k)) out[k] = v;
+  return out;
+}
 
 /** Names one job: the project (name, or numeric id on a server) and the job id. */
 export interface JobRef {
@@ -135,7 +173,12 @@ export interface ListJobsOptions {
 export interface HandlerSpecOverride {
   /** Parallel tasks of the step. */
   replicas?: number;
-  /** Resource requests, e.g. `{ memory: "1GiB", cpu: 2 }`. */
+  /**
+   * Resource requests by name, each a value or `{request, limit}`: `cpu` in cores (a number),
+   * `memory` in bytes or a string with a unit (`k`/`M`/`G` decimal, `Ki`/`Mi`/`Gi` binary, e.g.
+   * `"512Mi"`, `"1GiB"`), `nvidia.com/gpu` a count; e.g. `{ memory: "1GiB", cpu: 2 }`. A server
+   * is sent numbers (memory in bytes); an unknown name or unit is a `TypeError`.
+   */
   resources?: Record<string, unknown>;
 }
 
@@ -279,7 +322,10 @@ export interface JobOperations {
   createJob(project: string, options: CreateJobOptions): Promise<JobRecord>;
   /** Local: `{manifest, report}`; remote: `{job, tasks, report}`. */
   jobInfo(ref: JobRef): Promise<Record<string, unknown>>;
-  /** The job's row of the project summary table (with `id`), or `{}`. */
+  /**
+   * The job's row of the project summary table (with `id`) without the server's `sys/*`
+   * columns ({@link jobOwnSummary}), or `{}`.
+   */
   jobSummary(ref: JobRef): Promise<Row>;
   /** Short names of the job's tables (summary excluded). */
   jobTables(ref: JobRef): Promise<string[]>;
@@ -295,6 +341,39 @@ export interface JobOperations {
   removeJob(ref: JobRef, options?: { force?: boolean }): Promise<void>;
   /** Brings a removed job back. */
   recoverJob(ref: JobRef): Promise<void>;
+}
+
+/** A job as a copy carries it besides its tables: its record and its manifest. */
+export interface JobCopyRecord {
+  /** The job's record (the id is kept on the destination). */
+  record: JobRecord;
+  /** The fields of the standalone job manifest (`_manifest.yaml`); `{}` when there is none. */
+  manifest: Record<string, unknown>;
+}
+
+/**
+ * The job-copy role: where a job's tables live, its record whole, and publishing a copied job.
+ * Every instance has it; a server without this SDK's job-copy extension refuses to receive
+ * copies with an `UnsupportedError`.
+ */
+export interface JobTransfer {
+  /**
+   * Full datastore names of a job's tables: `prefix` + short name, and the project's summary
+   * table. Needs no job to exist (a copy writes the tables before it publishes the job).
+   */
+  jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }>;
+  /** The job's record and manifest, for a copy. */
+  exportJob(ref: JobRef): Promise<JobCopyRecord>;
+  /**
+   * The record of the job with this full id, removed or not, or `undefined` when there is none.
+   * Throws `UnsupportedError` where copied jobs cannot be published (before anything is written).
+   */
+  copiedJob(ref: JobRef): Promise<JobRecord | undefined>;
+  /**
+   * Publishes a copied job whose tables and summary row are written: it is listed from now on,
+   * under its own id. A job already there with that id is left as it is.
+   */
+  importJob(project: string, job: JobCopyRecord): Promise<JobRecord>;
 }
 
 /** The tables role: datastore tables by their full names. Every instance has it. */
@@ -364,7 +443,8 @@ export interface JobLogs {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export interface Instance extends JobOperations, TableOperations, ArtifactLookup, AsyncDisposable {
+export interface Instance
+  extends JobOperations, JobTransfer, TableOperations, ArtifactLookup, AsyncDisposable {
   /** `standalone` or `cloud` (a Starwhale Server/Cloud). */
   readonly kind: "standalone" | "cloud";
   /** `local` for standalone, the base URL (`https://host:port`) for a server. */

@@ -21,6 +21,9 @@ import { hasJobLogs } from "./roles.ts";
 import { HandlerError, JobStateError, UnsupportedError } from "./errors.ts";
 import { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 import { checkCreateOptions } from "../jobs/mod.ts";
+import { waitForJob, type WaitOptions } from "./job_wait.ts";
+import { copyJob, type CopyJobOptions } from "./job_copy.ts";
+import type { Config } from "./config.ts";
 import { formatResourceUri, parseResourceUri, type ResourceUri } from "./uri.ts";
 
 /** Options of {@link Job.getTableRows}. */
@@ -33,6 +36,16 @@ export interface TableRowsOptions {
   keepNone?: boolean;
   /** Include the `end` row. */
   endInclusive?: boolean;
+}
+
+/** Options of {@link Job.copy}. */
+export interface JobCopyOptions extends CopyJobOptions {
+  /** The swcli config; default loaded from `SW_CLI_CONFIG` / `~/.config/starwhale/config.yaml`. */
+  config?: Config;
+  /** Read the job from this instance instead of the one `src` names. */
+  from?: Instance;
+  /** Write the job to this instance instead of the one `dest` names. */
+  to?: Instance;
 }
 
 /**
@@ -202,6 +215,64 @@ export class Job {
     return created;
   }
 
+  /**
+   * Copies a job that has ended to another instance: its record, manifest, summary row and every
+   * table it wrote, under the same id. Evaluate offline on a standalone instance, then publish
+   * the job to the team's server, or bring a server's job home. The job is listed on the
+   * destination only once everything is written; a job already there is left alone, so a
+   * repeated copy is a no-op. A server receives copies through this SDK's job-copy extension
+   * route (`swcli server start` has it; Starwhale's own server does not).
+   *
+   * Needs `--allow-read`/`--allow-write` on a standalone root, `--allow-net` for a server.
+   *
+   * @param src The job URI (`local/project/self/job/<id>`, an id prefix, `latest`,
+   *   `cloud://dev/project/self/job/<id>`).
+   * @param dest The destination project URI (`cloud://dev/project/self`, `local/project/self`).
+   * @param options `onProgress` (after every batch of rows), `signal`, `config`, and `from`/`to`
+   *   instances to use instead of those the URIs name.
+   * @returns The job on the destination.
+   * @throws {JobStateError} The job has not ended. {UnsupportedError} The destination server
+   *   cannot receive copied jobs (nothing is written then). {NotFoundError} No such job or
+   *   destination project.
+   * @example Copy a standalone job to another root
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Job, StandaloneInstance } from "@starwhale/sdk";
+   * const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+   * const pkg = await Deno.makeTempDir();
+   * const sdk = new URL("../../mod.ts", import.meta.url).href;
+   * await Deno.writeTextFile(
+   *   `${pkg}/steps.ts`,
+   *   `import { handler } from "${sdk}";\nexport const run = handler((ctx) => ctx.logSummary({ ok: 1 }));\n`,
+   * );
+   * {
+   *   await using from = new StandaloneInstance(a);
+   *   await using to = new StandaloneInstance(b);
+   *   await from.buildModel("self", { dir: pkg, name: "m", modules: ["steps"] });
+   *   const done = await Job.create({ project: "self", model: "m", runHandler: "steps:run", instance: from });
+   *   const copy = await Job.copy(done.uri, "local/project/self", { from, to });
+   *   assert.equal(copy.id, done.id);
+   *   assert.deepEqual(await copy.summary, { id: done.id, ok: 1 });
+   * }
+   * for (const dir of [a, b, pkg]) await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  static async copy(src: string, dest: string, options: JobCopyOptions = {}): Promise<Job> {
+    const { config, from, to, ...copyOptions } = options;
+    const source = openResource(src, { config, instance: from, type: "job" });
+    const target = openProject(dest, { config, instance: to });
+    const ref = await resolveJobRef(source.instance, {
+      project: source.uri.project,
+      id: source.uri.name,
+    });
+    const { record } = await copyJob(
+      { instance: source.instance, ref },
+      { instance: target.instance, project: target.uri.project },
+      copyOptions,
+    );
+    return Job.#of(target.instance, { ...target.uri, type: "job", name: record.id, version: "" });
+  }
+
   static #of(instance: Instance, uri: ResourceUri): Job {
     return new Job(instance, uri);
   }
@@ -264,6 +335,29 @@ export class Job {
       ? `it was canceled${r.errorMessage ? ` (${r.errorMessage})` : ""}`
       : `it is ${r.status}, it has not ended`;
     throw new JobStateError("succeed", { id: r.id, status: r.status, reason });
+  }
+
+  /**
+   * Waits for the job to end. A server runs its jobs after `create()` returns, so this is how a
+   * script follows one; a standalone job made by `Job.create` has ended already, and resolves at
+   * once (a job another process runs on the same root is followed the same way as on a server).
+   *
+   * @param options `signal` stops waiting (the job runs on); `timeoutMs` gives up after that
+   *   long.
+   * @returns The final status: `SUCCESS`, `FAIL` or `CANCELED`.
+   * @throws {JobStateError} Still not ended after `timeoutMs`. {RangeError} A bad `timeoutMs`.
+   *   The signal's reason once it aborts. {NotFoundError} No such job.
+   * @example Wait for a server job, at most ten minutes
+   * ```ts ignore
+   * import { Job } from "@starwhale/sdk";
+   * const j = await Job.create({ project: "cloud://dev/project/self", model: "mnist",
+   *   runHandler: "mnist.evaluator:MNISTInference.evaluate", datasets: ["mnist"] });
+   * console.log(await j.wait({ timeoutMs: 600_000 })); // "SUCCESS"
+   * ```
+   */
+  async wait(options: WaitOptions = {}): Promise<JobStatus> {
+    await this.record();
+    return (await waitForJob(this.#instance, this.#ref, options)).status;
   }
 
   /** The current status. */

@@ -25,7 +25,13 @@ export { currentContext, flattenRow, log, logSummary, scan } from "./evaluation.
 export type { PredictContext, ResultRow, TaskContext } from "./evaluation.ts";
 export { handler, parseResources, PipelineHandler } from "./handlers.ts";
 export type { HandlerFunction, HandlerOptions, ResourceValue, StepSpec } from "./handlers.ts";
-export { FINAL_STATUSES, JOB_STATUSES } from "./instance.ts";
+export {
+  FINAL_STATUSES,
+  JOB_STATUSES,
+  jobOwnRow,
+  jobOwnSummary,
+  SYSTEM_COLUMN_PREFIX,
+} from "./instance.ts";
 export { artifactStore, hasArtifactStore, hasJobLogs } from "./roles.ts";
 export type {
   ArtifactLookup,
@@ -52,6 +58,12 @@ export type {
   UpdateTableOptions,
 } from "./instance.ts";
 export { Job, job } from "./job.ts";
+export { waitForJob } from "./job_wait.ts";
+export type { WaitOptions } from "./job_wait.ts";
+export { copyJob } from "./job_copy.ts";
+export type { CopyJobOptions, CopyJobResult, JobCopyProgress } from "./job_copy.ts";
+export type { JobCopyOptions } from "./job.ts";
+export type { JobCopyRecord, JobTransfer } from "./instance.ts";
 export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";

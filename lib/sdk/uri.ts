@@ -294,7 +294,8 @@ function defaultProject(instance: InstanceTarget, options: ParseUriOptions): str
   if (instance.kind === "standalone") return DEFAULT_PROJECT;
   throw new TypeError(
     `Cannot tell the project on instance '${instance.alias || instance.url}': ` +
-      `name it in the URI ('.../project/<project>/...') or select one`,
+      `name it in the URI ('.../project/<project>/...') or select one with ` +
+      `'swcli project select cloud://${instance.alias || instance.url}/project/<project>'`,
   );
 }
 

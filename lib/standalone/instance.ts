@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import type { Datastore, Durability, Row } from "../../datastore/mod.ts";
 import { HeldDatastore } from "./_held_datastore.ts";
 import { DatasetStore } from "./dataset_store.ts";
-import { JobStateError, NotFoundError } from "../sdk/errors.ts";
+import { AmbiguousError, JobStateError, NotFoundError } from "../sdk/errors.ts";
 import { listDir, readYaml } from "./files.ts";
 import type {
   ArtifactRef,
@@ -32,6 +32,8 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
+import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
+import type { JobCopyRecord } from "../sdk/instance.ts";
 import {
   type JobControl,
   jobLogPath,
@@ -170,7 +172,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   jobSummary(ref: JobRef): Promise<Row> {
     return this.#ds.with(async (ds) => {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
-      return (await ds.get(summaryTableName(ref.project), job.id)) ?? {};
+      return jobOwnSummary((await ds.get(summaryTableName(ref.project), job.id)) ?? {});
     });
   }
 
@@ -185,8 +187,77 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   scanJobTable(ref: JobRef, table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
     return this.#ds.stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
-      yield* scanExisting(ds, jobTableName(ref.project, job.id, table), options);
+      for await (const row of scanExisting(ds, jobTableName(ref.project, job.id, table), options)) {
+        yield jobOwnRow(table, row);
+      }
     }.bind(this));
+  }
+
+  jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }> {
+    const project = checkName("project", ref.project);
+    return Promise.resolve({
+      prefix: jobTableName(project, checkJobId(ref.id), ""),
+      summary: summaryTableName(project),
+    });
+  }
+
+  exportJob(ref: JobRef): Promise<JobCopyRecord> {
+    return this.#ds.with(async (ds) => {
+      const job = await this.#job(ref, ds);
+      const dir = this.#jobs(ref.project, ds).jobDir(job.id);
+      return {
+        record: publicJob(job),
+        manifest: (await readYaml(join(dir, "_manifest.yaml"))) ?? {},
+      };
+    });
+  }
+
+  copiedJob(ref: JobRef): Promise<JobRecord | undefined> {
+    return this.#ds.with(async (ds) => {
+      const job = await this.#exactJob(this.#jobs(ref.project, ds), checkJobId(ref.id));
+      return job && publicJob(job);
+    });
+  }
+
+  /** The job with exactly this id, live or removed, or `undefined`. */
+  async #exactJob(store: JobStore, id: string): Promise<StoredJob | undefined> {
+    for (const removed of [false, true]) {
+      const job = await store.get(id, { removed }).catch((e) => {
+        if (e instanceof NotFoundError || e instanceof AmbiguousError) return undefined;
+        throw e;
+      });
+      if (job?.id === id) return job;
+    }
+    return undefined;
+  }
+
+  importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {
+    return this.#ds.with(async (ds) => {
+      const store = this.#jobs(project, ds);
+      const { record, manifest } = copy;
+      const id = checkJobId(record.id);
+      if (!isFinal(record.status)) {
+        throw new JobStateError("import", {
+          id,
+          status: record.status,
+          reason: `it is ${record.status}: only a job that has ended can be copied`,
+        });
+      }
+      const job: StoredJob = {
+        ...record,
+        id,
+        project,
+        removed: false,
+        modelSrcDir: typeof manifest.model_src_dir === "string" ? manifest.model_src_dir : "",
+      };
+      return await withJobRecord(id, async () => {
+        const there = await this.#exactJob(store, id);
+        if (there) return publicJob(there);
+        // The manifest makes the job visible: the copy writes it after the tables.
+        await store.save(job);
+        return publicJob(job);
+      });
+    });
   }
 
   jobLogs(ref: JobRef): AsyncIterable<string> {
@@ -269,6 +340,19 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
         running: runningJobs(this.root).has(job.id),
       });
     });
+  }
+
+  /**
+   * The removed jobs of a project (what {@link StandaloneInstance.recoverJob} brings back), newest
+   * first.
+   *
+   * @param project The project.
+   * @returns Their records.
+   */
+  listRemovedJobs(project: string): Promise<JobRecord[]> {
+    return this.#ds.with(async (ds) =>
+      (await this.#jobs(project, ds).removedJobs()).map(publicJob)
+    );
   }
 
   recoverJob(ref: JobRef): Promise<void> {
@@ -362,6 +446,16 @@ export class StandaloneInstance implements Instance, ArtifactStore, JobLogs {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** A job id that can name a job folder: letters, digits, `_` and `-`, two or more. */
+function checkJobId(id: unknown): string {
+  if (typeof id !== "string" || !/^[A-Za-z0-9_-]{2,128}$/.test(id)) {
+    throw new TypeError(
+      `Invalid job id ${JSON.stringify(id)}: expected 2 to 128 letters, digits, '_' or '-'`,
+    );
+  }
+  return id;
 }
 
 function elsewhere(operation: string, job: StoredJob): JobStateError {

@@ -199,6 +199,15 @@ export class JobStore {
     }];
   }
 
+  /** The removed jobs (those `recover` brings back), newest first. */
+  async removedJobs(): Promise<StoredJob[]> {
+    const out: StoredJob[] = [];
+    for await (const row of this.#indexRows({})) {
+      if (row.removed === true) out.push(fromRow(this.#project, row));
+    }
+    return out.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  }
+
   /** Every live job of the project a runner has not ended ({@link isUnfinished}). */
   async unfinished(): Promise<StoredJob[]> {
     const out: StoredJob[] = [];

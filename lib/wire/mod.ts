@@ -36,6 +36,7 @@ export type {
   DatasetInfoVo,
   DatasetVersionVo,
   DatasetVo,
+  EventVo,
   ExposedLinkVo,
   JobVo,
   ModelInfoVo,
@@ -48,10 +49,20 @@ export type {
   RunVo,
   StatisticsVo,
   StepSpecVo,
+  SystemVersionVo,
   TaskVo,
+  TrashVo,
   UserVo,
 } from "./views.ts";
-export { jobVo, pageInfo, projectVo, taskVo, USER_VO } from "./write_views.ts";
+export {
+  jobEventVos,
+  jobVo,
+  pageInfo,
+  projectVo,
+  taskVo,
+  trashVo,
+  USER_VO,
+} from "./write_views.ts";
 export {
   datasetInfoVo,
   datasetVersionVo,

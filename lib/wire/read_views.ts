@@ -88,13 +88,28 @@ function versionRecord(
     project: ref.project,
     name: String(info.name ?? ref.name),
     version: String(info.versionName ?? ""),
-    tags: String(info.versionTag ?? "").split(",").filter(Boolean),
+    tags: versionTags(info),
     createdAt: new Date(Number(info.createdTime ?? 0)).toISOString(),
   };
 }
 
 /**
- * A model record from a `ModelInfoVo`; the handlers are the steps' `job_name`s.
+ * A version's tags: `versionInfo.tags` (where a Starwhale Server keeps them), the older
+ * comma-separated `versionTag`, the alias (`v1`) and `latest` when it is the newest version.
+ */
+function versionTags(info: ModelInfoVo | DatasetInfoVo): string[] {
+  const tags = new Set([
+    ...(info.versionInfo?.tags ?? []),
+    ...String(info.versionTag ?? "").split(",").filter(Boolean),
+  ]);
+  if (info.versionAlias) tags.add(info.versionAlias);
+  if (info.versionInfo?.latest) tags.add("latest");
+  return [...tags];
+}
+
+/**
+ * A model record from a `ModelInfoVo`; the handlers are the steps' `job_name`s, the size is
+ * `versionInfo.size`.
  *
  * @param info The view object.
  * @param ref The project and name it was looked up by.

@@ -221,7 +221,10 @@ export interface StepSpecVo {
   [field: string]: unknown;
 }
 
-/** A job (`JobVo`). `errorMessage` is this package's extension; upstream clients ignore it. */
+/**
+ * A job (`JobVo`). `errorMessage` is this package's extension; upstream clients ignore it, and a
+ * Starwhale Server does not send it (a failure's reason is in the job's events, {@link EventVo}).
+ */
 export interface JobVo {
   /** The server's numeric id, decimal. */
   id: string;
@@ -389,4 +392,50 @@ export interface DatasetInfoVo {
   indexTable?: string | null;
   /** Number of rows (this package's server). */
   rows?: number;
+}
+
+/** The server's version (`SystemVersionVo`). */
+export interface SystemVersionVo {
+  /** Build id (`""` when none). */
+  id?: string | null;
+  /** The version, e.g. `0.6.3`. */
+  version?: string | null;
+}
+
+/** An entry of a project's recycle bin (`TrashVo`); `PUT .../trash/{id}` recovers it. */
+export interface TrashVo {
+  /** Trash id, decimal: what the recover route takes. */
+  id?: string | null;
+  /** The removed object's name; a job's uuid. */
+  name?: string | null;
+  /** `MODEL`, `DATASET`, `RUNTIME`, `EVALUATION`, `TRAIN`, `FINE_TUNE`, `REPORT`. */
+  type?: string | null;
+  /** When it was removed, ms. */
+  trashedTime?: number | null;
+  /** Bytes. */
+  size?: number | null;
+  /** Who removed it. */
+  trashedBy?: string | null;
+  /** When the object last changed, ms. */
+  lastUpdatedTime?: number | null;
+  /** When it will be deleted for good, ms. */
+  retentionTime?: number | null;
+}
+
+/** Something that happened to a job, task or run (`EventVo`). */
+export interface EventVo {
+  /** `INFO`, `WARNING` or `ERROR`. */
+  eventType: "INFO" | "WARNING" | "ERROR";
+  /** `CLIENT`, `SERVER` or `NODE`. */
+  source: "CLIENT" | "SERVER" | "NODE";
+  /** What the event is about. */
+  relatedResource: { eventResourceType: "JOB" | "TASK" | "RUN"; id: number };
+  /** The text. */
+  message: string;
+  /** Extra data, JSON. */
+  data?: string | null;
+  /** When, ms. */
+  timestamp?: number | null;
+  /** Event id. */
+  id?: number | null;
 }

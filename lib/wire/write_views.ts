@@ -1,12 +1,22 @@
 /**
  * Building the view objects the server answers with from the SDK's records: `UserVo`,
- * `ProjectVo`, `JobVo`, `TaskVo` and PageHelper's `PageInfo` (models and datasets: see
+ * `ProjectVo`, `JobVo`, `TaskVo`, `TrashVo`, `EventVo` and PageHelper's `PageInfo` (models and
+ * datasets: see
  * `artifact_views.ts`).
  *
  * @module
  */
 import type { JobRecord } from "../sdk/instance.ts";
-import type { JobVo, PageInfoVo, ProjectVo, StatisticsVo, TaskVo, UserVo } from "./views.ts";
+import type {
+  EventVo,
+  JobVo,
+  PageInfoVo,
+  ProjectVo,
+  StatisticsVo,
+  TaskVo,
+  TrashVo,
+  UserVo,
+} from "./views.ts";
 
 /** The single user of a standalone server. */
 export const USER_VO: UserVo = {
@@ -184,4 +194,57 @@ export function taskVo(job: JobRecord, numericId: number): TaskVo {
     failedReason: job.errorMessage,
     runs: [],
   };
+}
+
+/**
+ * The `TrashVo` of a removed job: its trash id is the job's numeric id, its name the job id.
+ *
+ * @param job The removed job's record.
+ * @param numericId The job's numeric id.
+ * @returns The view object.
+ */
+export function trashVo(job: JobRecord, numericId: number): TrashVo {
+  return {
+    id: String(numericId),
+    name: job.id,
+    type: "EVALUATION",
+    size: 0,
+    trashedBy: USER_VO.name,
+    lastUpdatedTime: ms(job.finishedAt ?? job.createdAt),
+  };
+}
+
+/**
+ * A job's events as a Starwhale Server lists them, oldest first: its creation, and for a failed
+ * or canceled job an `ERROR` or `INFO` event carrying the reason. Event ids are unique per server
+ * (`numericId * 10 + n`).
+ *
+ * @param job The job record.
+ * @param numericId The job's numeric id.
+ * @returns The view objects.
+ */
+export function jobEventVos(job: JobRecord, numericId: number): EventVo[] {
+  const related = { eventResourceType: "JOB" as const, id: numericId };
+  const event = (
+    id: number,
+    eventType: EventVo["eventType"],
+    message: string,
+    at: string,
+  ): EventVo => ({
+    eventType,
+    source: "SERVER",
+    relatedResource: related,
+    message,
+    data: null,
+    timestamp: Date.parse(at),
+    id: numericId * 10 + id,
+  });
+  const events = [event(1, "INFO", "Job created", job.createdAt)];
+  const end = job.finishedAt ?? job.createdAt;
+  if (job.status === "FAIL") {
+    events.push(event(2, "ERROR", job.errorMessage || "Job failed", end));
+  } else if (job.status === "CANCELED") {
+    events.push(event(2, "INFO", job.errorMessage || "Job canceled", end));
+  }
+  return events;
 }

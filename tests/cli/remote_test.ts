@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch } from "../_assert.ts";
 import { parse } from "yaml";
 import { cliHome, createJob, type RunResult, seed } from "./_helpers.ts";
+import manifest from "../../deno.json" with { type: "json" };
 
 /** Starts `swcli server start --port 0` in-process; resolves once it printed its URL. */
 async function startServer(home: Awaited<ReturnType<typeof cliHome>>) {
@@ -122,7 +123,12 @@ Deno.test("swcli instance and project against the standalone instance and a serv
       const list = await home.json<{ alias: string; current: boolean }[]>(["instance", "list"]);
       assertEquals(list.filter((i) => i.current).map((i) => i.alias), ["dev"]);
       const info = await home.json<{ server_version: string }>(["instance", "info"]);
-      assertEquals(typeof info.server_version, "string");
+      assertEquals(info.server_version, manifest.version);
+      const text = await home.run(["instance", "info"]);
+      assertMatch(
+        text.stdout,
+        new RegExp(`server_version:\\s+${manifest.version.replaceAll(".", "\\.")}\\n`),
+      );
       assertEquals((await home.run(["project", "create", "x"])).code, 1, "remote create refused");
       assertEquals((await home.run(["instance", "logout", "dev"])).code, 0);
       const cfg = parse(await Deno.readTextFile(home.config));

@@ -106,3 +106,30 @@ Deno.test("a store a process holds opens in another as a client with the same an
   assert(String(seen.bad).startsWith("TypeError"), String(seen.bad));
   assertEquals((await owner.get("t", 3)) as Row, { id: 3, a: "x" });
 });
+
+Deno.test("an owner listens for other processes only after its open, and a quick close never listens", async () => {
+  await using root = await tempRoot();
+  const dir = `${root.path}/ds`;
+  const quick = await Datastore.open(dir);
+  // Checked synchronously: no timer can run between the open and the check.
+  assert(!exists(`${dir}/SOCKET`), "open listened before returning");
+  await quick.close();
+  assert(!exists(`${dir}/SOCKET`), "a store closed at once left SOCKET");
+
+  await using owner = await Datastore.open(dir);
+  for (let i = 0; i < 500 && !exists(`${dir}/SOCKET`); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert(exists(`${dir}/SOCKET`), "an open store never listened");
+  await owner.close();
+  assert(!exists(`${dir}/SOCKET`), "close left SOCKET behind");
+});
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -88,7 +88,7 @@ Deno.test("parseResourceUri() rejects malformed URIs naming the input", () => {
     ["local/project/self//job/1", "job", /empty part/],
     ["local/project/bad name/job/1", "job", /project name "bad name"/],
     ["mnist/version/bad version", "model", /Invalid/],
-    ["https://server/job/1", "job", /Cannot tell the project/],
+    ["https://server/job/1", "job", /Cannot tell the project.*swcli project select/],
   ];
   for (const [uri, type, expected] of bad) {
     const parse = () => parseResourceUri(uri, { type, config });

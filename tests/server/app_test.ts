@@ -70,11 +70,15 @@ Deno.test("close() called twice while a request is in flight resolves both calls
   assertEquals(await within(5000, second.then(() => "second")), "second");
 });
 
-Deno.test("GET /api/v1/system/version answers the version deno.json declares", async () => {
+Deno.test("GET /api/v1/system/version answers {id, version}: the version deno.json declares", async () => {
   await using store = await tempStore();
   const app = createApp({ store, token: TOKEN });
   const res = await app.fetch(new Request("http://sw/api/v1/system/version", { headers: auth }));
-  assertEquals(await res.json(), { code: "success", message: "Success", data: denoJson.version });
+  assertEquals(await res.json(), {
+    code: "success",
+    message: "Success",
+    data: { id: "", version: denoJson.version },
+  });
   await app.close();
 });
 

@@ -95,3 +95,16 @@ Deno.test("a wrong token is refused as a wrong token, not as an expired JWT", as
   assert(!/JWT/.test(body.message), body.message);
   assert(/token/.test(body.message), body.message);
 });
+
+Deno.test("the token is accepted as typed (as Starwhale's Python client sends it) or after Bearer", async () => {
+  await using s = await servedRoot();
+  const as = async (header: string) =>
+    (await s.app.fetch(
+      new Request("http://sw.test/api/v1/user/current", { headers: { authorization: header } }),
+    )).status;
+  assertEquals(await as(TOKEN), 200);
+  assertEquals(await as(`Bearer ${TOKEN}`), 200);
+  assertEquals(await as("not-the-token"), 401);
+  assertEquals(await as(`Bearer ${TOKEN}x`), 401);
+  assertEquals(await as(""), 401);
+});

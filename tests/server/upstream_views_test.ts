@@ -7,6 +7,8 @@ import { jobVo, taskVo } from "../../lib/wire/mod.ts";
 import type { JobRecord } from "../../lib/sdk/mod.ts";
 import { envelopeModel, type Model, pageModel, violations } from "../wire/_upstream_models.ts";
 import { servedRoot } from "./_fixture.ts";
+import { createProject } from "../../lib/standalone/projects.ts";
+import manifest from "../../deno.json" with { type: "json" };
 
 function assertValid(value: unknown, field: string | Model, what: string): void {
   const broken = violations(value, field);
@@ -91,9 +93,77 @@ Deno.test("DatasetInfoVo: /api/v1/project/self/dataset/{name}", async () => {
   assert(/dataset_summary:\s*\n\s+rows: 1\b/.test(meta), meta);
 });
 
-Deno.test("the version is a ResponseMessage<str>", async () => {
+Deno.test("SystemVersionVo: /api/v1/system/version answers {id, version}", async () => {
   await using s = await servedRoot();
-  assertValid((await s.call("/api/v1/system/version")).json, envelopeModel("str"), "version");
+  const res = await s.call("/api/v1/system/version");
+  assertValid(res.json, envelopeModel("@SystemVersionVo"), "SystemVersionVo");
+  const data = res.json.data as { id: string; version: string };
+  assertEquals(data, { id: "", version: manifest.version });
+});
+
+Deno.test("PageInfo<ProjectVo>: pageSize is the page size asked, pages counts the pages", async () => {
+  await using s = await servedRoot();
+  await createProject(s.root, "other");
+  const all = await s.call("/api/v1/project?pageNum=1&pageSize=10");
+  assertValid(all.json, envelopeModel(pageModel("@ProjectVo")), "PageInfo<ProjectVo>");
+  const page = all.json.data as { pageSize: number; pages: number; total: number; size: number };
+  assertEquals([page.pageSize, page.pages, page.total, page.size], [10, 1, 2, 2]);
+  const second = await s.call("/api/v1/project?pageNum=2&pageSize=1");
+  const two = second.json.data as { list: { name: string }[]; pageSize: number; pages: number };
+  assertEquals([two.list.length, two.pageSize, two.pages], [1, 1, 2]);
+  const dflt = await s.call("/api/v1/project");
+  assertEquals((dflt.json.data as { pageSize: number }).pageSize, 10);
+});
+
+Deno.test("TrashVo: a removed job is in /trash and PUT /trash/{id} brings it back", async () => {
+  await using s = await servedRoot();
+  const id = (await s.call(`/api/v1/project/self/job/${s.job.id}`).then((r) => r.json.data) as {
+    id: string;
+  }).id;
+  const empty = await s.call("/api/v1/project/self/trash");
+  assertValid(empty.json, envelopeModel(pageModel("@TrashVo")), "PageInfo<TrashVo>");
+  assertEquals((empty.json.data as { total: number }).total, 0);
+  assertEquals((await s.call(`/api/v1/project/self/job/${id}`, { method: "DELETE" })).status, 200);
+  const trash = await s.call("/api/v1/project/self/trash?name=" + s.job.id.slice(0, 6));
+  assertValid(trash.json, envelopeModel(pageModel("@TrashVo")), "PageInfo<TrashVo>");
+  const list = (trash.json.data as { list: { id: string; name: string; type: string }[] }).list;
+  assertEquals(list.map((t) => [t.name, t.type]), [[s.job.id, "EVALUATION"]]);
+  const none = await s.call("/api/v1/project/self/trash?type=MODEL");
+  assertEquals((none.json.data as { total: number }).total, 0);
+  const put = await s.call(`/api/v1/project/self/trash/${list[0].id}`, { method: "PUT" });
+  assertEquals([put.status, put.json.data], [200, "success"]);
+  assertEquals((await s.local.getJob({ project: "self", id: s.job.id })).id, s.job.id);
+  const again = await s.call(`/api/v1/project/self/trash/${list[0].id}`, { method: "PUT" });
+  assertEquals([again.status, again.json.code], [400, "INVALID REQUEST: TRASH"]);
+  const bad = await s.call("/api/v1/project/self/trash/x1", { method: "PUT" });
+  assertEquals(bad.status, 400);
+});
+
+Deno.test("EventVo: /job/{j}/event lists the job's events, a failure as an ERROR event", async () => {
+  await using s = await servedRoot();
+  const res = await s.call(`/api/v1/project/self/job/${s.job.id}/event`);
+  assertValid(res.json, envelopeModel("list:@EventVo"), "List<EventVo>");
+  const events = res.json.data as { eventType: string; message: string }[];
+  assertEquals(events[0].message, "Job created");
+  assertEquals(events.filter((e) => e.eventType === "ERROR"), []);
+  const pkg = `${s.root}/.boom`;
+  await Deno.mkdir(pkg);
+  const sdk = new URL("../../mod.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    `${pkg}/boom.ts`,
+    `import { handler } from "${sdk}";\nexport const boom = handler(() => { throw new Error("no GPU here"); });\n`,
+  );
+  await s.local.buildModel("self", { dir: pkg, name: "boom" });
+  const failed = await s.local.createJob("self", { model: "boom", runHandler: "boom:boom" });
+  assertEquals(failed.status, "FAIL");
+  const fres = await s.call(`/api/v1/project/self/job/${failed.id}/event`);
+  assertValid(fres.json, envelopeModel("list:@EventVo"), "List<EventVo>");
+  const errors = (fres.json.data as { eventType: string; message: string }[])
+    .filter((e) => e.eventType === "ERROR");
+  assertEquals(errors.length, 1);
+  assert(errors[0].message.includes("no GPU here"), errors[0].message);
+  const missing = await s.call("/api/v1/project/self/job/nosuchjob/event");
+  assertEquals(missing.status, 404);
 });
 
 Deno.test("PageInfo<ModelVo> and PageInfo<DatasetVo>: the lists, a name's versions, paging", async (t) => {

@@ -3,9 +3,10 @@
  * (`client/starwhale/base/client/models/models.py` of star-whale/starwhale, pydantic models), as
  * field lists, and a checker that reports every way a value breaks them.
  *
- * A field is `"str"`, `"int"`, `"float"`, `"bool"`, `"any"`, `"list:<field>"`, `"dict:<field>"`,
- * `"@Model"` or `"enum:Name"`; a trailing `?` makes it optional (absent or null). Extra fields are
- * allowed, as pydantic ignores them.
+ * Every field of those models is listed (nested models the server never fills, such as a step's
+ * `fine_tune`, are `"any?"`). A field is `"str"`, `"int"`, `"float"`, `"bool"`, `"any"`,
+ * `"list:<field>"`, `"dict:<field>"`, `"@Model"` or `"enum:Name"`; a trailing `?` makes it
+ * optional (absent or null). Extra fields are allowed, as pydantic ignores them.
  *
  * @module
  */
@@ -43,6 +44,9 @@ export const ENUMS: Record<string, readonly string[]> = {
   JobType: ["EVALUATION", "ONLINE_EVAL", "TRAIN", "FINE_TUNE", "SERVING", "BUILT_IN"],
   ExposedLinkType: ["DEV_MODE", "WEB_HANDLER"],
   RunStatus: ["PENDING", "RUNNING", "FINISHED", "FAILED"],
+  EventType: ["INFO", "WARNING", "ERROR"],
+  EventSource: ["CLIENT", "SERVER", "NODE"],
+  EventResourceType: ["JOB", "TASK", "RUN"],
 };
 
 /** The models, by upstream class name. */
@@ -61,6 +65,27 @@ export const MODELS: Record<string, Model> = {
     runtimeCounts: "int",
     memberCounts: "int",
     evaluationCounts: "int",
+  },
+  SystemVersionVo: { id: "str?", version: "str?" },
+  TrashVo: {
+    id: "str?",
+    name: "str?",
+    type: "str?",
+    trashedTime: "int?",
+    size: "int?",
+    trashedBy: "str?",
+    lastUpdatedTime: "int?",
+    retentionTime: "int?",
+  },
+  RelatedResource: { eventResourceType: "enum:EventResourceType", id: "int" },
+  EventVo: {
+    eventType: "enum:EventType",
+    source: "enum:EventSource",
+    relatedResource: "@RelatedResource",
+    message: "str",
+    data: "str?",
+    timestamp: "int?",
+    id: "int?",
   },
   ProjectVo: {
     id: "str",
@@ -86,6 +111,12 @@ export const MODELS: Record<string, Model> = {
     show_name: "str",
     require_dataset: "bool?",
     ext_cmd_args: "str?",
+    env: "list:any?",
+    arguments: "dict:any?",
+    fine_tune: "any?",
+    container_spec: "any?",
+    parameters_sig: "list:any?",
+    service_spec: "any?",
   },
   ModelVersionVo: {
     latest: "bool",
@@ -217,6 +248,7 @@ export const MODELS: Record<string, Model> = {
     versionTag: "str?",
     shared: "bool",
     createdTime: "int",
+    files: "list:any?",
     versionMeta: "str",
   },
 };

@@ -7,10 +7,9 @@
 
 import {
   type CreateJobOptions,
-  FINAL_STATUSES,
   type HandlerSpecOverride,
-  type Instance,
   type JobRecord,
+  waitForJob,
 } from "../../sdk/mod.ts";
 import type { ResourceUri } from "../../sdk/mod.ts";
 import type { OptionSpec } from "../args.ts";
@@ -114,28 +113,6 @@ export function createJobOptions(
   };
 }
 
-/**
- * Polls a job until it reaches a final status (every 0.2 s at first, backing off to 2 s).
- *
- * @param instance Its instance.
- * @param job The job as created.
- * @param options A signal to stop waiting.
- * @returns The job in its final status (or as last seen when stopped).
- */
-export async function waitForJob(
-  instance: Instance,
-  job: JobRecord,
-  options: { signal?: AbortSignal } = {},
-): Promise<JobRecord> {
-  let delay = 200;
-  while (!FINAL_STATUSES.includes(job.status) && !options.signal?.aborted) {
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(2000, delay * 2);
-    job = await instance.getJob({ project: job.project, id: job.id });
-  }
-  return job;
-}
-
 function datasetRef(text: string, model: ResourceUri): string {
   // A dataset in the model's project may be named without its project part.
   const prefix = `project/${model.project}/dataset/`;
@@ -224,7 +201,14 @@ export const JOB_CREATE_COMMAND: Command = {
       const progress = ctx.progress(`Running ${createOptions.runHandler}`, { unit: "" });
       try {
         job = await instance.createJob(uri.project, createOptions);
-        if (options.wait) job = await waitForJob(instance, job, { signal: ctx.io.signal });
+        if (options.wait) {
+          const created = job;
+          const signal = ctx.io.signal;
+          // Stopped (Ctrl-C): the job runs on; show it as last seen.
+          job = await waitForJob(instance, created, { signal }).catch((e) =>
+            signal?.aborted ? instance.getJob(created) : Promise.reject(e)
+          );
+        }
       } finally {
         progress.done();
       }

@@ -31,10 +31,25 @@ function api(ctx: CliContext, url: string, token: string): ApiClient {
   return new ApiClient({ url: url.replace(/\/+$/, ""), token, attempts });
 }
 
+/**
+ * The project a login selects: the one already selected when the server still has it, else the
+ * server's `self` project, else the first it lists; `undefined` when it lists none.
+ */
+async function defaultProject(client: ApiClient, selected?: string): Promise<string | undefined> {
+  const data = await client.request("/project", { query: { pageNum: 1, pageSize: 100 } }) as {
+    list?: { name?: unknown }[];
+  };
+  const names = (data?.list ?? []).map((p) => p.name).filter((n) => typeof n === "string");
+  if (selected && names.includes(selected)) return selected;
+  return names.includes("self") ? "self" : names[0] as string | undefined;
+}
+
 const login: Command = {
   name: "login",
   summary: "Log in to a Starwhale server with a token and remember it under an alias",
-  description: "The token is checked against the server (GET /api/v1/user/current) first.",
+  description: "The token is checked against the server (GET /api/v1/user/current) first. The " +
+    "login selects a project on the server (the one selected before if it is still there, else " +
+    "'self', else the first the server lists); 'swcli project select' changes it.",
   positionals: [{ name: "URL" }],
   options: [
     { name: "token", type: "string", value: "TOKEN", description: "The access token (required)" },
@@ -57,18 +72,26 @@ const login: Command = {
       throw new TypeError("Cannot log in without a token: pass --token (or set SW_TOKEN)");
     }
     const alias = String(options.alias ?? new URL(url).hostname);
-    const user = await api(ctx, url, token).request("/user/current") as Record<string, unknown>;
-    const { file } = await ctx.loadConfig();
+    const client = api(ctx, url, token);
+    const user = await client.request("/user/current") as Record<string, unknown>;
+    const { file, config } = await ctx.loadConfig();
+    const project = await defaultProject(client, config.currentProject(alias));
     recordLogin(file, {
       alias,
       url,
       token,
       userName: typeof user?.name === "string" ? user.name : undefined,
       userRole: user?.systemRole === "OWNER" ? "admin" : "normal",
+      project,
     });
     await save(ctx, file);
-    if (ctx.json) await ctx.printJson({ alias, url, user: user?.name ?? null });
-    else await ctx.print(`👏 logged in to ${url} as '${user?.name ?? "?"}', alias '${alias}'`);
+    if (ctx.json) await ctx.printJson({ alias, url, user: user?.name ?? null, project });
+    else {
+      await ctx.print(
+        `👏 logged in to ${url} as '${user?.name ?? "?"}', alias '${alias}'` +
+          (project ? `, project '${project}'` : ""),
+      );
+    }
     return 0;
   },
 };
@@ -160,7 +183,11 @@ const info: Command = {
     if (entry.uri === LOCAL_ALIAS) out.root = config.root;
     else {
       const client = api(ctx, entry.uri, entry.token ?? "");
-      out.server_version = await client.request("/system/version");
+      // A `SystemVersionVo` `{id, version}`; older servers answer the bare string.
+      const version = await client.request("/system/version");
+      out.server_version = typeof version === "string"
+        ? version
+        : String((version as { version?: unknown } | null)?.version ?? "");
       out.user = (await client.request("/user/current") as { name?: string })?.name ?? out.user;
     }
     if (ctx.json) await ctx.printJson(out);

@@ -5,7 +5,14 @@
  * @module
  */
 
-import { checkProject, JOB_STATUSES, type JobStatus, jobTableRows } from "../../sdk/mod.ts";
+import {
+  checkProject,
+  JOB_STATUSES,
+  jobOwnSummary,
+  type JobStatus,
+  jobTableRows,
+  type Row,
+} from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Command, Group } from "../command.ts";
@@ -14,6 +21,7 @@ import { printRows } from "./_rows.ts";
 import { CliContext } from "../context.ts";
 import { JOB_CONTROL_COMMANDS, openJob } from "./_job_control.ts";
 import { JOB_CREATE_COMMAND } from "./_job_create.ts";
+import { JOB_COPY_COMMAND } from "./_job_copy.ts";
 import { cellText, flatten, formatTime } from "../output/cells.ts";
 import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
@@ -38,7 +46,7 @@ const list: Command = {
       description: `Only jobs in this status (${JOB_STATUSES.join(", ")})`,
     },
     { name: "model", type: "string", value: "NAME", description: "Only jobs of this model" },
-    { name: "fullname", type: "boolean", description: "Show full versions (remote)" },
+    { name: "fullname", type: "boolean", description: "Show the model's full version" },
   ],
   examples: [
     "swcli job list",
@@ -75,7 +83,7 @@ const list: Command = {
     const where = options.project === undefined
       ? `⭐ ${target.alias || target.url} (${target.url}) 🐳`
       : `${project} 🌽 @${target.alias || target.url}(${target.url})`;
-    const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true, remote });
+    const { columns, rows } = jobListRows(jobs, { fullname: options.fullname === true });
     await ctx.print(where);
     await ctx.print(renderGrid(columns, rows, { title: "Job List", width: ctx.io.columns }));
     if (remote || page.page.hasNextPage) await ctx.print(pageText(page));
@@ -123,10 +131,15 @@ const info: Command = {
         })
       }`);
     }
-    const summary = (details.report as { summary?: Record<string, unknown> })?.summary ?? {};
+    const stored = (details.report as { summary?: Row })?.summary ?? {};
+    const summary = jobOwnSummary(stored);
     const pairs = flatten(summary).filter(([k]) => k !== "id");
     if (pairs.length) {
       await ctx.print(`\nSummary\n${renderPairs(pairs.map(([k, v]) => [k, cellText(v)]))}`);
+    }
+    const system = Object.keys(stored).length - Object.keys(summary).length;
+    if (system > 0) {
+      await ctx.print(`(and ${system} system keys sys/*: swcli -o json job info shows them)`);
     }
     if (stack) await ctx.print(`\nStack\n${stack.join("\n")}`);
     return job.status === "FAIL" ? 1 : 0;
@@ -187,7 +200,8 @@ const rows: Command = {
 export const JOB_GROUP: Group = {
   name: "job",
   summary:
-    "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows and logs",
+    "Job management: create/list/info/cancel/pause/resume/remove/recover, tables, rows, logs " +
+    "and copy",
   commands: [
     JOB_CREATE_COMMAND,
     list,
@@ -197,5 +211,6 @@ export const JOB_GROUP: Group = {
     rows,
     JOB_LOGS_COMMAND,
     ...JOB_CONTROL_COMMANDS,
+    JOB_COPY_COMMAND,
   ],
 };

@@ -67,7 +67,9 @@ const select: Command = {
   async run(ctx, { positionals }) {
     const target = await ctx.project(String(positionals.PROJECT));
     const projects = await target.instance.listProjects();
-    if (!projects.includes(target.project) && !/^\d+$/.test(target.project)) {
+    // A server also names a project `owner:name` or by its id.
+    const name = target.project.slice(target.project.indexOf(":") + 1);
+    if (!projects.includes(name) && !/^\d+$/.test(target.project)) {
       throw new RangeError(
         `Cannot select project '${target.project}': it does not exist (projects: ${
           projects.join(", ")

@@ -13,7 +13,9 @@ import type { Command, Group } from "../command.ts";
 const start: Command = {
   name: "start",
   summary: "Serve the storage root over the Starwhale REST API (/api/v1) until interrupted",
-  description: "Clients log in with 'swcli instance login http://HOST:PORT --token TOKEN'. " +
+  description: "Clients log in with 'swcli instance login http://HOST:PORT --token TOKEN " +
+    "--alias NAME' (the line is printed at start); the token is accepted with or without " +
+    "'Bearer '. " +
     "Without --token (or SW_SERVER_TOKEN) a random token is made and printed. --durability says " +
     "when a write is acknowledged: " +
     Object.entries(DURABILITY_GUARANTEES).map(([mode, what]) => `${mode}: ${what}`).join("; ") +
@@ -37,7 +39,7 @@ const start: Command = {
       name: "token",
       type: "string",
       value: "TOKEN",
-      description: "Bearer token clients must send",
+      description: "Token clients must send",
     },
     {
       name: "durability",
@@ -95,8 +97,13 @@ const start: Command = {
         });
       } else {
         await ctx.print(`Serving ${root} at ${server.url}/api/v1`);
-        if (!options.token && !ctx.io.env("SW_SERVER_TOKEN")) await ctx.print(`Token: ${token}`);
-        await ctx.print(`Log in with: swcli instance login ${server.url} --token <token>`);
+        const fromEnv = !options.token && ctx.io.env("SW_SERVER_TOKEN") !== undefined;
+        if (!options.token && !fromEnv) await ctx.print(`Token: ${token}`);
+        // The line works for this swcli and for Starwhale's Python swcli (which needs --alias).
+        const typed = fromEnv ? '"$SW_SERVER_TOKEN"' : token;
+        await ctx.print(
+          `Log in with: swcli instance login ${server.url} --token ${typed} --alias server`,
+        );
         await ctx.print(`Console: ${server.url}/ (sign in with the token)`);
       }
       await stopped.promise;

@@ -29,15 +29,13 @@ export function statusText(status: string): string {
  * The columns and cells of a job list, as `swcli job list`.
  *
  * @param jobs The jobs.
- * @param options `remote` shortens versions to 12 characters unless `fullname`.
+ * @param options `fullname` shows the model's full version next to its name, on every instance.
  * @returns The header and the rows.
  */
 export function jobListRows(
   jobs: readonly JobRecord[],
-  options: { fullname?: boolean; remote?: boolean } = {},
+  options: { fullname?: boolean } = {},
 ): { columns: string[]; rows: string[][] } {
-  const short = (v: string | null) =>
-    v === null ? "" : options.fullname || !options.remote ? v : v.slice(0, 12);
   const columns = [
     "ID",
     "Model",
@@ -51,7 +49,7 @@ export function jobListRows(
   const rows = jobs.map((j) => [
     j.id,
     j.model
-      ? (options.remote && j.modelVersion ? `${j.model}/${short(j.modelVersion)}` : j.model)
+      ? (options.fullname && j.modelVersion ? `${j.model}/version/${j.modelVersion}` : j.model)
       : "--",
     j.datasets.length ? j.datasets.join(", ") : "--",
     "--",

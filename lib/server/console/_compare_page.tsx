@@ -13,6 +13,7 @@ import { Chart, overlaySpec } from "./_charts.tsx";
 import { cellText, shortId } from "./_format.ts";
 import { type Frame, type Html, Layout, Notice, projectPath, Status } from "./_layout.tsx";
 import { alignedKeys, type ClassMetrics, classMetricsOfSummary } from "./_metrics.ts";
+import { storedSummary } from "./_read.ts";
 
 /** Fewest and most jobs compared. */
 export const COMPARE_RANGE: readonly [number, number] = [2, 5];
@@ -42,7 +43,7 @@ export async function readCompared(
   }
   return await Promise.all(ids.map(async (id) => {
     const job = await instance.getJob({ project: where.project, id });
-    const summary = await instance.jobSummary({ project: where.project, id: job.id });
+    const summary = await storedSummary(instance, { project: where.project, id: job.id });
     return { job, summary, classes: classMetricsOfSummary(summary) };
   }));
 }

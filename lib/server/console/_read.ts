@@ -118,12 +118,21 @@ async function firstRows(
   return rows;
 }
 
+/**
+ * The job's row of the summary table as stored, a server's `sys/*` columns included (the pages
+ * show them apart from what the job logged).
+ */
+export async function storedSummary(instance: Instance, ref: JobRef): Promise<Row> {
+  const info = await instance.jobInfo(ref) as { report?: { summary?: Row } };
+  return info.report?.summary ?? {};
+}
+
 /** The Job page's data. @throws {NotFoundError} For an unknown job. */
 export async function readJob(instance: Instance, ref: JobRef): Promise<JobView> {
   const job = await instance.getJob(ref);
   const full = { project: ref.project, id: job.id };
   const [summary, tables] = await Promise.all([
-    instance.jobSummary(full),
+    storedSummary(instance, full),
     instance.jobTables(full),
   ]);
   let classes = classMetricsOfSummary(summary);

@@ -1,5 +1,5 @@
 /**
- * The jobs resource (`/api/v1/project/{p}/job`): list, info, tasks, create, the actions
+ * The jobs resource (`/api/v1/project/{p}/job`): list, info, tasks, events, create, the actions
  * (`cancel`, `pause`, `resume`, `recover`) and remove, over the `Instance` seam plus the
  * {@link JobLauncher} that runs the jobs created through the API asynchronously. Jobs are named by
  * upstream-style numeric ids, their standalone ids or a unique prefix.
@@ -10,8 +10,9 @@ import type { Hono } from "../../_deps.ts";
 import type { JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
-import { jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
-import type { JobVo, TaskVo } from "../../wire/mod.ts";
+import { StandaloneInstance } from "../../standalone/mod.ts";
+import { jobEventVos, jobVo, pageInfo, type PageInfoVo, taskVo } from "../../wire/mod.ts";
+import type { EventVo, JobVo, TaskVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
@@ -25,14 +26,19 @@ const JOB_ID = /^[0-9A-Za-z_-]{1,128}$/;
  * The jobs sub-app, to mount at `/api/v1/project/:p/job`.
  *
  * @param ctx The server context.
+ * @param jobs The job operations (shared with the trash routes).
  * @returns The sub-app.
  */
-export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
-  const jobs = new Jobs(ctx);
+export function jobRoutes(ctx: ServerContext, jobs: Jobs = new Jobs(ctx)): Hono<ServerEnv> {
   return resource(J)
     .get("/", async (c) => {
       const project = await ctx.project(param(c, "p"));
-      const query = { ...paging(c), status: c.req.query("status"), model: c.req.query("model") };
+      const query = {
+        ...paging(c),
+        status: c.req.query("status"),
+        model: c.req.query("model"),
+        swmpId: c.req.query("swmpId") || undefined,
+      };
       return ok(c, await jobs.list(project, query));
     })
     .post("/", async (c) => ok(c, await jobs.create(param(c, "p"), await ctx.body(c))))
@@ -42,6 +48,7 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
       return ok(c, "success");
     })
     .get("/:j/task", async (c) => ok(c, await jobs.tasks(param(c, "p"), param(c, "j"))))
+    .get("/:j/event", async (c) => ok(c, await jobs.events(param(c, "p"), param(c, "j"))))
     .post("/:j/:action", async (c) => {
       const action = param(c, "action");
       await jobs.act(param(c, "p"), param(c, "j"), action);
@@ -49,8 +56,8 @@ export function jobRoutes(ctx: ServerContext): Hono<ServerEnv> {
     });
 }
 
-/** The job operations behind the routes. */
-class Jobs {
+/** The job operations behind the routes (the trash routes recover through it too). */
+export class Jobs {
   readonly #ctx: ServerContext;
 
   constructor(ctx: ServerContext) {
@@ -84,14 +91,43 @@ class Jobs {
     );
   }
 
-  /** One page of a project's jobs as a PageHelper `PageInfo<JobVo>`. */
+  /**
+   * One page of a project's jobs as a PageHelper `PageInfo<JobVo>`; `swmpId` (a model version id
+   * as the model lookup answers it, `name/version/<version>`) keeps that version's jobs.
+   */
   async list(
     project: string,
-    q: { pageNum: number; pageSize: number; status?: string; model?: string },
+    q: { pageNum: number; pageSize: number; status?: string; model?: string; swmpId?: string },
   ): Promise<PageInfoVo<JobVo>> {
     const { pageNum, pageSize } = q;
     if (q.status !== undefined && !JOB_STATUSES.includes(q.status as JobStatus)) {
       throw ApiError.invalid(J, `unknown job status ${show(q.status)}`);
+    }
+    if (q.swmpId !== undefined) {
+      const m = /^([^/]+)\/version\/([^/]+)$/.exec(q.swmpId);
+      if (!m) {
+        throw ApiError.invalid(
+          J,
+          `invalid swmpId ${
+            show(q.swmpId)
+          }: expected a model version id (<name>/version/<version>)`,
+        );
+      }
+      if (q.model !== undefined && q.model !== m[1]) {
+        return pageInfo([], { total: 0, pageNum, pageSize });
+      }
+      const [all] = await this.#ctx.instance().listJobs(project, {
+        pageIndex: 1,
+        pageSize: 100_000,
+        model: m[1],
+        ...(q.status ? { status: q.status as JobStatus } : {}),
+      });
+      const jobs = all.filter((j) => j.modelVersion === m[2]);
+      const list = [];
+      for (const job of jobs.slice((pageNum - 1) * pageSize, pageNum * pageSize)) {
+        list.push(jobVo(job, await this.#ctx.ids.numericId(job.id)));
+      }
+      return pageInfo(list, { total: jobs.length, pageNum, pageSize });
     }
     const [jobs, page] = await this.#ctx.instance().listJobs(project, {
       pageIndex: pageNum,
@@ -104,9 +140,20 @@ class Jobs {
     return pageInfo(list, { total: page.total, pageNum, pageSize });
   }
 
-  /** One `JobVo`, by numeric id, job id or unique prefix. */
+  /**
+   * One `JobVo`, by numeric id, job id or unique prefix. By its numeric id a removed job is found
+   * too (as a Starwhale Server finds it), so a client can learn the uuid its trash entry has.
+   */
   async info(p: string, j: string): Promise<JobVo> {
-    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
+    const ref = await this.#ref(p, j);
+    const instance = this.#ctx.instance();
+    const job = await instance.getJob(ref).catch(async (e) => {
+      if (!(e instanceof NotFoundError) || !/^\d+$/.test(j)) throw e;
+      if (!(instance instanceof StandaloneInstance)) throw e;
+      const removed = (await instance.listRemovedJobs(ref.project)).find((r) => r.id === ref.id);
+      if (!removed) throw e;
+      return removed;
+    });
     return jobVo(job, await this.#ctx.ids.numericId(job.id));
   }
 
@@ -118,6 +165,12 @@ class Jobs {
       pageNum: 1,
       pageSize: 100000,
     });
+  }
+
+  /** The job's events (`List<EventVo>`): its creation, and why it failed. */
+  async events(p: string, j: string): Promise<EventVo[]> {
+    const job = await this.#ctx.instance().getJob(await this.#ref(p, j));
+    return jobEventVos(job, await this.#ctx.ids.numericId(job.id));
   }
 
   /** Creates a job from a `JobRequest`; returns its numeric id as a string. */

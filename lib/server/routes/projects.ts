@@ -1,6 +1,6 @@
 /**
- * The projects resource (`/api/v1/project`): the list of projects and one project by name, each
- * with the counts of its models, datasets and jobs.
+ * The projects resource (`/api/v1/project`): the paged list of projects (`pageNum`, `pageSize`,
+ * default 10) and one project by name, each with the counts of its models, datasets and jobs.
  *
  * @module
  */
@@ -8,7 +8,7 @@ import type { Hono } from "../../_deps.ts";
 import type { Instance } from "../../sdk/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
 import { pageInfo, projectVo, type StatisticsVo } from "../../wire/mod.ts";
-import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
+import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 
 /**
  * The projects sub-app, to mount at `/api/v1/project`.
@@ -20,10 +20,13 @@ export function projectRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return resource("PROJECT")
     .get("/", async (c) => {
       const instance = ctx.instance();
+      const { pageNum, pageSize } = paging(c);
       const names = await instance.listProjects();
       const list = [];
-      for (const name of names) list.push(projectVo(name, await statistics(instance, name)));
-      return ok(c, pageInfo(list, { total: names.length, pageNum: 1, pageSize: names.length }));
+      for (const name of names.slice((pageNum - 1) * pageSize, pageNum * pageSize)) {
+        list.push(projectVo(name, await statistics(instance, name)));
+      }
+      return ok(c, pageInfo(list, { total: names.length, pageNum, pageSize }));
     })
     .get("/:p", async (c) => {
       const name = await ctx.project(param(c, "p"));

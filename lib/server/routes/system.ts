@@ -1,6 +1,6 @@
 /**
  * The small resources: `/health` (no token needed), `/api/v1/user/current` (the one user of a
- * standalone server) and `/api/v1/system/version` (this package's version, from `deno.json`).
+ * standalone server) and `/api/v1/system/version` (`{id, version}`: this package's version, from `deno.json`).
  *
  * @module
  */
@@ -50,8 +50,8 @@ export function userRoutes(): Hono<ServerEnv> {
 /**
  * The system sub-app, to mount at `/api/v1/system`.
  *
- * @returns The sub-app answering the server's version.
+ * @returns The sub-app answering the server's version as a `SystemVersionVo`.
  */
 export function systemRoutes(): Hono<ServerEnv> {
-  return resource("SYSTEM").get("/version", (c) => ok(c, SERVER_VERSION));
+  return resource("SYSTEM").get("/version", (c) => ok(c, { id: "", version: SERVER_VERSION }));
 }

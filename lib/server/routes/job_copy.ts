@@ -1,0 +1,119 @@
+/**
+ * The job-copy extension (`/api/v1/project/{p}/job/{id}/copy`), which Starwhale's own server does
+ * not have: `swcli job copy` and `Job.copy` write a job's tables and its summary row through the
+ * datastore routes, then publish the job here, so a job half-copied is never listed.
+ *
+ * - `GET` answers `{ job: JobVo | null }`: the job with exactly this id, live or removed, or
+ *   `null` (never a 404 for a missing job, so a 404 means a server without the extension).
+ * - `PUT` with `{ record, manifest }` (a `JobRecord` whose status is final, and the fields of the
+ *   standalone job manifest) publishes the job under that id and answers its `JobVo`; a job
+ *   already there is left as it is (a repeated copy is a no-op). The job's summary row gets the
+ *   `sys/*` columns this server writes for its own jobs, unless it has a server's already.
+ *
+ * @module
+ */
+import type { Hono } from "../../_deps.ts";
+import { FINAL_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
+import { copiedColumns, SYS_SCHEMA } from "../../jobs/mod.ts";
+import { jobVo } from "../../wire/mod.ts";
+import { ApiError } from "../api_error.ts";
+import { show } from "../_body.ts";
+import { ok, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
+
+const J = "JOB";
+const JOB_ID = /^[A-Za-z0-9_-]{2,128}$/;
+
+/**
+ * The job-copy sub-app, to mount at `/api/v1/project/:p/job` beside the jobs resource.
+ *
+ * @param ctx The server context.
+ * @returns The sub-app.
+ */
+export function jobCopyRoutes(ctx: ServerContext): Hono<ServerEnv> {
+  return resource(J)
+    .get("/:j/copy", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const job = await ctx.instance().copiedJob({ project, id: jobId(param(c, "j")) });
+      return ok(c, { job: job ? jobVo(job, await ctx.ids.numericId(job.id)) : null });
+    })
+    .put("/:j/copy", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const id = jobId(param(c, "j"));
+      const body = await ctx.body(c);
+      const record = parseRecord(body.record, { id, project });
+      const manifest = body.manifest ?? {};
+      if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
+        throw ApiError.invalid(J, `'manifest' must be an object, got ${show(manifest)}`);
+      }
+      const job = await ctx.instance().importJob(project, {
+        record,
+        manifest: manifest as Record<string, unknown>,
+      });
+      const numeric = await ctx.ids.numericId(job.id);
+      // The summary row gets the sys/* columns this server keeps for the jobs it runs, unless the
+      // copy brought a server's own; `sys/id` is always this server's numeric id.
+      const table = `project/${project}/eval/summary`;
+      const range = { start: job.id, end: job.id, endInclusive: true, limit: 1 };
+      const [stored] = ctx.store.tables(table).includes(table)
+        ? await Array.fromAsync(ctx.store.scan(table, range))
+        : [];
+      const sys = stored?.["sys/job_status"] === undefined ? copiedColumns(job) : { id: job.id };
+      await ctx.store.update(table, [{ ...sys, "sys/id": numeric }], { schema: SYS_SCHEMA });
+      return ok(c, jobVo(job, numeric));
+    });
+}
+
+function jobId(j: string): string {
+  if (!JOB_ID.test(j)) {
+    throw ApiError.invalid(
+      J,
+      `invalid job id ${show(j)}: expected 2 to 128 letters, digits, '_' or '-'`,
+    );
+  }
+  return j;
+}
+
+/** The `record` of a PUT: every field of a `JobRecord`, typed, its id the path's. */
+function parseRecord(value: unknown, where: { id: string; project: string }): JobRecord {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw ApiError.invalid(J, `'record' must be a job record object, got ${show(value)}`);
+  }
+  const r = value as Record<string, unknown>;
+  const bad = (field: string, expected: string) =>
+    ApiError.invalid(J, `invalid record.${field} ${show(r[field])}: expected ${expected}`);
+  if (r.id !== where.id) throw bad("id", `the job id of the path, ${show(where.id)}`);
+  if (!FINAL_STATUSES.includes(r.status as JobStatus)) {
+    throw bad(
+      "status",
+      `a final status (${FINAL_STATUSES.join(", ")}): only ended jobs are copied`,
+    );
+  }
+  const text = (field: string) => {
+    const v = r[field] ?? null;
+    if (v !== null && typeof v !== "string") throw bad(field, "a string or null");
+    return v as string | null;
+  };
+  const time = (field: string) => {
+    const v = text(field);
+    if (v !== null && Number.isNaN(Date.parse(v))) throw bad(field, "an ISO 8601 time");
+    return v;
+  };
+  const createdAt = time("createdAt");
+  if (createdAt === null) throw bad("createdAt", "an ISO 8601 time");
+  const datasets = r.datasets ?? [];
+  if (!Array.isArray(datasets) || datasets.some((d) => typeof d !== "string")) {
+    throw bad("datasets", "an array of strings");
+  }
+  return {
+    id: where.id,
+    project: where.project,
+    status: r.status as JobStatus,
+    model: text("model"),
+    modelVersion: text("modelVersion"),
+    datasets: datasets as string[],
+    handler: text("handler"),
+    createdAt,
+    finishedAt: time("finishedAt"),
+    errorMessage: text("errorMessage"),
+  };
+}

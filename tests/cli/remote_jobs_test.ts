@@ -1,0 +1,173 @@
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { parse } from "yaml";
+import { cliHome, seed } from "./_helpers.ts";
+
+type Home = Awaited<ReturnType<typeof cliHome>>;
+
+/** Starts `swcli server start --port 0` in-process on a home's root; resolves with its URL. */
+async function startServer(home: Home) {
+  const stop = new AbortController();
+  let out = "";
+  const ready = Promise.withResolvers<string>();
+  const done: Promise<number> = (async () => {
+    const { main } = await import("../../cli.ts");
+    return await main(["-o", "json", "server", "start", "--port", "0", "--token", "sek"], {
+      stdout: {
+        write: (t) => {
+          out += t;
+          const m = /"url":"([^"]+)"/.exec(out);
+          if (m) ready.resolve(m[1]);
+        },
+      },
+      stderr: { write: () => {} },
+      env: home.env,
+      isTerminal: false,
+      signal: stop.signal,
+    });
+  })();
+  done.then((code) => ready.reject(new Error(`server exited ${code}`)));
+  return { url: await ready.promise, stop: () => stop.abort(), done };
+}
+
+Deno.test("swcli against a server on another root: login, create --wait, copy both ways", async (t) => {
+  await using home = await cliHome();
+  await using serverHome = await cliHome();
+  // The model and dataset are built in place on the server's root before it starts.
+  await seed(serverHome);
+  await seed(home);
+  const server = await startServer(serverHome);
+  try {
+    await t.step("login selects the server's default project", async () => {
+      const r = await home.run([
+        "instance",
+        "login",
+        server.url,
+        "--token",
+        "sek",
+        "--alias",
+        "dev",
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertEquals(
+        parse(await Deno.readTextFile(home.config)).instances.dev.current_project,
+        "self",
+      );
+      const list = await home.run(["--instance", "dev", "job", "list"]);
+      assertEquals(list.code, 0, list.stderr);
+      assertMatch(list.stdout, /Counts: 0\/0/);
+    });
+
+    await t.step("with no project selected, the error names swcli project select", async () => {
+      const cfg = parse(await Deno.readTextFile(home.config));
+      delete cfg.instances.dev.current_project;
+      await Deno.writeTextFile(home.config, JSON.stringify(cfg));
+      const r = await home.run(["--instance", "dev", "job", "list"]);
+      assertEquals(r.code, 1);
+      assertMatch(r.stderr, /Cannot tell the project on instance 'dev'.*swcli project select/);
+      const again = await home.run([
+        "instance",
+        "login",
+        server.url,
+        "--token",
+        "sek",
+        "--alias",
+        "dev",
+      ]);
+      assertEquals(again.code, 0, again.stderr);
+      assert((await home.run(["--instance", "dev", "job", "list"])).code === 0);
+    });
+
+    const handler = "flow.steps:Doubler.evaluate";
+    let remoteId = "";
+    await t.step("a remote job create --wait follows the job to SUCCESS", async () => {
+      const r = await home.run([
+        "--instance",
+        "dev",
+        "job",
+        "create",
+        "dbl",
+        "--handler",
+        handler,
+        "-d",
+        "nums",
+        "--wait",
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stdout, /Status:\s+SUCCESS/);
+      remoteId = /Job:\s+(\S+)/.exec(r.stdout)![1];
+      const failed = await home.run([
+        "--instance",
+        "dev",
+        "job",
+        "create",
+        "dbl",
+        "--handler",
+        "flow.steps:boom",
+        "--wait",
+      ]);
+      assertEquals(failed.code, 1, failed.stderr);
+      assertMatch(failed.stdout, /Status:\s+FAIL/);
+      const list = await home.run(["--instance", "dev", "job", "list"]);
+      assertMatch(list.stdout, new RegExp(`${remoteId}\\s+dbl\\s`), "the model reads as locally");
+      const info = await home.run(["--instance", "dev", "job", "info", remoteId]);
+      assertEquals(info.code, 0, info.stderr);
+      assertMatch(info.stdout, /\nSummary\n(.+\n)*sum:\s+30\n/);
+      assert(!info.stdout.includes("sys/step_spec"), "job info prints the server's system keys");
+      assertMatch(
+        info.stdout,
+        /\(and \d+ system keys sys\/\*: swcli -o json job info shows them\)/,
+      );
+    });
+
+    const reads = async (uri: string) => ({
+      record: await home.json<Record<string, unknown>>(["job", "info", uri]).then((i) => {
+        const { id: _, project: __, ...rest } = i.record as Record<string, unknown>;
+        return rest;
+      }),
+      summary: await home.json(["job", "summary", uri]),
+      tables: await home.json(["job", "tables", uri]),
+      rows: (await home.run(["-o", "json", "job", "rows", uri, "results", "--limit", "3"])).stdout,
+    });
+
+    await t.step("job copy brings the server's job to the local root, once", async () => {
+      const src = `cloud://dev/project/self/job/${remoteId}`;
+      const r = await home.run(["job", "copy", src, "local/project/self"], { isTerminal: true });
+      assertEquals(r.code, 0, r.stderr);
+      assertMatch(r.stderr, new RegExp(`Copying job ${remoteId.slice(0, 12)}`));
+      assertMatch(r.stdout, /Copied:\s+1 table and the summary, 6 rows/);
+      const local = `local/project/self/job/${remoteId}`;
+      const here = await reads(local);
+      assertEquals(here, await reads(src));
+      assertEquals((here.summary as { sum: number }).sum, 30);
+      assertEquals(here.rows.trim().split("\n").length, 3);
+      const again = await home.run(["job", "copy", src, "local/project/self"]);
+      assertEquals(again.code, 0, again.stderr);
+      assertMatch(again.stdout, /Copied:\s+nothing: the job is on local\/project\/self already/);
+    });
+
+    await t.step("job copy publishes a local job to the server", async () => {
+      const job = await home.json<{ id: string }>([
+        "job",
+        "create",
+        "dbl",
+        "--handler",
+        handler,
+        "-d",
+        "nums",
+      ]);
+      const r = await home.json<{ copied: boolean; uri: string }>([
+        "job",
+        "copy",
+        `local/project/self/job/${job.id}`,
+        "cloud://dev/project/self",
+      ]);
+      assertEquals([r.copied, r.uri], [true, `cloud://dev/project/self/job/${job.id}`]);
+      assertEquals(await reads(r.uri), await reads(`local/project/self/job/${job.id}`));
+      const list = await home.json<{ id: string }[]>(["--instance", "dev", "job", "list"]);
+      assert(list.some((j) => j.id === job.id), "the copied job is not listed on the server");
+    });
+  } finally {
+    server.stop();
+    assertEquals(await server.done, 0);
+  }
+});
