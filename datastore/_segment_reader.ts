@@ -22,7 +22,6 @@ import {
   META_HEADER,
   META_HEADER_V3,
   SEGMENT_MAGIC,
-  SEGMENT_VERSION,
   SEGMENT_VERSIONS_READ,
   type SegmentDescriptor,
   type SegmentInfo,
@@ -198,7 +197,9 @@ export class SegmentReader {
     }
     if (!SEGMENT_VERSIONS_READ.includes(version)) {
       throw new CorruptionError(
-        `unsupported segment format version ${version} (this build reads ${SEGMENT_VERSION})`,
+        `unsupported segment format version ${version} (this build reads versions ${
+          SEGMENT_VERSIONS_READ.join(", ")
+        })`,
         { file, offset: size - 8 },
       );
     }
