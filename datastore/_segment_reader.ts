@@ -92,6 +92,8 @@ const CACHED_BLOCKS_PER_SCAN = 8;
  * do not pay for every segment's filter.
  */
 const READS_BEFORE_BLOOM = 16;
+/** Bytes of a segment reader's scratch buffer for point reads (larger blocks are not kept). */
+const SCRATCH_MAX = 4 * BLOCK_SIZE;
 
 let nextReaderId = 1;
 
@@ -400,6 +402,9 @@ export class SegmentReader {
   /**
    * The versions of `key`, newest first, or `undefined`.
    *
+   * The versions may point into a buffer the segment reuses: decode them before the next point
+   * read of this segment.
+   *
    * @param useBloom Consult the Bloom filter first (worth it when other sources are searched;
    * the filter is loaded once the segment has served a few point reads).
    */
@@ -426,8 +431,10 @@ export class SegmentReader {
       return this.block(i);
     }
     const length = this.blockLength(i);
+    // A block of one large row is read on its own: the scratch buffer stays small.
+    if (length > SCRATCH_MAX) return this.block(i, false);
     if (this.#scratch === undefined || this.#scratch.length < length) {
-      this.#scratch = new Uint8Array(Math.max(length, 2 * BLOCK_SIZE));
+      this.#scratch = new Uint8Array(SCRATCH_MAX);
     }
     const buf = this.#scratch.subarray(0, length);
     const offset = this.blockOffset(i);

@@ -192,6 +192,29 @@ Deno.test("SegmentReader point reads of a segment larger than the cache check ev
   });
 });
 
+Deno.test("SegmentReader point reads of blocks larger than its scratch buffer read them on their own", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const w = await SegmentWriter.create(denoStorage, path, { kind: "int" });
+  const big = (i: number) => new Uint8Array(40_000 + i).fill(i);
+  for (let i = 0; i < 40; i++) {
+    const b = i % 4 === 0 ? big(i) : row(i);
+    w.add(i, [{ rev: i + 1, buf: b, off: 0, len: b.length }]);
+  }
+  const seg = new SegmentReader(denoStorage, path, await w.finish(), new BlockCache(8 << 10));
+  try {
+    const held = seg.get(8)!;
+    for (let i = 0; i < 40; i++) {
+      const v = seg.get(i)!;
+      assertEquals(v.buf!.subarray(v.off, v.off + v.len), i % 4 === 0 ? big(i) : row(i));
+    }
+    // A large block is not in the reused buffer: what was read from it stays valid.
+    assertEquals(held.buf!.subarray(held.off, held.off + held.len), big(8));
+  } finally {
+    seg.closeFile();
+  }
+});
+
 Deno.test("SegmentReader reads its block index page by page, and reports a damaged page", async (t) => {
   await using dir = await tempDir();
   const path = `${dir.path}/000001.seg`;
