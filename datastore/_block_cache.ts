@@ -19,9 +19,15 @@ export class BlockCache {
    */
   #oldest: Iterator<[number, Uint8Array]> | undefined;
 
+  /** Blocks that missed once lately (their ids), oldest first, at most `#missLimit`. */
+  #missed = new Set<number>();
+  #missLimit: number;
+  #oldestMiss: Iterator<number> | undefined;
+
   /** @param capacity Bytes to hold at most. */
   constructor(capacity: number) {
     this.#capacity = capacity;
+    this.#missLimit = Math.max(64, capacity >>> 12);
   }
 
   /** Bytes it may hold. */
@@ -65,6 +71,27 @@ export class BlockCache {
       this.#map.delete(k);
       this.#bytes -= v.length;
     }
+  }
+
+  /**
+   * Whether block `block` of file `file` missed the cache lately (as many misses back as the
+   * cache holds blocks); records this miss otherwise. A point read caches a block only on its
+   * second miss, so one-off reads do not evict blocks that are read again.
+   */
+  missedBefore(file: number, block: number): boolean {
+    const id = file * BLOCKS_PER_FILE + block;
+    if (this.#missed.delete(id)) return true;
+    this.#missed.add(id);
+    if (this.#missed.size > this.#missLimit) {
+      this.#oldestMiss ??= this.#missed.values();
+      let next = this.#oldestMiss.next();
+      if (next.done) {
+        this.#oldestMiss = this.#missed.values();
+        next = this.#oldestMiss.next();
+      }
+      this.#missed.delete(next.value);
+    }
+    return false;
   }
 
   /** Drops every block of file `file`. */

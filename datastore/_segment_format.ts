@@ -3,7 +3,8 @@
  * `table_format.h` is: magic, version, sizes and the fixed footer. See FORMAT.md "Segment".
  *
  * ```
- * data blocks (4-byte aligned) | meta block (8-byte aligned) | bloom filter | footer (40 bytes)
+ * data blocks (4-byte aligned) | index pages (format 3, 8-byte aligned) | meta block (8-byte
+ * aligned) | bloom filter | footer (40 bytes)
  * footer: f64 metaOffset | u32 metaLength | u32 xxh32(meta) | f64 bloomOffset | u32 bloomLength
  *         u32 xxh32(bloom) | u32 version | u32 magic
  * ```
@@ -16,10 +17,18 @@ import type { ColumnSchema } from "./_value.ts";
 
 /** Segment file magic ("SWSG"). */
 export const SEGMENT_MAGIC = 0x47535753;
-/** Segment format version written: 2 adds the table descriptor to the meta block. */
-export const SEGMENT_VERSION = 2;
+/**
+ * Segment format version written: 2 adds the table descriptor to the meta block; 3 moves the
+ * block index out of the meta block into index pages, so opening a segment reads a small meta
+ * block and a point read one page of the index.
+ */
+export const SEGMENT_VERSION = 3;
 /** Segment format versions read. */
-export const SEGMENT_VERSIONS_READ: readonly number[] = [1, 2];
+export const SEGMENT_VERSIONS_READ: readonly number[] = [1, 2, 3];
+/** The first version with index pages. */
+export const INDEX_PAGES_VERSION = 3;
+/** Blocks an index page describes (format 3). */
+export const INDEX_PAGE_BLOCKS = 128;
 /** Bytes of the footer. */
 export const FOOTER_SIZE = 40;
 /** Target size of a data block before it is cut. */
@@ -30,6 +39,8 @@ export const BLOCK_SIZE = 4096;
  * f64 maxRev.
  */
 export const META_HEADER = 48;
+/** Format 3 adds u32 pageCount and u32 blocksPerPage to the meta header. */
+export const META_HEADER_V3 = 56;
 /** The meta block's key kind codes. */
 export const KIND_INT = 1;
 /** Strings. */

@@ -8,32 +8,51 @@
 import type { BlockCache } from "./_block_cache.ts";
 import { bloomMayContain } from "./_bloom.ts";
 import { ByteReader } from "./_bytes.ts";
-import { decodeValue } from "./_codec.ts";
+import { decodeValue, TAG } from "./_codec.ts";
 import { checksum } from "./_checksum.ts";
 import { CorruptionError } from "./_errors.ts";
 import { compareKeys, type KeyKind } from "./_key.ts";
 import type { Version } from "./_memtable.ts";
 import {
+  BLOCK_SIZE,
   decodeFooter,
   FOOTER_SIZE,
+  INDEX_PAGES_VERSION,
   KIND_INT,
   META_HEADER,
+  META_HEADER_V3,
   SEGMENT_MAGIC,
-  SEGMENT_VERSION,
   SEGMENT_VERSIONS_READ,
   type SegmentDescriptor,
   type SegmentInfo,
 } from "./_segment_format.ts";
+import {
+  align8,
+  type IndexPage,
+  lowerBound,
+  parseIndexPage,
+  readLastKeys,
+} from "./_segment_index.ts";
 import type { ReadableFile, Storage } from "./_storage.ts";
 import type { Key } from "./_value.ts";
 
 interface Meta {
+  /** The segment format version (from the footer). */
+  version: number;
   kind: KeyKind;
-  /** Last key of each block (a Float64Array when every key is a safe integer). */
-  lastKeys: ArrayLike<Key>;
-  offsets: Float64Array;
-  lengths: Uint32Array;
+  /** Whether last keys are stored as f64. */
+  packed: boolean;
   blocks: number;
+  /** Blocks per index page (before format 3, one page holds every block, in the meta block). */
+  pageBlocks: number;
+  /** Format 3: where each index page is, its checksum and the last key of its last block. */
+  pages: {
+    offsets: Float64Array;
+    lengths: Uint32Array;
+    checksums: Uint32Array;
+    lastKeys: ArrayLike<Key>;
+  } | undefined;
+  metaOffset: number;
   bloomOffset: number;
   bloomLength: number;
   bloomChecksum: number;
@@ -73,6 +92,8 @@ const CACHED_BLOCKS_PER_SCAN = 8;
  * do not pay for every segment's filter.
  */
 const READS_BEFORE_BLOOM = 16;
+/** Bytes of a segment reader's scratch buffer for point reads (larger blocks are not kept). */
+const SCRATCH_MAX = 4 * BLOCK_SIZE;
 
 let nextReaderId = 1;
 
@@ -103,8 +124,12 @@ export class SegmentReader {
   #cache: BlockCache;
   #file: ReadableFile | undefined;
   #meta: Meta | undefined;
+  /** Index pages loaded so far, by page number. */
+  #pages: (IndexPage | undefined)[] = [];
   #bloom: Uint8Array | undefined;
   #readsWithoutBloom = 0;
+  /** Where a point read puts a block it does not cache; reused by the next point read. */
+  #scratch: Uint8Array | undefined;
   #refs = 1;
   #onLastRelease: (() => void) | undefined;
 
@@ -174,7 +199,9 @@ export class SegmentReader {
     }
     if (!SEGMENT_VERSIONS_READ.includes(version)) {
       throw new CorruptionError(
-        `unsupported segment format version ${version} (this build reads ${SEGMENT_VERSION})`,
+        `unsupported segment format version ${version} (this build reads versions ${
+          SEGMENT_VERSIONS_READ.join(", ")
+        })`,
         { file, offset: size - 8 },
       );
     }
@@ -203,32 +230,90 @@ export class SegmentReader {
         throw new CorruptionError("bad table descriptor", { file, offset: metaOffset, cause: e });
       }
     }
-    // Sections are 8-aligned within a buffer that starts at offset 0: views need no copy.
-    const offsets = new Float64Array(bytes.buffer, bytes.byteOffset + META_HEADER, n);
-    const lengths = new Uint32Array(bytes.buffer, bytes.byteOffset + META_HEADER + 8 * n, n);
-    let at = META_HEADER + 12 * n;
-    at += (8 - (at % 8)) % 8;
-    let lastKeys: ArrayLike<Key>;
-    if (packed) lastKeys = new Float64Array(bytes.buffer, bytes.byteOffset + at, n);
-    else {
-      const keys = new Array<Key>(n);
-      r.pos = at;
-      for (let i = 0; i < n; i++) keys[i] = decodeValue(r) as Key;
-      lastKeys = keys;
+    const base = { version, kind, packed, blocks: n, metaOffset, bloomOffset, bloomLength };
+    if (version < INDEX_PAGES_VERSION) {
+      // The whole block index is in the meta block: one page.
+      this.#pages[0] = parseIndexPage(bytes, META_HEADER, { first: 0, count: n, packed });
+      this.#meta = {
+        ...base,
+        pageBlocks: Math.max(n, 1),
+        pages: undefined,
+        bloomChecksum,
+        counts,
+        descriptor,
+      };
+      return this.#meta;
     }
-    this.#meta = {
-      kind,
-      lastKeys,
-      offsets,
-      lengths,
-      blocks: n,
-      bloomOffset,
-      bloomLength,
-      bloomChecksum,
-      counts,
-      descriptor,
-    };
+    r.pos = META_HEADER;
+    const pageCount = r.u32();
+    const pageBlocks = r.u32();
+    if (pageBlocks === 0 || pageCount !== Math.ceil(n / pageBlocks)) {
+      throw new CorruptionError("bad index page count", { file, offset: metaOffset });
+    }
+    let pages: Meta["pages"];
+    try {
+      // Sections are 8-aligned within a buffer that starts 8-aligned: views need no copy.
+      const at = bytes.byteOffset + META_HEADER_V3;
+      pages = {
+        offsets: new Float64Array(bytes.buffer, at, pageCount),
+        lengths: new Uint32Array(bytes.buffer, at + 8 * pageCount, pageCount),
+        checksums: new Uint32Array(bytes.buffer, at + 12 * pageCount, pageCount),
+        lastKeys: readLastKeys(r, align8(META_HEADER_V3 + 16 * pageCount), pageCount, packed),
+      };
+    } catch (e) {
+      throw new CorruptionError("bad index page list", { file, offset: metaOffset, cause: e });
+    }
+    this.#meta = { ...base, pageBlocks, pages, bloomChecksum, counts, descriptor };
     return this.#meta;
+  }
+
+  /** Index page `p`, read and checked on first use. */
+  #page(p: number): IndexPage {
+    const loaded = this.#pages[p];
+    if (loaded !== undefined) return loaded;
+    const m = this.meta();
+    const file = this.path;
+    const offset = m.pages!.offsets[p], length = m.pages!.lengths[p];
+    if (offset % 8 !== 0 || offset + length > m.metaOffset) {
+      throw new CorruptionError("index page out of bounds", { file, offset });
+    }
+    const bytes = this.#read(offset, length);
+    if (checksum(bytes) !== m.pages!.checksums[p]) {
+      throw new CorruptionError("index page checksum mismatch", { file, offset });
+    }
+    const first = p * m.pageBlocks;
+    const count = Math.min(m.pageBlocks, m.blocks - first);
+    let page: IndexPage;
+    try {
+      page = parseIndexPage(bytes, 0, { first, count, packed: m.packed });
+    } catch (e) {
+      throw new CorruptionError("bad index page", { file, offset, cause: e });
+    }
+    this.#pages[p] = page;
+    return page;
+  }
+
+  /** The index page that describes block `i`. */
+  #pageOf(i: number): IndexPage {
+    return this.#page(Math.floor(i / this.meta().pageBlocks));
+  }
+
+  /** Where block `i` starts in the file. */
+  blockOffset(i: number): number {
+    const page = this.#pageOf(i);
+    return page.offsets[i - page.first];
+  }
+
+  /** Bytes of block `i`, its checksum included. */
+  blockLength(i: number): number {
+    const page = this.#pageOf(i);
+    return page.lengths[i - page.first];
+  }
+
+  /** The last key of block `i`. */
+  blockLastKey(i: number): Key {
+    const page = this.#pageOf(i);
+    return page.lastKeys[i - page.first];
   }
 
   /** The Bloom filter, loaded and checked on first use. */
@@ -257,19 +342,19 @@ export class SegmentReader {
       // A damaged neighbour is left out of the cache; it fails only when it is itself read.
       const first = i - (i % READAHEAD_GROUP);
       const last = Math.min(first + READAHEAD_GROUP, m.blocks) - 1;
-      const start = m.offsets[first];
-      const bytes = this.#read(start, m.offsets[last] + m.lengths[last] - start);
+      const start = this.blockOffset(first);
+      const bytes = this.#read(start, this.blockOffset(last) + this.blockLength(last) - start);
       for (let b = first; b <= last; b++) {
-        const at = m.offsets[b] - start;
-        const block = bytes.subarray(at, at + m.lengths[b]);
-        if (b === i) this.#check(block, 0, block.length, m.offsets[b]);
+        const at = this.blockOffset(b) - start;
+        const block = bytes.subarray(at, at + this.blockLength(b));
+        if (b === i) this.#check(block, 0, block.length, this.blockOffset(b));
         else if (!this.#valid(block)) continue;
         this.#cache.set(this.id, b, block);
       }
       return this.#cache.get(this.id, i)!;
     }
-    const bytes = this.#read(m.offsets[i], m.lengths[i]);
-    this.#check(bytes, 0, bytes.length, m.offsets[i]);
+    const bytes = this.#read(this.blockOffset(i), this.blockLength(i));
+    this.#check(bytes, 0, bytes.length, this.blockOffset(i));
     if (cache) this.#cache.set(this.id, i, bytes);
     return bytes;
   }
@@ -289,14 +374,13 @@ export class SegmentReader {
 
   /** Reads blocks `[first, last]` in one read, checked, without caching. */
   blocks(first: number, last: number): Uint8Array[] {
-    const m = this.meta();
-    const start = m.offsets[first];
-    const bytes = this.#read(start, m.offsets[last] + m.lengths[last] - start);
+    const start = this.blockOffset(first);
+    const bytes = this.#read(start, this.blockOffset(last) + this.blockLength(last) - start);
     const out: Uint8Array[] = [];
     for (let i = first; i <= last; i++) {
-      const off = m.offsets[i] - start;
-      const block = bytes.subarray(off, off + m.lengths[i]);
-      this.#check(block, 0, block.length, m.offsets[i]);
+      const off = this.blockOffset(i) - start;
+      const block = bytes.subarray(off, off + this.blockLength(i));
+      this.#check(block, 0, block.length, this.blockOffset(i));
       out.push(block);
     }
     return out;
@@ -304,27 +388,22 @@ export class SegmentReader {
 
   /** Index of the first block whose last key is `>= key`, or the block count. */
   findBlock(key: Key): number {
-    const keys = this.meta().lastKeys;
-    let lo = 0, hi = keys.length;
-    if (typeof key === "number" && keys instanceof Float64Array) {
-      // Packed int keys: compare numbers directly (what compareKeys does for two numbers).
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
+    const m = this.meta();
+    if (m.blocks === 0) return 0;
+    let p = 0;
+    if (m.pages !== undefined) {
+      p = lowerBound(m.pages.lastKeys, key);
+      if (p >= m.pages.lastKeys.length) return m.blocks;
     }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareKeys(keys[mid], key) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const page = this.#page(p);
+    return page.first + lowerBound(page.lastKeys, key);
   }
 
   /**
    * The versions of `key`, newest first, or `undefined`.
+   *
+   * The versions may point into a buffer the segment reuses: decode them before the next point
+   * read of this segment.
    *
    * @param useBloom Consult the Bloom filter first (worth it when other sources are searched;
    * the filter is loaded once the segment has served a few point reads).
@@ -337,22 +416,60 @@ export class SegmentReader {
     ) return undefined;
     const b = this.findBlock(key);
     if (b >= m.blocks) return undefined;
-    const block = this.block(b);
-    const r = new ByteReader(block, 0, block.length - 4);
-    while (r.pos < r.end) {
-      const k = decodeValue(r) as Key;
-      const c = compareKeys(k, key);
-      if (c === 0) return readVersions(r);
-      if (c > 0) return undefined;
-      skipVersions(r);
+    return findEntry(this.#cache.get(this.id, b) ?? this.#pointBlock(b), key);
+  }
+
+  /**
+   * Block `i` for a point read that missed the cache. A segment that fits the cache is read
+   * through it; in a larger one a block enters the cache on its second miss in a short while,
+   * and until then is read into a scratch buffer this reader reuses: random reads over much more
+   * data than the cache holds then neither churn the cache nor leave garbage behind. The versions
+   * found in a scratch block are valid until the next point read of this segment.
+   */
+  #pointBlock(i: number): Uint8Array {
+    if (this.info.bytes * 2 <= this.#cache.capacity || this.#cache.missedBefore(this.id, i)) {
+      return this.block(i);
     }
-    return undefined;
+    const length = this.blockLength(i);
+    // A block of one large row is read on its own: the scratch buffer stays small.
+    if (length > SCRATCH_MAX) return this.block(i, false);
+    if (this.#scratch === undefined || this.#scratch.length < length) {
+      this.#scratch = new Uint8Array(SCRATCH_MAX);
+    }
+    const buf = this.#scratch.subarray(0, length);
+    const offset = this.blockOffset(i);
+    const n = this.#open().readAt(buf, offset);
+    if (n !== length) {
+      throw new CorruptionError(`short read: wanted ${length} bytes, got ${n}`, {
+        file: this.path,
+        offset,
+      });
+    }
+    this.#check(buf, 0, length, offset);
+    return buf;
   }
 
   /** An ordered cursor. */
   cursor(options: CursorOptions = {}): Cursor {
     return options.reverse ? new ReverseCursor(this, options) : new ForwardCursor(this, options);
   }
+}
+
+/** The versions of `key` in a checked block, or `undefined`. */
+function findEntry(block: Uint8Array, key: Key): Version | undefined {
+  const r = new ByteReader(block, 0, block.length - 4);
+  while (r.pos < r.end) {
+    let k: Key;
+    // Integer keys are decoded inline: a point read decodes every key before its own.
+    if (block[r.pos] === TAG.INT) {
+      r.pos++;
+      k = r.zigzag();
+    } else k = decodeValue(r) as Key;
+    if (k > key) return undefined;
+    if (!(k < key)) return readVersions(r); // compareKeys(k, key) === 0
+    skipVersions(r);
+  }
+  return undefined;
 }
 
 function readVersions(r: ByteReader): Version {
@@ -411,11 +528,12 @@ class ForwardCursor implements Cursor {
       if (this.#fetched < CACHED_BLOCKS_PER_SCAN) {
         this.#queue.push(this.#seg.block(this.#blockNo++));
       } else {
+        const seg = this.#seg;
         let last = this.#blockNo;
-        const start = m.offsets[this.#blockNo];
+        const start = seg.blockOffset(this.#blockNo);
         while (
           last + 1 < m.blocks &&
-          m.offsets[last + 1] + m.lengths[last + 1] - start <= READAHEAD_MAX
+          seg.blockOffset(last + 1) + seg.blockLength(last + 1) - start <= READAHEAD_MAX
         ) last++;
         this.#queue = this.#seg.blocks(this.#blockNo, last);
         this.#blockNo = last + 1;

@@ -1,6 +1,7 @@
 /**
- * Writes an immutable sorted segment file: data blocks of entries, then a meta block (block
- * index, Bloom filter, counts), then a fixed footer. See FORMAT.md "Segment".
+ * Writes an immutable sorted segment file: data blocks of entries, index pages, then a meta block
+ * (where the index pages are, counts, descriptor), a Bloom filter and a fixed footer. See
+ * FORMAT.md "Segment".
  *
  * @module
  */
@@ -15,6 +16,7 @@ import type { Key } from "./_value.ts";
 import {
   BLOCK_SIZE,
   encodeFooter,
+  INDEX_PAGE_BLOCKS,
   KIND_INT,
   KIND_STRING,
   type SegmentDescriptor,
@@ -28,6 +30,13 @@ export interface SegmentOptions {
 }
 
 const WRITE_CHUNK = 1 << 20;
+
+/** Where an index page was written. */
+interface IndexPage {
+  offset: number;
+  length: number;
+  checksum: number;
+}
 
 /** A version handed to the writer: encoded columns, or a deletion when `buf` is `null`. */
 export interface VersionBytes {
@@ -137,13 +146,29 @@ export class SegmentWriter {
   }
 
   /**
-   * The meta block: a 48-byte header, block offsets (f64) and lengths (u32), then the last key
-   * of each block, packed as f64 when every one is a safe integer, else as tagged values.
+   * One index page: the offsets (f64) and lengths (u32) of blocks `[first, end)`, then their
+   * last keys, packed as f64 when every last key of the segment is a safe integer, else as
+   * tagged values.
    */
-  #meta(): Uint8Array {
+  #page(first: number, end: number, packed: boolean): Uint8Array {
+    const w = new ByteWriter(16 + (end - first) * 28);
+    for (let i = first; i < end; i++) w.f64(this.#offsets[i]);
+    for (let i = first; i < end; i++) w.u32(this.#lengths[i]);
+    while (w.length % 8 !== 0) w.u8(0);
+    for (let i = first; i < end; i++) {
+      if (packed) w.f64(this.#lastKeys[i] as number);
+      else encodeValue(w, this.#lastKeys[i]);
+    }
+    return w.bytes();
+  }
+
+  /**
+   * The meta block: a 56-byte header, where each index page is (offset, length, checksum), the
+   * last key of each page, then the table descriptor.
+   */
+  #meta(pages: IndexPage[], packed: boolean): Uint8Array {
     const n = this.#blocks;
-    const packed = this.#lastKeys.every((k) => typeof k === "number");
-    const w = new ByteWriter(64 + n * 28);
+    const w = new ByteWriter(64 + pages.length * 24);
     w.u32(this.#kind === "int" ? KIND_INT : KIND_STRING);
     w.u32(packed ? 1 : 0);
     w.u32(n);
@@ -152,11 +177,17 @@ export class SegmentWriter {
     w.f64(this.#versions);
     w.f64(this.#keys.length === 0 ? 0 : this.#minRev);
     w.f64(this.#maxRev);
-    for (const o of this.#offsets) w.f64(o);
-    for (const l of this.#lengths) w.u32(l);
+    w.u32(pages.length);
+    w.u32(INDEX_PAGE_BLOCKS);
+    for (const p of pages) w.f64(p.offset);
+    for (const p of pages) w.u32(p.length);
+    for (const p of pages) w.u32(p.checksum);
     while (w.length % 8 !== 0) w.u8(0);
-    if (packed) { for (const k of this.#lastKeys) w.f64(k as number); }
-    else for (const k of this.#lastKeys) encodeValue(w, k);
+    for (let p = 0; p < pages.length; p++) {
+      const last = this.#lastKeys[Math.min((p + 1) * INDEX_PAGE_BLOCKS, n) - 1];
+      if (packed) w.f64(last as number);
+      else encodeValue(w, last);
+    }
     if (this.#descriptor !== undefined) {
       while (w.length % 8 !== 0) w.u8(0);
       w.u32At(12, w.length);
@@ -177,8 +208,16 @@ export class SegmentWriter {
   async finish(): Promise<SegmentInfo> {
     try {
       this.#cutBlock();
+      const packed = this.#lastKeys.every((k) => typeof k === "number");
+      const pages: IndexPage[] = [];
+      for (let first = 0; first < this.#blocks; first += INDEX_PAGE_BLOCKS) {
+        const offset = this.#align(8);
+        const page = this.#page(first, Math.min(first + INDEX_PAGE_BLOCKS, this.#blocks), packed);
+        pages.push({ offset, length: page.length, checksum: checksum(page) });
+        this.#out.raw(page);
+      }
       const metaOffset = this.#align(8);
-      const meta = this.#meta();
+      const meta = this.#meta(pages, packed);
       this.#out.raw(meta);
       const bloomOffset = this.#written + this.#out.length;
       const bloom = buildBloom(this.#keys, this.#keys.length);

@@ -360,3 +360,31 @@ Deno.test("Datastore.tables() and schema() describe what was written", async () 
   assertEquals(await ds.get("nope", 1), undefined);
   assertEquals(await collect(ds.scan("nope")), []);
 });
+
+Deno.test("Datastore.get() merges a row's versions from several segments larger than the cache", async () => {
+  await using dir = await tempDir();
+  const text = (i: number, pass: number) => `row ${i} pass ${pass} `.repeat(4);
+  {
+    await using ds = await Datastore.open(dir.path, { durability: "none" });
+    for (let pass = 0; pass < 4; pass++) {
+      // Each pass writes its own column of every row, and one more, to its own segment.
+      const rows = Array.from({ length: 2000 }, (_, i) => ({ id: i, [`c${pass}`]: text(i, pass) }));
+      await ds.update("t", rows);
+      await ds.flush();
+    }
+  }
+  await using ds = await Datastore.open(dir.path, { blockCacheBytes: 16 << 10 });
+  assertEquals(ds.stats()[0].segments.length, 4);
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 2000; i += 7) {
+      assertEquals(await ds.get("t", i), {
+        id: i,
+        c0: text(i, 0),
+        c1: text(i, 1),
+        c2: text(i, 2),
+        c3: text(i, 3),
+      });
+    }
+  }
+  assertEquals(await ds.get("t", 2000), undefined);
+});

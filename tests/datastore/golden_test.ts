@@ -46,7 +46,7 @@ Deno.test("golden files are read back exactly by the current code", async (t) =>
       { id: 3, m: new Map([[7, true]]) },
     ]);
   });
-  for (const v of ["", "-v1"]) {
+  for (const v of ["", "-v2", "-v1"]) {
     await t.step(`segment${v}`, () => {
       const manifest = decodeManifest(Deno.readFileSync(`${DATA}golden${v}.MANIFEST`), "MANIFEST");
       const info = manifest.tables[0].segments[0];
@@ -111,7 +111,7 @@ Deno.test("golden files are read back exactly by the current code", async (t) =>
       }],
     });
   });
-  for (const v of ["", "-v1"]) {
+  for (const v of ["", "-v2", "-v1"]) {
     await t.step(`a datastore over the golden${v} files`, async () => {
       await using dir = await tempDir();
       await Deno.copyFile(`${DATA}golden${v}.seg`, `${dir.path}/000002.seg`);
@@ -131,7 +131,7 @@ Deno.test("golden files are read back exactly by the current code", async (t) =>
 Deno.test("the current code writes the golden files byte for byte", async () => {
   // A failure here means the format changed: bump SEGMENT_VERSION or MANIFEST_VERSION (and
   // FORMAT.md), then regenerate with tests/testdata/make_golden.ts.
-  assertEquals([SEGMENT_VERSION, MANIFEST_VERSION], [2, 1], "the golden files are for segment 2");
+  assertEquals([SEGMENT_VERSION, MANIFEST_VERSION], [3, 1], "the golden files are for segment 3");
   await using dir = await tempDir();
   let wal = new Uint8Array();
   await goldenWorkload(dir.path, async (path) => {

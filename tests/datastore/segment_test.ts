@@ -44,7 +44,7 @@ Deno.test("SegmentReader reads back what SegmentWriter wrote, in both directions
     await t.step("blocks are aligned and several", () => {
       const m = seg.meta();
       assert(m.blocks > 3, `${m.blocks} blocks`);
-      for (let i = 0; i < m.blocks; i++) assertEquals(m.offsets[i] % 4, 0);
+      for (let i = 0; i < m.blocks; i++) assertEquals(seg.blockOffset(i) % 4, 0);
     });
     await t.step("point reads", () => {
       for (const i of [0, 1, 5, 700, N - 1]) {
@@ -83,6 +83,7 @@ Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionEr
   const path = `${dir.path}/000001.seg`;
   const good = await writeSegment(path);
   const m = good.meta();
+  const block2 = good.blockOffset(2);
   const info = good.info;
   good.closeFile();
   const bytes = await Deno.readFile(path);
@@ -94,11 +95,11 @@ Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionEr
     return new SegmentReader(denoStorage, p, info, new BlockCache(1 << 20));
   };
   await t.step("a data block", async () => {
-    const seg = await damaged(m.offsets[2] + 10, "block");
+    const seg = await damaged(block2 + 10, "block");
     try {
       seg.get(0);
       const e = assertThrows(() => keysOf(seg, {}), CorruptionError, "block checksum");
-      assertEquals((e as CorruptionError).offset, m.offsets[2]);
+      assertEquals((e as CorruptionError).offset, block2);
       assert((e as CorruptionError).file.endsWith("block.seg"));
     } finally {
       seg.closeFile();
@@ -142,6 +143,129 @@ Deno.test("SegmentReader reports a damaged block, meta or footer as CorruptionEr
       assertThrows(() => seg.meta(), CorruptionError, "version");
     } finally {
       seg.closeFile();
+    }
+  });
+});
+
+Deno.test("SegmentReader point reads of a segment larger than the cache check every block and cache it on a second miss", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const good = await writeSegment(path);
+  const lastKey = (i: number) => good.blockLastKey(i) as number;
+  const block3 = good.blockOffset(3);
+  const firstKeyOf2 = lastKey(1) + 2, firstKeyOf3 = lastKey(2) + 2;
+  good.closeFile();
+  const cache = new BlockCache(8 << 10); // far smaller than the segment
+  const seg = new SegmentReader(denoStorage, path, good.info, cache);
+  try {
+    await t.step("a block read once is not cached; read again soon, it is", () => {
+      assertEquals(seg.get(firstKeyOf2)?.rev, firstKeyOf2 + 2);
+      assertEquals(cache.get(seg.id, 2), undefined);
+      assertEquals(seg.get(firstKeyOf2)?.rev, firstKeyOf2 + 2);
+      assert(cache.get(seg.id, 2) !== undefined);
+    });
+    await t.step("versions read from two blocks in turn each stay right", () => {
+      for (let i = 0; i < N; i += 37) {
+        const v = seg.get(2 * i)!;
+        assertEquals(v.buf!.subarray(v.off, v.off + v.len), row(i));
+      }
+    });
+  } finally {
+    seg.closeFile();
+  }
+  await t.step("a damaged block is reported by a point read", async () => {
+    const bad = (await Deno.readFile(path)).slice();
+    bad[block3 + 10] ^= 0x40;
+    const p = `${dir.path}/000002.seg`;
+    await Deno.writeFile(p, bad);
+    const damaged = new SegmentReader(denoStorage, p, good.info, new BlockCache(8 << 10));
+    try {
+      const e = assertThrows(
+        () => damaged.get(firstKeyOf3, false),
+        CorruptionError,
+        "block checksum",
+      );
+      assertEquals((e as CorruptionError).offset, block3);
+    } finally {
+      damaged.closeFile();
+    }
+  });
+});
+
+Deno.test("SegmentReader point reads of blocks larger than its scratch buffer read them on their own", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const w = await SegmentWriter.create(denoStorage, path, { kind: "int" });
+  const big = (i: number) => new Uint8Array(40_000 + i).fill(i);
+  for (let i = 0; i < 40; i++) {
+    const b = i % 4 === 0 ? big(i) : row(i);
+    w.add(i, [{ rev: i + 1, buf: b, off: 0, len: b.length }]);
+  }
+  const seg = new SegmentReader(denoStorage, path, await w.finish(), new BlockCache(8 << 10));
+  try {
+    const held = seg.get(8)!;
+    for (let i = 0; i < 40; i++) {
+      const v = seg.get(i)!;
+      assertEquals(v.buf!.subarray(v.off, v.off + v.len), i % 4 === 0 ? big(i) : row(i));
+    }
+    // A large block is not in the reused buffer: what was read from it stays valid.
+    assertEquals(held.buf!.subarray(held.off, held.off + held.len), big(8));
+  } finally {
+    seg.closeFile();
+  }
+});
+
+Deno.test("SegmentReader reads its block index page by page, and reports a damaged page", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/000001.seg`;
+  const n = 30_000;
+  const w = await SegmentWriter.create(denoStorage, path, { kind: "int" });
+  for (let i = 0; i < n; i++) {
+    const b = row(i);
+    w.add(3 * i, [{ rev: i + 1, buf: b, off: 0, len: b.length }]);
+  }
+  const info = await w.finish();
+  const open = () => new SegmentReader(denoStorage, path, info, new BlockCache(64 << 10));
+  const seg = open();
+  let pageAt = 0, keyInPage1 = 0;
+  try {
+    const m = seg.meta();
+    assert(m.pages !== undefined && m.pages.offsets.length >= 3, "several index pages");
+    pageAt = m.pages.offsets[1];
+    keyInPage1 = seg.blockLastKey(m.pageBlocks + 5) as number;
+    await t.step("point reads across page boundaries", () => {
+      for (let i = 0; i < n; i += 97) assertEquals(seg.get(3 * i, false)?.rev, i + 1);
+      for (const p of [1, 2]) {
+        const last = p * m.pageBlocks - 1;
+        const k = seg.blockLastKey(last) as number;
+        assertEquals(seg.get(k, false)?.rev, k / 3 + 1);
+        assertEquals(seg.get(k + 3, false)?.rev, k / 3 + 2);
+        assertEquals(seg.get(k + 1, false), undefined);
+      }
+      assertEquals(seg.get(3 * n, false), undefined);
+      assertEquals(seg.findBlock(3 * n), m.blocks);
+    });
+    await t.step("cursors in both directions from every kind of bound", () => {
+      assertEquals(keysOf(seg, {}).length, n);
+      assertEquals(keysOf(seg, { reverse: true }).length, n);
+      assertEquals(keysOf(seg, { from: 3 * 20_000 }).length, n - 20_000);
+      assertEquals(keysOf(seg, { from: 3 * 20_000 + 1, reverse: true }).length, 20_001);
+    });
+  } finally {
+    seg.closeFile();
+  }
+  await t.step("a damaged index page fails the reads that need it, only them", async () => {
+    const bad = (await Deno.readFile(path)).slice();
+    bad[pageAt + 20] ^= 0x40;
+    await Deno.writeFile(path, bad);
+    const damaged = open();
+    try {
+      assertEquals(damaged.get(0, false)?.rev, 1); // page 0
+      const e = assertThrows(() => damaged.get(keyInPage1, false), CorruptionError, "index page");
+      assertEquals((e as CorruptionError).offset, pageAt);
+      assertThrows(() => keysOf(damaged, {}), CorruptionError, "index page");
+    } finally {
+      damaged.closeFile();
     }
   });
 });
