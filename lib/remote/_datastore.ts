@@ -1,5 +1,6 @@
 /**
- * The datastore over HTTP: `scanTable` streamed through `lastKey` pages, `updateTable` in
+ * The datastore over HTTP: `scanTable` as one NDJSON stream from this package's server, else
+ * through `lastKey` pages, `updateTable` in
  * batches of 1000 records with the schema inferred per column, `listTables` by prefix.
  *
  * @module
@@ -9,6 +10,8 @@ import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
 import { checkTableName, decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
 import { schemaKey, type WireSchema } from "../wire/mod.ts";
+import { streamedRows } from "./_ndjson.ts";
+import { unbatch } from "./_unbatch.ts";
 
 /** Records per request, the server's cap. */
 export const PAGE = 1000;
@@ -21,22 +24,47 @@ function keyWire(key: Key, field: string): { value: string; type: string } {
   throw new TypeError(`Cannot scan from ${field} ${String(key)}: keys are integers or strings`);
 }
 
+/** The media type of this package's streaming `scanTable`. */
+const NDJSON = "application/x-ndjson";
+
+type Page = { records?: Record<string, unknown>[]; lastKey?: string } | undefined;
+
+function decodeRecord(r: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [k, v] of Object.entries(r)) row[k] = decodeTyped(v);
+  return row;
+}
+
 /**
- * Streams rows of one table, page by page. `start` and `end` are each encoded by their own type
- * (so an `end` without a `start` is kept), the next page starts after `lastKey`, and paging stops
- * at the first short page.
+ * Streams rows of one table. `start` and `end` are each encoded by their own type (so an `end`
+ * without a `start` is kept). A scan longer than one page first asks for the NDJSON stream this
+ * package's server offers (every record in one answer); any other server answers with the usual
+ * page, and the scan goes on page by page: the next page (after `lastKey`) is asked for while
+ * this one is decoded and read, and paging stops at the first short page.
  *
  * @param api The client.
  * @param table Full table name.
- * @param options Range, keepNone, limit, columns.
+ * @param options Range, keepNone, limit, columns; `check` runs at the first `next()` (before
+ *   anything is sent), `mapError` maps any error before it is thrown.
  * @returns The rows, decoded.
  * @throws {TypeError} On an invalid table name, before anything is sent.
  */
-export async function* scanRemoteTable(
+export function scanRemoteTable(
   api: ApiClient,
   table: string,
-  options: ScanTableOptions = {},
-): AsyncGenerator<Row> {
+  options: ScanTableOptions & { check?: () => void; mapError?: (e: unknown) => unknown } = {},
+): AsyncIterableIterator<Row> {
+  return unbatch(() => {
+    options.check?.();
+    return scanBatches(api, table, options);
+  }, options.mapError);
+}
+
+async function* scanBatches(
+  api: ApiClient,
+  table: string,
+  options: ScanTableOptions,
+): AsyncGenerator<Row[]> {
   const desc: Record<string, unknown> = { tableName: checkTableName(table) };
   if (options.columns) desc.columns = options.columns.map((c) => ({ columnName: c, alias: c }));
   if (options.keepNone) desc.keepNone = true;
@@ -55,24 +83,51 @@ export async function* scanRemoteTable(
   }
   if (options.keepNone) body.keepNone = true;
   let remaining = options.limit ?? Infinity;
-  while (remaining > 0) {
-    const limit = Math.min(PAGE, remaining);
-    const data = await api.request("/datastore/scanTable", {
-      method: "POST",
-      body: { ...body, limit },
-      idempotent: true,
-    }) as { records?: Record<string, unknown>[]; lastKey?: string };
-    const records = data?.records ?? [];
-    for (const r of records) {
-      const row: Row = {};
-      for (const [k, v] of Object.entries(r)) row[k] = decodeTyped(v);
-      yield row;
+  if (remaining <= 0) return;
+  const path = "/datastore/scanTable";
+  const abort = new AbortController();
+  const page = (limit: number) => ({
+    method: "POST",
+    body: { ...body, limit },
+    idempotent: true,
+    signal: abort.signal,
+  });
+  let asked = Math.min(PAGE, remaining);
+  const first = remaining > PAGE
+    ? await api.negotiate(path, page(asked), NDJSON)
+    : { data: await api.request(path, page(asked)) };
+  if ("stream" in first) {
+    for await (const batch of streamedRows(first.stream, first.url)) {
+      if (batch.length >= remaining) return yield batch.slice(0, remaining);
+      remaining -= batch.length;
+      yield batch;
     }
-    remaining -= records.length;
-    if (records.length < limit || data.lastKey === undefined) return;
-    body.start = data.lastKey;
-    delete body.startType;
-    body.startInclusive = false;
+    return;
+  }
+  let data = first.data as Page;
+  let next: Promise<unknown> | undefined;
+  try {
+    for (;;) {
+      const records = data?.records ?? [];
+      remaining -= records.length;
+      if (records.length >= asked && data?.lastKey !== undefined && remaining > 0) {
+        body.start = data.lastKey;
+        delete body.startType;
+        body.startInclusive = false;
+        asked = Math.min(PAGE, remaining);
+        next = api.request(path, page(asked));
+        next.catch(() => {}); // awaited below; a consumer that stops early leaves it to the abort
+      }
+      yield records.map(decodeRecord);
+      if (!next) return;
+      data = await next as Page;
+      next = undefined;
+    }
+  } finally {
+    if (next) {
+      abort.abort();
+      await next.catch(() => {});
+    }
   }
 }
 

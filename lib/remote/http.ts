@@ -120,6 +120,39 @@ export class ApiClient {
    *   the last attempt (status 0).
    */
   async request(path: string, request: ApiRequest = {}): Promise<unknown> {
+    const { res, url } = await this.#send(path, request, "application/json");
+    return await this.#unwrap(res, url);
+  }
+
+  /**
+   * Like {@link ApiClient.request}, but also accepts an answer of `mediaType` (a streaming
+   * extension of this package's server): such an answer is handed back as its body stream,
+   * anything else is read as the usual envelope.
+   *
+   * @param path The path after `/api/v1`.
+   * @param request Method, query, body, idempotency, signal.
+   * @param mediaType The streaming media type to accept, e.g. `application/x-ndjson`.
+   * @returns `{stream}` for a streamed answer, else `{data}` of the envelope.
+   * @throws {RemoteError} As {@link ApiClient.request}.
+   */
+  async negotiate(
+    path: string,
+    request: ApiRequest,
+    mediaType: string,
+  ): Promise<{ stream: ReadableStream<Uint8Array>; url: string } | { data: unknown }> {
+    const { res, url } = await this.#send(path, request, `${mediaType}, application/json;q=0.9`);
+    const type = res.headers.get("content-type") ?? "";
+    if (res.ok && res.body && type.split(";")[0].trim() === mediaType) {
+      return { stream: res.body, url };
+    }
+    return { data: await this.#unwrap(res, url) };
+  }
+
+  async #send(
+    path: string,
+    request: ApiRequest,
+    accept: string,
+  ): Promise<{ res: Response; url: string }> {
     const method = request.method ?? "GET";
     const url = new URL(`${this.#url}/api/v1${path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) {
@@ -138,7 +171,7 @@ export class ApiClient {
             signal: request.signal,
             headers: {
               authorization: this.#auth,
-              accept: "application/json",
+              accept,
               ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
             },
           }),
@@ -169,7 +202,7 @@ export class ApiClient {
         await this.#wait(attempt, request.signal);
         continue;
       }
-      return await this.#unwrap(res, url.href);
+      return { res, url: url.href };
     }
   }
 

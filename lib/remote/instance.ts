@@ -288,13 +288,12 @@ export class RemoteInstance implements Instance {
     return listRemoteTables(this.#api, [prefix]).catch((e) => Promise.reject(this.#map(e)));
   }
 
-  async *scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row> {
-    this.#check();
-    try {
-      yield* scanRemoteTable(this.#api, table, options);
-    } catch (e) {
-      throw this.#map(e);
-    }
+  scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row> {
+    return scanRemoteTable(this.#api, table, {
+      ...options,
+      check: () => this.#check(),
+      mapError: (e) => this.#map(e),
+    });
   }
 
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number> {

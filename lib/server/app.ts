@@ -17,6 +17,7 @@ import { instanceStore } from "./_instance_store.ts";
 import type { ServerStore } from "./store.ts";
 import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
+import { READ_LIMITS } from "./routes/_scan.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { healthRoutes, systemRoutes, userRoutes } from "./routes/system.ts";
@@ -34,6 +35,16 @@ export interface ServerOptions {
   launcher?: JobLauncher;
   /** Largest accepted request body in bytes. @default 67108864 */
   maxBodyBytes?: number;
+  /**
+   * Longest stretch in ms a scan or query works before it lets other requests in (0: at every
+   * row checked). @default 25
+   */
+  sliceMs?: number;
+  /**
+   * Most rows a `queryTable` with `orderBy` keeps in memory to order them: its `start` + `limit`
+   * may not exceed this (a 400 names the limit). @default 100000
+   */
+  maxOrderRows?: number;
 }
 
 /** The public face of the server's Hono app. */
@@ -87,6 +98,10 @@ export function createApp(options: ServerOptions): ServerApp {
     store,
     launcher: options.launcher ?? defaultLauncher(options.instance),
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    readLimits: {
+      sliceMs: options.sliceMs ?? READ_LIMITS.sliceMs,
+      maxOrderRows: options.maxOrderRows ?? READ_LIMITS.maxOrderRows,
+    },
   });
   let inFlight = 0, closing = false;
   const drained = Promise.withResolvers<void>();

@@ -1,6 +1,6 @@
 /**
- * The datastore resource (`/api/v1/datastore`): `updateTable`, `scanTable`, `queryTable`,
- * `listTables` and `flush`. Each handler is a function from a parsed body to the envelope's
+ * The datastore resource (`/api/v1/datastore`): `updateTable`, `scanTable` (also as an NDJSON
+ * stream for clients that accept it), `queryTable`, `listTables` and `flush`. Each handler is a function from a parsed body to the envelope's
  * `data` that validates everything before anything is written.
  *
  * @module
@@ -14,6 +14,7 @@ import { BodyReader, checkColumnName, show } from "../_body.ts";
 import { ok, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import type { ServerStore } from "../store.ts";
 import { queryTable, scanTable } from "./_scan.ts";
+import { NDJSON, scanTableStream } from "./_scan_stream.ts";
 
 /**
  * The datastore sub-app, to mount at `/api/v1/datastore`.
@@ -25,13 +26,24 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const { store } = ctx;
   return resource(S)
     .post("/updateTable", async (c) => ok(c, await updateTable(store, await ctx.body(c))))
-    .post(
-      "/scanTable",
-      async (c) => ok(c, await scanTable(store, await ctx.body(c), c.req.raw.signal)),
-    )
+    .post("/scanTable", async (c) => {
+      const json = await ctx.body(c);
+      if (acceptsNdjson(c.req.header("accept"))) {
+        const stream = await scanTableStream(store, json, ctx.readLimits);
+        return new Response(stream, { headers: { "content-type": NDJSON } });
+      }
+      return ok(c, await scanTable(store, json, { ...ctx.readLimits, signal: c.req.raw.signal }));
+    })
     .post(
       "/queryTable",
-      async (c) => ok(c, await queryTable(store, await ctx.body(c), c.req.raw.signal)),
+      async (c) =>
+        ok(
+          c,
+          await queryTable(store, await ctx.body(c), {
+            ...ctx.readLimits,
+            signal: c.req.raw.signal,
+          }),
+        ),
     )
     .post(
       "/listTables",
@@ -41,6 +53,14 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
       await store.flush();
       return ok(c, "success");
     });
+}
+
+/** Whether an Accept header asks for NDJSON (the streaming `scanTable`). */
+function acceptsNdjson(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((part) => {
+    const [type, ...params] = part.split(";").map((x) => x.trim().toLowerCase());
+    return type === NDJSON && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 type Op = { rows: Row[] } | { deletes: Key[] };
