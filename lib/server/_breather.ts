@@ -15,7 +15,7 @@ export class Breather {
   /** How many times the work paused. */
   pauses = 0;
 
-  /** @param sliceMs Longest stretch of work between two pauses, in ms (0: pause at every check). */
+  /** @param sliceMs Longest stretch of work between two pauses, in ms (0: every 64 rows). */
   constructor(sliceMs: number) {
     this.#sliceMs = sliceMs;
   }
@@ -25,7 +25,7 @@ export class Breather {
    * is read once every 64 calls).
    */
   breathe(): Promise<void> | undefined {
-    if (this.#sliceMs > 0 && (++this.#count & 63) !== 0) return undefined;
+    if ((++this.#count & 63) !== 0) return undefined;
     if (performance.now() - this.#last < this.#sliceMs) return undefined;
     return this.pause();
   }

@@ -36,8 +36,8 @@ export interface ServerOptions {
   /** Largest accepted request body in bytes. @default 67108864 */
   maxBodyBytes?: number;
   /**
-   * Longest stretch in ms a scan or query works before it lets other requests in (0: at every
-   * row checked). @default 25
+   * Longest stretch in ms a scan or query works before it lets other requests in (0: every 64
+   * rows). @default 25
    */
   sliceMs?: number;
   /**
