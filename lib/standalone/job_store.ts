@@ -50,6 +50,18 @@ export function publicJob(job: StoredJob): JobRecord {
   return record;
 }
 
+/** What listing needs of one job's index row. */
+interface Listing {
+  id: string;
+  created: number;
+  removed: boolean;
+  status: string;
+  model: string;
+}
+
+/** Datastore -> index table -> its listing and the table version it was read at. */
+const LISTINGS = new WeakMap<Datastore, Map<string, { version: string; entries: Listing[] }>>();
+
 /** The jobs of one standalone project. */
 export class JobStore {
   readonly #root: string;
@@ -167,15 +179,10 @@ export class JobStore {
         }`,
       );
     }
-    const matches: { id: string; created: number }[] = [];
-    const columns = ["id", "created", "removed", "status", "model"];
-    for await (const row of this.#indexRows({ columns })) {
-      if (row.removed === true) continue;
-      if (options.status !== undefined && row.status !== options.status) continue;
-      if (options.model !== undefined && row.model !== options.model) continue;
-      matches.push({ id: String(row.id), created: Number(row.created) });
-    }
-    matches.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const matches = (await this.#listing()).filter((e) =>
+      !e.removed && (options.status === undefined || e.status === options.status) &&
+      (options.model === undefined || e.model === options.model)
+    );
     const total = matches.length;
     const pages = Math.ceil(total / pageSize);
     const jobs: StoredJob[] = [];
@@ -197,6 +204,38 @@ export class JobStore {
         hasNextPage: pageIndex < pages,
       },
     }];
+  }
+
+  /**
+   * Every job of the index, newest first, as far as listing needs it. Kept per datastore and
+   * project while the index table is unchanged (same segment files, same count of versions in
+   * memory: any write to the table changes one of them), so paging and polling do not read the
+   * whole index again.
+   */
+  async #listing(): Promise<Listing[]> {
+    if (!(await exists(join(this.#root, this.#project)))) return [];
+    const stats = (await this.#ds.readStats(this.#index)).find((t) => t.name === this.#index);
+    if (!stats) return [];
+    const version = `${stats.segments.map((s) => s.file).join(",")}|${stats.memtableVersions}`;
+    let byTable = LISTINGS.get(this.#ds);
+    if (!byTable) LISTINGS.set(this.#ds, byTable = new Map());
+    const cached = byTable.get(this.#index);
+    if (cached?.version === version) return cached.entries;
+    // Read after the version: a write in between makes the next call read again, never less.
+    const entries: Listing[] = [];
+    const columns = ["id", "created", "removed", "status", "model"];
+    for await (const row of this.#ds.scan(this.#index, { columns })) {
+      entries.push({
+        id: String(row.id),
+        created: Number(row.created),
+        removed: row.removed === true,
+        status: row.status as string,
+        model: row.model as string,
+      });
+    }
+    entries.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    byTable.set(this.#index, { version, entries });
+    return entries;
   }
 
   /** Every live job of the project a runner has not ended ({@link isUnfinished}). */
