@@ -115,28 +115,43 @@ export async function updateTable(
   }
   const ops: Op[] = [];
   (body.array("records") ?? []).forEach((r, i) => {
-    const rec = new BodyReader(r, S, `records[${i}]`);
-    const values = rec.array("values") ?? rec.fail("values", "is required");
+    // The common shapes are checked inline; a BodyReader (for its message) only on a bad one.
+    let values: unknown[];
+    if (isObject(r) && Array.isArray(r.values)) values = r.values;
+    else {
+      const rec = new BodyReader(r, S, `records[${i}]`);
+      values = rec.array("values") ?? rec.fail("values", "is required");
+    }
     const row: Row = {};
     let deleted = false;
-    values.forEach((v, j) => {
-      const cell = new BodyReader(v, S, `records[${i}].values[${j}]`);
-      const name = cell.requiredString("key");
-      if (name === "-") return void (deleted = true);
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
+      const name = isObject(v) && typeof v.key === "string" && v.key !== ""
+        ? v.key
+        : new BodyReader(v, S, `records[${i}].values[${j}]`).requiredString("key");
+      if (name === "-") {
+        deleted = true;
+        continue;
+      }
       const schema = columns.get(name);
-      if (!schema) throw cell.error("key", "names a column that tableSchemaDesc does not describe");
+      if (!schema) {
+        throw new BodyReader(v, S, `records[${i}].values[${j}]`).error(
+          "key",
+          "names a column that tableSchemaDesc does not describe",
+        );
+      }
       try {
-        row[name] = decodePlain(cell.raw("value"), schema);
+        row[name] = decodePlain((v as { value?: unknown }).value, schema);
       } catch (e) {
         throw ApiError.invalid(
           S,
           `failed to decode records[${i}] column '${name}': ${(e as Error).message}`,
         );
       }
-    });
+    }
     const key = row[keyColumn];
     if (typeof key !== "number" && typeof key !== "bigint" && typeof key !== "string") {
-      throw rec.error(
+      throw new BodyReader(r, S, `records[${i}]`).error(
         "values",
         `must hold a number or string key in column '${keyColumn}' (got ${show(key)})`,
       );
@@ -153,6 +168,10 @@ export async function updateTable(
   if (ops.length === 0) return String(await store.update(table, [], { keyColumn, schema }));
   // One atomic batch: readers and a crash see all of the request or none of it.
   return String(await store.write(ops.map((op) => ({ table, keyColumn, schema, ...op }))));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function hasSparse(s: WireSchema | undefined): boolean {
