@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Key, Row, Value } from "../../../datastore/mod.ts";
+import type { Key, Row } from "../../../datastore/mod.ts";
 import {
   checkTableName,
   chooseSchema,
