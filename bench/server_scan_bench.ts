@@ -7,14 +7,15 @@
  *   server does.
  *
  * Run: `deno run -A bench/server_scan_bench.ts [rows] [reps] [inline|process|both]`
- * (default 1,000,000 rows, 3 reps, both).
+ * (default 1,000,000 rows, 3 reps, both). To compare with an older checkout, copy this file and
+ * `_child_server.ts` into its `bench/` and run both, alternating.
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { serve } from "../lib/server/mod.ts";
 import { RemoteInstance } from "../lib/remote/mod.ts";
 import { leaseDatastore } from "../lib/standalone/datastore_pool.ts";
+import { childServer, median } from "./_child_server.ts";
 
 const N = Number(Deno.args[0] ?? 1_000_000);
 const REPS = Number(Deno.args[1] ?? 3);
@@ -62,34 +63,6 @@ async function remoteScan(url: string): Promise<number> {
   return performance.now() - t;
 }
 
-/** A server in a child process over the root; resolves once it listens. */
-async function childServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const serveTs = fileURLToPath(new URL("../lib/server/serve.ts", import.meta.url));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", serveTs],
-    env: { SW_LOCAL_STORAGE: root, SW_SERVER_TOKEN: "bench", SW_SERVER_PORT: "0" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the server did not start: ${text}`);
-    text += value;
-  }
-  const url = text.match(/(http:\/\/[^/\s]+)/)?.[1];
-  if (!url) throw new Error(`no URL in ${JSON.stringify(text)}`);
-  return {
-    url,
-    async stop() {
-      child.kill("SIGTERM");
-      await reader.cancel();
-      await child.status;
-    },
-  };
-}
-
 await load();
 const results: Record<string, { local: number[]; remote: number[] }> = {};
 try {
@@ -105,7 +78,7 @@ try {
           await server.shutdown();
         }
       } else {
-        const server = await childServer();
+        const server = await childServer(root);
         try {
           r.remote.push(await remoteScan(server.url));
         } finally {
@@ -117,7 +90,6 @@ try {
 } finally {
   await Deno.remove(root, { recursive: true });
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rate = (ms: number) => Math.round(N / (ms / 1000)).toLocaleString("en");
 console.log(`rows: ${N.toLocaleString("en")}, reps: ${REPS} (medians; every rep in brackets)\n`);
 console.log("| server | local scan ms | remote scanTable ms | remote rows/s | remote / local |");
