@@ -8,7 +8,8 @@
 import type { ColumnSchema, Key, Row, Value } from "../../datastore/mod.ts";
 import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
-import { checkTableName, decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
+import { checkTableName, decodeTyped, encodePlain, encodeTyped, inferSchema } from "../wire/mod.ts";
+import { RemoteError } from "../sdk/errors.ts";
 import { schemaKey, type WireSchema } from "../wire/mod.ts";
 import { streamedRows } from "./_ndjson.ts";
 import { unbatch } from "./_unbatch.ts";
@@ -154,9 +155,63 @@ function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][]
   return batches;
 }
 
+/** Clients whose server has no `updateTableRows` (it answered 404): they use `updateTable`. */
+const NO_ROWS_ROUTE = new WeakSet<ApiClient>();
+
+/** Whether a value goes as itself in `updateTableRows` (else typed). */
+function plainJson(v: Value): boolean {
+  return typeof v === "string" || typeof v === "boolean" || v === null ||
+    (typeof v === "number" && Number.isFinite(v) && !Object.is(v, -0));
+}
+
 /**
- * Upserts rows in batches of at most 1000 records whose column types agree, each sent with its
- * `columnSchemaList` (explicit schemas win over inferred ones).
+ * Sends one batch through this package's `updateTableRows`; `undefined` when the server has no
+ * such route (a Starwhale Server, an older server), which nothing was written to.
+ */
+async function updateRows(
+  api: ApiClient,
+  table: string,
+  rows: Row[],
+  options: { keyColumn: string; schema: ColumnSchema[] },
+): Promise<number | undefined> {
+  const typed: [number, string, unknown][] = [];
+  const sent = rows.map((row, i) => {
+    let out: Row | undefined;
+    for (const k in row) {
+      if (plainJson(row[k])) continue;
+      out ??= { ...row };
+      out[k] = null;
+      typed.push([i, k, encodeTyped(row[k])]);
+    }
+    return out ?? row;
+  });
+  try {
+    const data = await api.request("/datastore/updateTableRows", {
+      method: "POST",
+      body: {
+        tableName: table,
+        keyColumn: options.keyColumn,
+        schema: options.schema,
+        rows: sent,
+        typed,
+      },
+      idempotent: true,
+    });
+    return Number(data);
+  } catch (e) {
+    if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+      NO_ROWS_ROUTE.add(api);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Upserts rows in batches of at most 1000. To this package's server they go as plain JSON rows
+ * (`updateTableRows`), typed by the server as a local update types them; to any other server as
+ * `updateTable` records whose column types agree, each batch sent with its `columnSchemaList`
+ * (explicit schemas win over inferred ones).
  *
  * @param api The client.
  * @param table Full table name.
@@ -167,6 +222,39 @@ function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][]
  *   or a value the type system cannot hold.
  */
 export async function updateRemoteTable(
+  api: ApiClient,
+  table: string,
+  rows: Row[],
+  options: UpdateTableOptions = {},
+): Promise<number> {
+  checkTableName(table);
+  const keyColumn = options.keyColumn ?? "id";
+  for (const row of rows) {
+    if (row[keyColumn] === undefined || row[keyColumn] === null) {
+      throw new TypeError(`Cannot update table '${table}': a row has no key column '${keyColumn}'`);
+    }
+  }
+  let rest = rows;
+  if (!NO_ROWS_ROUTE.has(api)) {
+    let revision = 0, done = 0, fellBack = false;
+    do {
+      const batch = rows.slice(done, done + PAGE);
+      const r = await updateRows(api, table, batch, { keyColumn, schema: options.schema ?? [] });
+      if (r === undefined) { // no such route: nothing of this batch was written
+        fellBack = true;
+        break;
+      }
+      revision = r;
+      done += batch.length;
+    } while (done < rows.length);
+    if (!fellBack) return revision;
+    rest = rows.slice(done);
+  }
+  return await updateRecords(api, table, rest, { ...options, keyColumn });
+}
+
+/** `updateTable` in batches of at most 1000 records whose column types agree. */
+async function updateRecords(
   api: ApiClient,
   table: string,
   rows: Row[],

@@ -1,6 +1,7 @@
 /**
  * The datastore resource (`/api/v1/datastore`): `updateTable`, `scanTable` (also as an NDJSON
- * stream for clients that accept it), `queryTable`, `listTables` and `flush`. Each handler is a function from a parsed body to the envelope's
+ * stream for clients that accept it), `queryTable`, `listTables` and `flush`; and this server's
+ * `updateTableRows` (rows as plain JSON, for its own remote adapter). Each handler is a function from a parsed body to the envelope's
  * `data` that validates everything before anything is written.
  *
  * @module
@@ -15,6 +16,7 @@ import { ok, resource, type ServerContext, type ServerEnv } from "../_context.ts
 import type { ServerStore } from "../store.ts";
 import { queryTable, scanTable } from "./_scan.ts";
 import { NDJSON, scanTableStream } from "./_scan_stream.ts";
+import { updateTableRows } from "./_update_rows.ts";
 
 /**
  * The datastore sub-app, to mount at `/api/v1/datastore`.
@@ -26,6 +28,10 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const { store } = ctx;
   return resource(S)
     .post("/updateTable", async (c) => ok(c, await updateTable(store, await ctx.body(c))))
+    .post(
+      "/updateTableRows",
+      async (c) => ok(c, await updateTableRows(store, await ctx.body(c))),
+    )
     .post("/scanTable", async (c) => {
       const json = await ctx.body(c);
       if (acceptsNdjson(c.req.header("accept"))) {
