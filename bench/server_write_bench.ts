@@ -1,12 +1,14 @@
 /**
- * Write load over HTTP: 32 concurrent writers, each sending `updateTable` requests of 1000 rows
- * (`{ id, label, score, text }`, typed as INT64/INT64/FLOAT64/STRING) to its own table, to a
- * server in a child process (fsync durability). The request bodies are encoded once up front, so
- * the load generator costs little beside the server; it stops after `batches` requests per writer
- * or `seconds`, whichever comes first. Reports rows/s, request latency and the server's peak RSS.
+ * Write load over HTTP: 32 concurrent writers, each writing batches of 1000 rows
+ * (`{ id, label, score, text }`: INT64/INT64/FLOAT64/STRING) to its own table, to a server in a
+ * child process (fsync durability). Two clients: `records` sends upstream `updateTable` bodies
+ * encoded once up front (the load generator costs little beside the server); `adapter` calls
+ * `RemoteInstance.updateTable` of the checkout under test, as an SDK user does. Each writer stops
+ * after `batches` batches or `seconds`, whichever comes first. Reports rows/s, the latency of a
+ * batch and the server's peak RSS.
  *
  * Run: `deno run -A bench/server_write_bench.ts [--old=<checkout>] [--writers=32]
- * [--batches=10] [--seconds=60] [--reps=2]`; with `--old`, that checkout's server runs in the
+ * [--batches=10] [--seconds=60] [--reps=2] [--client=records|adapter|both]`; with `--old`, that checkout's server runs in the
  * same run, interleaved with this one.
  *
  * @module
@@ -22,8 +24,10 @@ const { values } = parseArgs({
     batches: { type: "string", default: "10" },
     seconds: { type: "string", default: "60" },
     reps: { type: "string", default: "2" },
+    client: { type: "string", default: "both" },
   },
 });
+const CLIENTS = values.client === "both" ? ["records", "adapter"] : [values.client!];
 const WRITERS = Number(values.writers), BATCHES = Number(values.batches);
 const SECONDS = Number(values.seconds), REPS = Number(values.reps);
 const ROWS = 1000;
@@ -69,24 +73,51 @@ interface Run {
   seconds: number;
 }
 
-async function run(code: string): Promise<Run> {
+/** The rows of batch `b`, for the adapter client. */
+const batchRows = Array.from({ length: BATCHES }, (_, b) =>
+  Array.from({ length: ROWS }, (_, k) => {
+    const j = b * ROWS + k;
+    return { id: j, label: j % 10, score: (j % 997) / 997, text: `row ${j} of the benchmark` };
+  }));
+
+type Send = (w: number, b: number) => Promise<void>;
+
+/** `records`: the pre-encoded upstream `updateTable` bodies over `fetch`. */
+function recordsClient(url: string): Send {
+  return async (w, b) => {
+    const res = await fetch(`${url}/api/v1/datastore/updateTable`, {
+      method: "POST",
+      headers: { authorization: "Bearer bench", "content-type": "application/json" },
+      body: `{"tableName":"project/self/eval/wr/writer${w}/results` + tails[b],
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`updateTable answered ${res.status}: ${text.slice(0, 300)}`);
+  };
+}
+
+/** `adapter`: `RemoteInstance.updateTable` of the checkout under test, as an SDK user writes. */
+async function adapterClient(code: string, url: string): Promise<Send & AsyncDisposable> {
+  const { RemoteInstance } = await import(`${code}/lib/remote/mod.ts`);
+  const remote = new RemoteInstance({ url, token: "bench" });
+  const send = async (w: number, b: number) => {
+    await remote.updateTable(`project/self/eval/wr/writer${w}/results`, batchRows[b]);
+  };
+  return Object.assign(send, { [Symbol.asyncDispose]: () => remote.close() });
+}
+
+async function run(code: string, client: string): Promise<Run> {
   const root = await Deno.makeTempDir({ prefix: "sw-bench-write-" });
   const server = await childServer(root, { code });
   try {
+    await using adapter = client === "adapter" ? await adapterClient(code, server.url) : undefined;
+    const send = adapter ?? recordsClient(server.url);
     const latencies: number[] = [];
     const deadline = performance.now() + SECONDS * 1000;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-      const head = `{"tableName":"project/self/eval/wr/writer${w}/results`;
       for (let b = 0; b < BATCHES && performance.now() < deadline; b++) {
         const t = performance.now();
-        const res = await fetch(`${server.url}/api/v1/datastore/updateTable`, {
-          method: "POST",
-          headers: { authorization: "Bearer bench", "content-type": "application/json" },
-          body: head + tails[b],
-        });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`updateTable answered ${res.status}: ${text.slice(0, 300)}`);
+        await send(w, b);
         latencies.push(performance.now() - t);
       }
     }));
@@ -110,16 +141,18 @@ const codes: [string, string][] = [["this checkout", HERE]];
 if (values.old) codes.unshift(["old", values.old]);
 const results = new Map<string, Run[]>();
 for (let rep = 0; rep < REPS; rep++) {
-  for (const [name, code] of rep % 2 ? [...codes].reverse() : codes) {
-    const r = await run(code);
-    results.set(name, [...(results.get(name) ?? []), r]);
+  for (const client of CLIENTS) {
+    for (const [name, code] of rep % 2 ? [...codes].reverse() : codes) {
+      const key = `${name}, ${client}`;
+      results.set(key, [...(results.get(key) ?? []), await run(code, client)]);
+    }
   }
 }
 console.log(
   `${WRITERS} writers x ${BATCHES} requests of ${ROWS} rows (cap ${SECONDS}s), fsync; ` +
     `${REPS} reps interleaved, medians [every rep]\n`,
 );
-console.log("| server | rows/s | req/s | p50 ms | p99 ms | max ms | server peak RSS MiB |");
+console.log("| code, client | rows/s | batches/s | p50 ms | p99 ms | max ms | server peak RSS MiB |");
 console.log("|---|---|---|---|---|---|---|");
 const all = (rs: Run[], k: keyof Run, d = 0) => rs.map((r) => r[k].toFixed(d)).join(",");
 for (const [name, rs] of results) {
