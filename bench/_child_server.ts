@@ -19,8 +19,11 @@ export interface ChildServer {
   pid: number;
   /** Its peak resident memory so far in MiB (Linux `VmHWM`), or NaN elsewhere. */
   peakRssMiB(): number;
-  /** Stops it (SIGTERM: it flushes and closes) and waits. */
-  stop(): Promise<void>;
+  /**
+   * Stops it (SIGTERM: it flushes and closes) and waits; with `watchLoop`, resolves with every
+   * stall of its event loop over 20 ms (ms), else with `[]`.
+   */
+  stop(): Promise<number[]>;
 }
 
 /**
@@ -32,15 +35,19 @@ export interface ChildServer {
  */
 export async function childServer(
   root: string,
-  options: { code?: string; token?: string; durability?: string } = {},
+  options: { code?: string; token?: string; durability?: string; watchLoop?: boolean } = {},
 ): Promise<ChildServer> {
+  const code = options.code ?? HERE;
+  const main = options.watchLoop
+    ? [join(HERE, "bench/_lag_server.ts"), code]
+    : [join(code, "lib/server/serve.ts")];
   const child = new Deno.Command(Deno.execPath(), {
     // SW_BENCH_SERVER_FLAGS adds Deno flags to the child (e.g. `--cpu-prof` to profile it).
     args: [
       "run",
       "-A",
       ...(Deno.env.get("SW_BENCH_SERVER_FLAGS") ?? "").split(" ").filter(Boolean),
-      join(options.code ?? HERE, "lib/server/serve.ts"),
+      ...main,
     ],
     env: {
       SW_LOCAL_STORAGE: root,
@@ -73,8 +80,15 @@ export async function childServer(
     },
     async stop() {
       child.kill("SIGTERM");
-      await reader.cancel();
+      let rest = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        rest += value;
+      }
       await child.status;
+      const lag = rest.match(/^lag (.*)$/m)?.[1];
+      return lag ? JSON.parse(lag) : [];
     },
   };
 }

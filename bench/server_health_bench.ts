@@ -3,10 +3,11 @@
  * of `rows` rows; two clients repeat heavy reads for `seconds` while a Worker GETs `/health` every
  * 25 ms. Heavy reads, in turn: `queryTable` ordered by a column (first page), `queryTable` with a
  * `start` offset near the end, and a full `scanTable` through the remote adapter. Reports the
- * `/health` latency, how long each heavy read took, and the server's peak RSS.
+ * `/health` latency, the stalls of the server's event loop (watched inside the server, see
+ * `_lag_server.ts`), how long each heavy read took, and the server's peak RSS.
  *
  * Run: `deno run -A bench/server_health_bench.ts [--old=<checkout>] [--rows=1000000]
- * [--seconds=20] [--reps=2]`; with `--old`, that checkout's server runs in the same run,
+ * [--seconds=20] [--reps=2] [--heavy=orderBy,offset,scan]`; with `--old`, that checkout's server runs in the same run,
  * interleaved with this one (the client side is this checkout's in both).
  *
  * @module
@@ -23,8 +24,10 @@ const { values } = parseArgs({
     rows: { type: "string", default: "1000000" },
     seconds: { type: "string", default: "20" },
     reps: { type: "string", default: "2" },
+    heavy: { type: "string", default: "orderBy,offset,scan" },
   },
 });
+const HEAVY = values.heavy!.split(",");
 const N = Number(values.rows), SECONDS = Number(values.seconds), REPS = Number(values.reps);
 const TABLE = "project/self/eval/he/health/results";
 
@@ -47,11 +50,12 @@ interface Run {
   heavy: Record<string, number[]>;
   errors: Record<string, string>;
   peakMiB: number;
+  stalls: number[];
 }
 
 async function run(code: string): Promise<Run> {
-  const server = await childServer(root, { code });
-  const out: Run = { health: [], heavy: {}, errors: {}, peakMiB: NaN };
+  const server = await childServer(root, { code, watchLoop: true });
+  const out: Run = { health: [], heavy: {}, errors: {}, peakMiB: NaN, stalls: [] };
   try {
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${server.url}/api/v1/datastore/${path}`, {
@@ -64,23 +68,26 @@ async function run(code: string): Promise<Run> {
       return json.data;
     };
     const remote = new RemoteInstance({ url: server.url, token: "bench" });
-    const heavy: [string, () => Promise<unknown>][] = [
-      ["queryTable orderBy score, first 1000", () =>
+    const heavy = ([
+      ["orderBy", "queryTable orderBy score, first 1000", () =>
         post("queryTable", {
           tableName: TABLE,
           orderBy: [{ columnName: "score", descending: true }],
           limit: 1000,
         })],
       [
+        "offset",
         `queryTable start=${N - 1000}`,
         () => post("queryTable", { tableName: TABLE, start: N - 1000, limit: 1000 }),
       ],
-      ["scanTable, every row (remote adapter)", async () => {
+      ["scan", "scanTable, every row (remote adapter)", async () => {
         let n = 0;
         for await (const _ of remote.scanTable(TABLE)) n++;
         if (n !== N) throw new Error(`scanned ${n} rows`);
       }],
-    ];
+    ] as [string, string, () => Promise<unknown>][])
+      .filter(([key]) => HEAVY.includes(key))
+      .map(([, name, fn]) => [name, fn] as const);
     const end = performance.now() + SECONDS * 1000;
     let turn = 0;
     const worker = async () => {
@@ -104,7 +111,7 @@ async function run(code: string): Promise<Run> {
     await remote.close();
     out.peakMiB = server.peakRssMiB();
   } finally {
-    await server.stop();
+    out.stalls = await server.stop();
   }
   return out;
 }
@@ -122,13 +129,17 @@ try {
   await Deno.remove(root, { recursive: true });
 }
 console.log(`${N.toLocaleString("en")} rows, ${SECONDS}s per run, ${REPS} reps interleaved\n`);
-console.log("| server | /health n | p50 ms | p99 ms | max ms | server peak RSS MiB |");
-console.log("|---|---|---|---|---|---|");
+console.log(
+  "| server | /health n | p50 ms | p99 ms | max ms | server loop stalls > 50 ms | longest stall ms | server peak RSS MiB |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
 for (const [name, rs] of results) {
   const h = rs.flatMap((r) => r.health);
   console.log(
     `| ${name} | ${h.length} | ${quantile(h, 0.5).toFixed(1)} | ${quantile(h, 0.99).toFixed(1)} | ${
       Math.max(...h).toFixed(0)
+    } | ${rs.map((r) => r.stalls.filter((x) => x > 50).length).join(", ")} | ${
+      rs.map((r) => Math.max(0, ...r.stalls)).join(", ")
     } | ${rs.map((r) => r.peakMiB.toFixed(0)).join(", ")} |`,
   );
 }

@@ -152,7 +152,9 @@ console.log(
   `${WRITERS} writers x ${BATCHES} requests of ${ROWS} rows (cap ${SECONDS}s), fsync; ` +
     `${REPS} reps interleaved, medians [every rep]\n`,
 );
-console.log("| code, client | rows/s | batches/s | p50 ms | p99 ms | max ms | server peak RSS MiB |");
+console.log(
+  "| code, client | rows/s | batches/s | p50 ms | p99 ms | max ms | server peak RSS MiB |",
+);
 console.log("|---|---|---|---|---|---|---|");
 const all = (rs: Run[], k: keyof Run, d = 0) => rs.map((r) => r[k].toFixed(d)).join(",");
 for (const [name, rs] of results) {
