@@ -21,9 +21,9 @@ export interface ChildServer {
   peakRssMiB(): number;
   /**
    * Stops it (SIGTERM: it flushes and closes) and waits; with `watchLoop`, resolves with every
-   * stall of its event loop over 20 ms (ms), else with `[]`.
+   * stall of its event loop over 20 ms as `[wall ms, process cpu ms]`, else with `[]`.
    */
-  stop(): Promise<number[]>;
+  stop(): Promise<[number, number][]>;
 }
 
 /**

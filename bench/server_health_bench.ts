@@ -3,8 +3,8 @@
  * of `rows` rows; two clients repeat heavy reads for `seconds` while a Worker GETs `/health` every
  * 25 ms. Heavy reads, in turn: `queryTable` ordered by a column (first page), `queryTable` with a
  * `start` offset near the end, and a full `scanTable` through the remote adapter. Reports the
- * `/health` latency, the stalls of the server's event loop (watched inside the server, see
- * `_lag_server.ts`), how long each heavy read took, and the server's peak RSS.
+ * `/health` latency, the stalls of the server's event loop with the CPU the server used meanwhile
+ * (watched inside the server, see `_lag_server.ts`), how long each heavy read took, and the server's peak RSS.
  *
  * Run: `deno run -A bench/server_health_bench.ts [--old=<checkout>] [--rows=1000000]
  * [--seconds=20] [--reps=2] [--heavy=orderBy,offset,scan]`; with `--old`, that checkout's server runs in the same run,
@@ -50,7 +50,7 @@ interface Run {
   heavy: Record<string, number[]>;
   errors: Record<string, string>;
   peakMiB: number;
-  stalls: number[];
+  stalls: [number, number][];
 }
 
 async function run(code: string): Promise<Run> {
@@ -130,7 +130,8 @@ try {
 }
 console.log(`${N.toLocaleString("en")} rows, ${SECONDS}s per run, ${REPS} reps interleaved\n`);
 console.log(
-  "| server | /health n | p50 ms | p99 ms | max ms | server loop stalls > 50 ms | longest stall ms | server peak RSS MiB |",
+  "| server | /health n | p50 ms | p99 ms | max ms | loop stalls > 50 ms | longest stall ms " +
+    "(its cpu ms) | server peak RSS MiB |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
 for (const [name, rs] of results) {
@@ -138,8 +139,11 @@ for (const [name, rs] of results) {
   console.log(
     `| ${name} | ${h.length} | ${quantile(h, 0.5).toFixed(1)} | ${quantile(h, 0.99).toFixed(1)} | ${
       Math.max(...h).toFixed(0)
-    } | ${rs.map((r) => r.stalls.filter((x) => x > 50).length).join(", ")} | ${
-      rs.map((r) => Math.max(0, ...r.stalls)).join(", ")
+    } | ${rs.map((r) => r.stalls.filter(([wall]) => wall > 50).length).join(", ")} | ${
+      rs.map((r) => {
+        const [wall, cpu] = r.stalls.reduce((a, b) => (b[0] > a[0] ? b : a), [0, 0]);
+        return `${wall} (${cpu})`;
+      }).join(", ")
     } | ${rs.map((r) => r.peakMiB.toFixed(0)).join(", ")} |`,
   );
 }
