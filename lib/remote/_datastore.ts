@@ -1,7 +1,8 @@
 /**
  * The datastore over HTTP: `scanTable` as one NDJSON stream from this package's server, else
- * through `lastKey` pages, `updateTable` in
- * batches of 1000 records with the schema inferred per column, `listTables` by prefix.
+ * through pipelined `lastKey` pages; `updateTableRows` (plain JSON rows) to this package's server,
+ * else `updateTable` in batches of 1000 records with the schema inferred per column; `listTables`
+ * by prefix.
  *
  * @module
  */
@@ -57,11 +58,19 @@ export function scanRemoteTable(
 ): AsyncIterableIterator<Row> {
   return unbatch(() => {
     options.check?.();
-    return scanBatches(api, table, options);
+    return scanRemoteBatches(api, table, options);
   }, options.mapError);
 }
 
-async function* scanBatches(
+/**
+ * The batches behind {@link scanRemoteTable}: a line of the stream or a page at a time.
+ *
+ * @param api The client.
+ * @param table Full table name.
+ * @param options Range, keepNone, limit, columns.
+ * @returns The batches of decoded rows.
+ */
+export async function* scanRemoteBatches(
   api: ApiClient,
   table: string,
   options: ScanTableOptions,

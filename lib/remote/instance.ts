@@ -20,7 +20,13 @@ import type {
 import type { Row } from "../../datastore/mod.ts";
 import { JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
-import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
+import {
+  listRemoteTables,
+  scanRemoteBatches,
+  scanRemoteTable,
+  updateRemoteTable,
+} from "./_datastore.ts";
+import { unbatch } from "./_unbatch.ts";
 import { datasetRecord, jobRecord, modelRecord, pageOf } from "../wire/mod.ts";
 import type { DatasetInfoVo, JobVo, ModelInfoVo, PageInfoVo } from "../wire/mod.ts";
 
@@ -210,9 +216,12 @@ export class RemoteInstance implements Instance {
     return (await listRemoteTables(this.#api, [prefix])).map((t) => t.slice(prefix.length));
   }
 
-  async *scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
-    const { prefix } = await this.#evalPrefix(ref);
-    yield* scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options);
+  scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
+    const batches = async function* (self: RemoteInstance, api: ApiClient) {
+      const { prefix } = await self.#evalPrefix(ref);
+      yield* scanRemoteBatches(api, prefix + table.replace(/^\/+/, ""), options ?? {});
+    };
+    return unbatch(() => batches(this, this.#api));
   }
 
   async #action(ref: JobRef, action: string): Promise<void> {

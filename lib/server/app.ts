@@ -37,7 +37,7 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /**
    * Longest stretch in ms a scan or query works before it lets other requests in (0: every 64
-   * rows). @default 20
+   * rows). @default 10
    */
   sliceMs?: number;
   /**

@@ -38,7 +38,7 @@ export interface ReadLimits {
 }
 
 /** Defaults of {@link ReadLimits}. */
-export const READ_LIMITS: ReadLimits = { sliceMs: 20, maxOrderRows: 100_000 };
+export const READ_LIMITS: ReadLimits = { sliceMs: 10, maxOrderRows: 100_000 };
 
 interface Projection {
   desc: ScanTableDesc;
