@@ -56,7 +56,12 @@ interface Listing {
   created: number;
   removed: boolean;
   status: string;
-  model: string;
+  model: string | undefined;
+}
+
+/** Newest first; the larger id first among jobs created in the same millisecond. */
+function newerFirst(a: Listing, b: Listing): number {
+  return b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** Datastore -> index table -> its listing and the table version it was read at. */
@@ -115,6 +120,8 @@ export class JobStore {
       finished_time: finished,
       model_version: job.modelVersion,
     });
+    const cached = LISTINGS.get(this.#ds)?.get(this.#index);
+    const before = cached && await this.#version();
     await this.#ds.update(this.#index, [{
       id: job.id,
       status: job.status,
@@ -128,6 +135,36 @@ export class JobStore {
       removed: job.removed,
       src: job.modelSrcDir,
     }]);
+    if (cached && before !== undefined && cached.version === before.key) {
+      // The listing was current before this write; if the table changed by this one row only
+      // (one more version in memory, the same segments), it is current with the row patched in.
+      const after = await this.#version();
+      if (after?.segments === before.segments && after.versions === before.versions + 1) {
+        const entry = {
+          id: job.id,
+          created,
+          removed: job.removed,
+          status: job.status,
+          model: job.model ?? undefined,
+        };
+        const entries = cached.entries.filter((e) => e.id !== job.id);
+        const at = entries.findIndex((e) => newerFirst(entry, e) < 0);
+        entries.splice(at < 0 ? entries.length : at, 0, entry);
+        LISTINGS.get(this.#ds)?.set(this.#index, { version: after.key, entries });
+      }
+    }
+  }
+
+  /** The index table's version (see {@link JobStore.#listing}), or undefined when it is absent. */
+  async #version(): Promise<{ key: string; segments: string; versions: number } | undefined> {
+    const stats = (await this.#ds.readStats(this.#index)).find((t) => t.name === this.#index);
+    if (!stats) return undefined;
+    const segments = stats.segments.map((s) => s.file).join(",");
+    return {
+      key: `${segments}|${stats.memtableVersions}`,
+      segments,
+      versions: stats.memtableVersions,
+    };
   }
 
   /** The index rows; none while the project's folder is gone (a removed project). */
@@ -210,13 +247,12 @@ export class JobStore {
    * Every job of the index, newest first, as far as listing needs it. Kept per datastore and
    * project while the index table is unchanged (same segment files, same count of versions in
    * memory: any write to the table changes one of them), so paging and polling do not read the
-   * whole index again.
+   * whole index again; a job saved through this process patches it in place.
    */
   async #listing(): Promise<Listing[]> {
     if (!(await exists(join(this.#root, this.#project)))) return [];
-    const stats = (await this.#ds.readStats(this.#index)).find((t) => t.name === this.#index);
-    if (!stats) return [];
-    const version = `${stats.segments.map((s) => s.file).join(",")}|${stats.memtableVersions}`;
+    const version = (await this.#version())?.key;
+    if (version === undefined) return [];
     let byTable = LISTINGS.get(this.#ds);
     if (!byTable) LISTINGS.set(this.#ds, byTable = new Map());
     const cached = byTable.get(this.#index);
@@ -230,10 +266,10 @@ export class JobStore {
         created: Number(row.created),
         removed: row.removed === true,
         status: row.status as string,
-        model: row.model as string,
+        model: row.model as string | undefined,
       });
     }
-    entries.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    entries.sort(newerFirst);
     byTable.set(this.#index, { version, entries });
     return entries;
   }
