@@ -1,6 +1,7 @@
 /**
- * Helpers for the command-line tests: a temporary home (config file and storage root) and
- * `main()` run in-process with captured output.
+ * Helpers for the command-line tests: a temporary home (config file and storage root), `main()`
+ * run in-process with captured output, and `swcli server start` run in-process or in a
+ * subprocess.
  */
 
 import { join } from "node:path";
@@ -186,4 +187,91 @@ export async function seed(home: CliHome, n = 5): Promise<{ pkg: string; data: s
   const b = await home.run(["model", "build", pkg]);
   if (a.code !== 0 || b.code !== 0) throw new Error(`seed failed: ${a.stderr}${b.stderr}`);
   return { pkg, data };
+}
+
+/** A server `swcli server start` runs in-process; `stop()` ends it and `done` is its exit code. */
+export interface InProcessServer {
+  url: string;
+  stop(): void;
+  done: Promise<number>;
+}
+
+/**
+ * Starts `swcli server start --port 0 --token sek` in-process on a home's root.
+ *
+ * @param home The home whose environment (and so root) the server uses.
+ * @returns The server once it printed its URL.
+ */
+export async function startServer(home: CliHome): Promise<InProcessServer> {
+  const stop = new AbortController();
+  let out = "";
+  const ready = Promise.withResolvers<string>();
+  const done: Promise<number> = main(
+    ["-o", "json", "server", "start", "--port", "0", "--token", "sek"],
+    {
+      stdout: {
+        write: (t) => {
+          out += t;
+          const m = /"url":"([^"]+)"/.exec(out);
+          if (m) ready.resolve(m[1]);
+        },
+      },
+      stderr: { write: () => {} },
+      env: home.env,
+      isTerminal: false,
+      signal: stop.signal,
+    },
+  );
+  done.then((code) => ready.reject(new Error(`server exited ${code}`)));
+  return { url: await ready.promise, stop: () => stop.abort(), done };
+}
+
+/** A server `swcli server start` runs in a subprocess; `await using` stops it. */
+export interface ServerProcess extends AsyncDisposable {
+  url: string;
+  /** What it printed on stderr, once it ended (empty unless started with `stderr: "piped"`). */
+  stderr: Promise<string>;
+}
+
+/**
+ * Starts `swcli server start --port 0 --token tt` in a subprocess (`deno run -A`) with an
+ * environment (and Deno's cache), and reads its URL from the first line it prints.
+ *
+ * @param env The environment (a home's `env`).
+ * @param options `stderr: "piped"` keeps what the server prints there; default: inherited.
+ * @returns The server; disposing of it sends SIGTERM and waits for the process to end.
+ * @throws {Error} When the server ends or prints no line before it started.
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { stderr?: "inherit" | "piped" } = {},
+): Promise<ServerProcess> {
+  const piped = options.stderr === "piped";
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
+    env: { ...env, DENO_DIR },
+    stdin: "null",
+    stdout: "piped",
+    stderr: piped ? "piped" : "inherit",
+  }).spawn();
+  const stderr = piped ? new Response(child.stderr).text() : Promise.resolve("");
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (let i = 0; i < 200 && !text.includes("\n"); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+  };
+  if (!text.includes("\n")) {
+    await stop();
+    throw new Error(`the server did not start: ${text}${await stderr}`);
+  }
+  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
+  return { url, stderr, [Symbol.asyncDispose]: stop };
 }

@@ -1,33 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { parse } from "yaml";
-import { cliHome, seed } from "./_helpers.ts";
-
-type Home = Awaited<ReturnType<typeof cliHome>>;
-
-/** Starts `swcli server start --port 0` in-process on a home's root; resolves with its URL. */
-async function startServer(home: Home) {
-  const stop = new AbortController();
-  let out = "";
-  const ready = Promise.withResolvers<string>();
-  const done: Promise<number> = (async () => {
-    const { main } = await import("../../cli.ts");
-    return await main(["-o", "json", "server", "start", "--port", "0", "--token", "sek"], {
-      stdout: {
-        write: (t) => {
-          out += t;
-          const m = /"url":"([^"]+)"/.exec(out);
-          if (m) ready.resolve(m[1]);
-        },
-      },
-      stderr: { write: () => {} },
-      env: home.env,
-      isTerminal: false,
-      signal: stop.signal,
-    });
-  })();
-  done.then((code) => ready.reject(new Error(`server exited ${code}`)));
-  return { url: await ready.promise, stop: () => stop.abort(), done };
-}
+import { cliHome, seed, startServer } from "./_helpers.ts";
 
 Deno.test("swcli against a server on another root: login, create --wait, copy both ways", async (t) => {
   await using home = await cliHome();
@@ -36,17 +9,11 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
   await seed(serverHome);
   await seed(home);
   const server = await startServer(serverHome);
+  const login = () =>
+    home.run(["instance", "login", server.url, "--token", "sek", "--alias", "dev"]);
   try {
     await t.step("login selects the server's default project", async () => {
-      const r = await home.run([
-        "instance",
-        "login",
-        server.url,
-        "--token",
-        "sek",
-        "--alias",
-        "dev",
-      ]);
+      const r = await login();
       assertEquals(r.code, 0, r.stderr);
       assertEquals(
         parse(await Deno.readTextFile(home.config)).instances.dev.current_project,
@@ -64,15 +31,7 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
       const r = await home.run(["--instance", "dev", "job", "list"]);
       assertEquals(r.code, 1);
       assertMatch(r.stderr, /Cannot tell the project on instance 'dev'.*swcli project select/);
-      const again = await home.run([
-        "instance",
-        "login",
-        server.url,
-        "--token",
-        "sek",
-        "--alias",
-        "dev",
-      ]);
+      const again = await login();
       assertEquals(again.code, 0, again.stderr);
       assert((await home.run(["--instance", "dev", "job", "list"])).code === 0);
     });

@@ -1,32 +1,7 @@
 import { assertEquals, assertMatch } from "../_assert.ts";
 import { parse } from "yaml";
-import { cliHome, createJob, type RunResult, seed } from "./_helpers.ts";
+import { cliHome, createJob, type RunResult, seed, startServer } from "./_helpers.ts";
 import manifest from "../../deno.json" with { type: "json" };
-
-/** Starts `swcli server start --port 0` in-process; resolves once it printed its URL. */
-async function startServer(home: Awaited<ReturnType<typeof cliHome>>) {
-  const stop = new AbortController();
-  let out = "";
-  const ready = Promise.withResolvers<string>();
-  const done: Promise<number> = (async () => {
-    const { main } = await import("../../cli.ts");
-    return await main(["-o", "json", "server", "start", "--port", "0", "--token", "sek"], {
-      stdout: {
-        write: (t) => {
-          out += t;
-          const m = /"url":"([^"]+)"/.exec(out);
-          if (m) ready.resolve(m[1]);
-        },
-      },
-      stderr: { write: () => {} },
-      env: home.env,
-      isTerminal: false,
-      signal: stop.signal,
-    });
-  })();
-  done.then((code) => ready.reject(new Error(`server exited ${code}`)));
-  return { url: await ready.promise, stop: () => stop.abort(), done };
-}
 
 Deno.test("swcli instance and project against the standalone instance and a server", async (t) => {
   await using home = await cliHome();

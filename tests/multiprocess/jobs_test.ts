@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../_assert.ts";
 import { Dataset, Job, Model } from "../../mod.ts";
-import { CLI, DENO_DIR } from "../cli/_helpers.ts";
+import { CLI, DENO_DIR, spawnServer } from "../cli/_helpers.ts";
 import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { type Proc, spawn } from "./_procs.ts";
@@ -107,45 +107,13 @@ Deno.test("two Job.create at once on one root both succeed and are both listed",
   }
 });
 
-/** `swcli server start` in a subprocess on a free port; its URL once it printed it; kills it when disposed. */
-async function startServer(
-  env: Record<string, string>,
-): Promise<{ url: string } & AsyncDisposable> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, "-o", "json", "server", "start", "--port", "0", "--token", "tt"],
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  for (let i = 0; i < 200 && !text.includes("\n"); i++) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  reader.releaseLock();
-  const stop = async () => {
-    child.kill("SIGTERM");
-    await child.status;
-    await child.stdout.cancel().catch(() => {});
-  };
-  if (!text.includes("\n")) {
-    await stop();
-    throw new Error(`the server did not start: ${text}`);
-  }
-  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
-  return { url, [Symbol.asyncDispose]: stop };
-}
-
 Deno.test("swcli server start serves a root a script is writing, and local swcli works beside it", async () => {
   await using r = await setup();
   const gate = join(r.root, "..", "gate");
   const job = runJob(r.root, gate);
   await job.until((l) => l.startsWith("id "));
   const id = job.lines.find((l) => l.startsWith("id "))!.slice(3);
-  await using server = await startServer(r.env);
+  await using server = await spawnServer(r.env);
   await using remote = new RemoteInstance({ url: server.url, token: "tt" });
   const [jobs] = await remote.listJobs("self");
   assertEquals(jobs.find((j) => j.id === id)?.status, "RUNNING");
@@ -188,7 +156,7 @@ async function untilStatus(remote: RemoteInstance, id: string, want: string[]): 
 Deno.test("pause, resume and cancel through a local instance act on a job a server's Worker runs, once", async () => {
   await using r = await setup();
   const gate = join(r.root, "..", "gate");
-  await using server = await startServer({ ...r.env, SW_TEST_GATE: gate });
+  await using server = await spawnServer({ ...r.env, SW_TEST_GATE: gate });
   await using remote = new RemoteInstance({ url: server.url, token: "tt" });
   const { id } = await remote.createJob("self", {
     model: "slow",
