@@ -1,5 +1,4 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { resolve } from "node:path";
 import {
   Dataset,
   HandlerError,
@@ -10,39 +9,21 @@ import {
 } from "../../mod.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
 import { createApp, serve } from "../../lib/server/mod.ts";
-import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
+import {
+  assertBoomStack,
+  BOOM_PACKAGE,
+  runTalk,
+  talkRoot,
+  tempPackage,
+  tempRoot,
+} from "../sdk/_helpers.ts";
 
 const SDK = new URL("../../mod.ts", import.meta.url).href;
-const PACKAGE = {
-  "model.yaml": "name: talk\nrun:\n  modules: [talk]\n",
-  "talk.ts": `import { PipelineHandler } from "${SDK}";
-export class Talk extends PipelineHandler {
-  override predict(data: Record<string, unknown>, ctx: { index: number }) {
-    console.log("row", data.x, "on", ctx.index);
-    if (data.x === 3) console.error("three is odd");
-    return { y: (data.x as number) * 2 };
-  }
-  override async evaluate(results: AsyncIterable<unknown>, ctx: { logSummary(m: object): void }) {
-    let n = 0;
-    for await (const _ of results) n++;
-    console.info({ evaluated: n });
-    ctx.logSummary({ n });
-  }
-}
-`,
-};
 const TOKEN = "t0k";
 
 /** A root with the `talk` model and the `six` dataset, served by the app over `fetch`. */
 async function served(options: { noLogRoutes?: boolean } = {}) {
-  const t = await tempRoot();
-  {
-    await using pkg = await tempPackage(PACKAGE);
-    await Model.build(pkg.dir, { instance: t.instance });
-  }
-  await Dataset.build("six", Array.from({ length: 6 }, (_, x) => ({ x })), {
-    instance: t.instance,
-  });
+  const t = await talkRoot();
   const app = createApp({ instance: t.instance, token: TOKEN });
   const fetch = (request: Request) =>
     options.noLogRoutes && new URL(request.url).pathname.startsWith("/api/v1/log/")
@@ -68,20 +49,10 @@ async function served(options: { noLogRoutes?: boolean } = {}) {
   };
 }
 
-const create = (instance: RemoteInstance, extra = {}) =>
-  Job.create({
-    project: "self",
-    model: "talk",
-    runHandler: "talk:Talk.evaluate",
-    datasets: ["six"],
-    instance,
-    ...extra,
-  });
-
 Deno.test("a server job: onProgress follows its task list, logs() and tasks() read the server's task routes", async (t) => {
   await using s = await served();
   const events: JobProgress[] = [];
-  const job = await create(s.remote, {
+  const job = await runTalk(s.remote, {
     onProgress: (p: JobProgress) => events.push(p),
     throwOnFailure: true,
   });
@@ -111,7 +82,7 @@ Deno.test("a server job: onProgress follows its task list, logs() and tasks() re
     const remoteLines = await Array.fromAsync(job.logs());
     const local = Job.get(`local/project/self/job/${job.id}`, { instance: s.t.instance });
     const localLines = await Array.fromAsync(local.logs());
-    assertEquals(remoteLines.length, 8);
+    assertEquals(remoteLines.length, 9);
     assertEquals([...remoteLines].sort(), [...localLines].sort());
     assertEquals(remoteLines, localLines, "oldest first, in the order they were written");
     assertMatch(remoteLines.at(-1)!, /Z talk:Talk\.evaluate#0 stdout: \{ evaluated: 6 \}$/);
@@ -128,7 +99,7 @@ Deno.test("a server job: onProgress follows its task list, logs() and tasks() re
       assertEquals(res.status, 200);
       assertMatch(res.headers.get("content-type")!, /^text\/plain/);
       const text = await res.text();
-      assertEquals(text.split("\n").filter(Boolean).length, 7);
+      assertEquals(text.split("\n").filter(Boolean).length, 8);
       assert(text.split("\n").filter(Boolean).every((l) => l.includes(" talk:Talk.predict#0 ")));
       const vo = await (await s.get(`/project/self/job/${job.id}/task/${first.id}`)).json();
       assertEquals([vo.data.id, vo.data.stepName, vo.data.taskStatus], [
@@ -147,7 +118,7 @@ Deno.test("a server job: onProgress follows its task list, logs() and tasks() re
 
 Deno.test("against a server without the log routes, logs() is one clear error", async () => {
   await using s = await served({ noLogRoutes: true });
-  const job = await create(s.remote);
+  const job = await runTalk(s.remote);
   const local = Job.get(`local/project/self/job/${job.id}`, { instance: s.t.instance });
   for (let i = 0; i < 200 && !["SUCCESS", "FAIL"].includes(await local.status); i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -233,13 +204,7 @@ export class Slow extends PipelineHandler {
 
 Deno.test("a server job's failing handler: its stack is in the task log, naming the user's own file", async () => {
   await using s = await served();
-  await using pkg = await tempPackage({
-    "boom.ts": `import { handler } from "${SDK}";
-export const run = handler(() => {
-  throw new Error("kaboom");
-});
-`,
-  });
+  await using pkg = await tempPackage(BOOM_PACKAGE);
   await Model.build(pkg.dir, { name: "boom", instance: s.t.instance });
   const job = await Job.create({
     project: "self",
@@ -250,10 +215,7 @@ export const run = handler(() => {
   });
   await assertRejects(() => job.ok(), HandlerError, "kaboom");
   const lines = await Array.fromAsync(job.logs());
-  const stderr = lines.filter((l) => l.includes(" boom:run#0 stderr: "));
-  assert(stderr.some((l) => l.endsWith("Caused by Error: kaboom")), lines.join("\n"));
-  const source = `${resolve(pkg.dir)}/boom.ts:3:`;
-  assert(stderr.some((l) => l.includes(source)), `no frame in ${source}:\n${lines.join("\n")}`);
+  assertBoomStack(lines, pkg.dir);
   const [task] = await job.tasks();
   assertEquals([task.status, task.error?.includes("kaboom")], ["FAIL", true]);
 });

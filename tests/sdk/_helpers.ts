@@ -1,9 +1,10 @@
 /**
  * Test helpers: a temporary storage root with its config and instance, and model packages
- * written from source text.
+ * written from source text (with roots that have them built).
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { assert } from "../_assert.ts";
 import { Dataset, type Instance, Job, Model } from "../../mod.ts";
 import { Config } from "../../lib/sdk/config.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
@@ -153,3 +154,83 @@ export class Doubler extends PipelineHandler {
 }
 `,
 };
+
+/** This package's entry point, for model packages the tests import it in by URL. */
+const SDK = new URL("../../mod.ts", import.meta.url).href;
+
+/**
+ * A pipeline `talk` whose handlers print: a line per row on stdout, two lines on stderr for
+ * row 3, and what `evaluate` counted.
+ */
+export const TALK_PACKAGE: Record<string, string> = {
+  "model.yaml": "name: talk\nrun:\n  modules: [talk]\n",
+  "talk.ts": `import { PipelineHandler } from "${SDK}";
+export class Talk extends PipelineHandler {
+  override predict(data: Record<string, unknown>, ctx: { index: number }) {
+    console.log("row", data.x, "on", ctx.index);
+    if (data.x === 3) console.error("three is odd\\nand spans two lines");
+    return { y: (data.x as number) * 2 };
+  }
+  override async evaluate(results: AsyncIterable<unknown>, ctx: { logSummary(m: object): void }) {
+    let n = 0;
+    for await (const _ of results) n++;
+    console.info({ evaluated: n });
+    ctx.logSummary({ n });
+  }
+}
+`,
+};
+
+/** A temporary root with the {@link TALK_PACKAGE} model built and a dataset `six` of `{ x }`. */
+export async function talkRoot(): Promise<TempRoot> {
+  const t = await tempRoot();
+  try {
+    await using pkg = await tempPackage(TALK_PACKAGE);
+    await Model.build(pkg.dir, { instance: t.instance });
+    await Dataset.build("six", Array.from({ length: 6 }, (_, x) => ({ x })), {
+      instance: t.instance,
+    });
+  } catch (e) {
+    await t[Symbol.asyncDispose]();
+    throw e;
+  }
+  return t;
+}
+
+/** Creates a job of the `talk` model over `six` (its `evaluate` step) on an instance. */
+export function runTalk(
+  instance: Instance,
+  extra: Partial<Parameters<typeof Job.create>[0]> = {},
+): Promise<Job> {
+  return Job.create({
+    project: "self",
+    model: "talk",
+    runHandler: "talk:Talk.evaluate",
+    datasets: ["six"],
+    instance,
+    ...extra,
+  });
+}
+
+/** A model package whose one handler, `boom:run`, throws `Error("kaboom")` from line 3. */
+export const BOOM_PACKAGE: Record<string, string> = {
+  "boom.ts": `import { handler } from "${SDK}";
+export const run = handler(() => {
+  throw new Error("kaboom");
+});
+`,
+};
+
+/**
+ * Asserts that a job's log keeps the stack of {@link BOOM_PACKAGE}'s failure on the task's
+ * stderr: the error itself and a frame in the package's own `boom.ts`.
+ *
+ * @param lines The job's log lines.
+ * @param dir The folder the model was built from.
+ */
+export function assertBoomStack(lines: string[], dir: string): void {
+  const stderr = lines.filter((l) => l.includes(" boom:run#0 stderr: "));
+  assert(stderr.some((l) => l.endsWith("Caused by Error: kaboom")), lines.join("\n"));
+  const source = `${resolve(dir)}/boom.ts:3:`;
+  assert(stderr.some((l) => l.includes(source)), `no frame in ${source}:\n${lines.join("\n")}`);
+}

@@ -1,56 +1,19 @@
-import { resolve } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
-import { Dataset, Job, type JobProgress, Model, UnsupportedError } from "../../mod.ts";
+import { Job, type JobProgress, Model, UnsupportedError } from "../../mod.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
-import { tempPackage, tempRoot } from "./_helpers.ts";
-
-const SDK = new URL("../../mod.ts", import.meta.url).href;
-const PACKAGE = {
-  "model.yaml": "name: talk\nrun:\n  modules: [talk]\n",
-  "talk.ts": `import { PipelineHandler } from "${SDK}";
-export class Talk extends PipelineHandler {
-  override predict(data: Record<string, unknown>, ctx: { index: number }) {
-    console.log("row", data.x, "on", ctx.index);
-    if (data.x === 3) console.error("three is odd\\nand spans two lines");
-    return { y: (data.x as number) * 2 };
-  }
-  override async evaluate(results: AsyncIterable<unknown>, ctx: { logSummary(m: object): void }) {
-    let n = 0;
-    for await (const _ of results) n++;
-    console.info({ evaluated: n });
-    ctx.logSummary({ n });
-  }
-}
-`,
-};
-
-async function setup() {
-  const t = await tempRoot();
-  await using pkg = await tempPackage(PACKAGE);
-  await Model.build(pkg.dir, { instance: t.instance });
-  await Dataset.build("six", Array.from({ length: 6 }, (_, x) => ({ x })), {
-    instance: t.instance,
-  });
-  return t;
-}
-
-const create = (
-  instance: RemoteInstance | Awaited<ReturnType<typeof setup>>["instance"],
-  extra = {},
-) =>
-  Job.create({
-    project: "self",
-    model: "talk",
-    runHandler: "talk:Talk.evaluate",
-    datasets: ["six"],
-    instance,
-    ...extra,
-  });
+import {
+  assertBoomStack,
+  BOOM_PACKAGE,
+  runTalk,
+  talkRoot,
+  tempPackage,
+  tempRoot,
+} from "./_helpers.ts";
 
 Deno.test("Job.create({ onProgress }) reports each step's start, every row with its total, and its end", async () => {
-  await using t = await setup();
+  await using t = await talkRoot();
   const events: JobProgress[] = [];
-  const done = await create(t.instance, {
+  const done = await runTalk(t.instance, {
     datasetHead: 5,
     overwriteSpecs: { "talk:Talk.predict": { replicas: 2 } },
     onProgress: (p: JobProgress) => events.push(p),
@@ -77,8 +40,8 @@ Deno.test("Job.create({ onProgress }) reports each step's start, every row with 
 });
 
 Deno.test("an onProgress that throws fails the job with its message", async () => {
-  await using t = await setup();
-  const done = await create(t.instance, {
+  await using t = await talkRoot();
+  const done = await runTalk(t.instance, {
     onProgress: (p: JobProgress) => {
       if (p.rows === 2) throw new Error("listener broke");
     },
@@ -88,9 +51,9 @@ Deno.test("an onProgress that throws fails the job with its message", async () =
 });
 
 Deno.test("job.logs() yields what each task printed, stamped and named, and nothing else", async () => {
-  await using t = await setup();
+  await using t = await talkRoot();
   console.log("printed by the script, not by a handler");
-  const done = await create(t.instance, {
+  const done = await runTalk(t.instance, {
     overwriteSpecs: { "talk:Talk.predict": { replicas: 2 } },
   });
   const lines = await Array.fromAsync(done.logs());
@@ -121,7 +84,7 @@ Deno.test("on a server, throwOnFailure without onProgress is refused before any 
     fetch: () => Promise.reject(new Error("no request should be made")),
   });
   await assertRejects(
-    () => create(remote, { throwOnFailure: true }),
+    () => runTalk(remote, { throwOnFailure: true }),
     UnsupportedError,
     "'throwOnFailure' is not supported on the server http://sw.test without onProgress",
   );
@@ -130,13 +93,7 @@ Deno.test("on a server, throwOnFailure without onProgress is refused before any 
 
 Deno.test("a failing handler's stack is kept in the job's log, naming the user's own source file", async () => {
   await using t = await tempRoot();
-  await using pkg = await tempPackage({
-    "boom.ts": `import { handler } from "${SDK}";
-export const run = handler(() => {
-  throw new Error("kaboom");
-});
-`,
-  });
+  await using pkg = await tempPackage(BOOM_PACKAGE);
   await Model.build(pkg.dir, { name: "boom", instance: t.instance });
   const failed = await Job.create({
     project: "self",
@@ -146,9 +103,6 @@ export const run = handler(() => {
   });
   assertEquals(await failed.status, "FAIL");
   const lines = await Array.fromAsync(failed.logs());
-  const stderr = lines.filter((l) => l.includes(" boom:run#0 stderr: "));
-  assert(stderr.some((l) => l.endsWith("Caused by Error: kaboom")), lines.join("\n"));
-  const source = `${resolve(pkg.dir)}/boom.ts:3:`;
-  assert(stderr.some((l) => l.includes(source)), `no frame in ${source}:\n${lines.join("\n")}`);
+  assertBoomStack(lines, pkg.dir);
   assert(!lines.some((l) => l.includes(".swmp")), lines.join("\n"));
 });
