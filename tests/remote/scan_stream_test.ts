@@ -1,18 +1,13 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { Datastore, type Row, tuple } from "../../datastore/mod.ts";
-import { createApp, type ServerApp } from "../../lib/server/mod.ts";
-import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { type Datastore, type Row, tuple } from "../../datastore/mod.ts";
+import { type ServedStore, servedStore, TOKEN } from "./_helpers.ts";
 import { RemoteError } from "../../lib/sdk/errors.ts";
 
-const TOKEN = "t0ken";
 const NDJSON = "application/x-ndjson";
 
-interface Served extends AsyncDisposable {
-  ds: Datastore;
-  app: ServerApp;
+interface Served extends ServedStore {
   /** Every request the remote sent: its Accept header and the answer's content type. */
   seen: { accept: string; type: string }[];
-  remote: RemoteInstance;
 }
 
 /**
@@ -21,42 +16,24 @@ interface Served extends AsyncDisposable {
  * streamed answer after its first line.
  */
 async function served(options: { upstream?: boolean; cut?: boolean } = {}): Promise<Served> {
-  const dir = await Deno.makeTempDir({ prefix: "sw-remote-stream-" });
-  const ds = await Datastore.open(dir, { durability: "none" });
-  const app = createApp({ store: ds, token: TOKEN });
   const seen: { accept: string; type: string }[] = [];
-  const remote = new RemoteInstance({
-    url: "http://sw",
-    token: TOKEN,
-    fetch: async (req) => {
-      const accept = req.headers.get("accept") ?? "";
-      if (options.upstream) {
-        const headers = new Headers(req.headers);
-        headers.set("accept", "application/json");
-        req = new Request(req, { headers });
-      }
-      let res = await app.fetch(req);
-      const type = res.headers.get("content-type") ?? "";
-      seen.push({ accept, type });
-      if (options.cut && type === NDJSON) {
-        const text = await res.text();
-        res = new Response(text.slice(0, text.indexOf("\n") + 1), { headers: res.headers });
-      }
-      return res;
-    },
+  const s = await servedStore(async (req, next) => {
+    const accept = req.headers.get("accept") ?? "";
+    if (options.upstream) {
+      const headers = new Headers(req.headers);
+      headers.set("accept", "application/json");
+      req = new Request(req, { headers });
+    }
+    let res = await next(req);
+    const type = res.headers.get("content-type") ?? "";
+    seen.push({ accept, type });
+    if (options.cut && type === NDJSON) {
+      const text = await res.text();
+      res = new Response(text.slice(0, text.indexOf("\n") + 1), { headers: res.headers });
+    }
+    return res;
   });
-  return {
-    ds,
-    app,
-    seen,
-    remote,
-    async [Symbol.asyncDispose]() {
-      await remote.close();
-      await app.close();
-      await ds.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  return Object.assign(s, { seen });
 }
 
 /** Rows of every kind of value, 2,500 of them (three 1000-record pages). */

@@ -1,50 +1,26 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { Datastore, type Row, tuple } from "../../datastore/mod.ts";
-import { createApp, type ServerApp } from "../../lib/server/mod.ts";
-import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { type ServedStore, servedStore, TOKEN } from "./_helpers.ts";
 
-const TOKEN = "t0ken";
-
-interface Served extends AsyncDisposable {
-  ds: Datastore;
-  app: ServerApp;
+interface Served extends ServedStore {
   /** Paths the remote requested, in order. */
   paths: string[];
-  remote: RemoteInstance;
 }
 
 /** `upstream`: the server answers 404 for `updateTableRows`, as a Starwhale Server does. */
 async function served(options: { upstream?: boolean } = {}): Promise<Served> {
-  const dir = await Deno.makeTempDir({ prefix: "sw-remote-rows-" });
-  const ds = await Datastore.open(dir, { durability: "none" });
-  const app = createApp({ store: ds, token: TOKEN });
   const paths: string[] = [];
-  const remote = new RemoteInstance({
-    url: "http://sw",
-    token: TOKEN,
-    fetch: (req) => {
-      const path = new URL(req.url).pathname;
-      paths.push(path);
-      if (options.upstream && path.endsWith("/updateTableRows")) {
-        return Promise.resolve(
-          Response.json({ code: "404", message: "Not Found", data: null }, { status: 404 }),
-        );
-      }
-      return app.fetch(req);
-    },
+  const s = await servedStore((req, next) => {
+    const path = new URL(req.url).pathname;
+    paths.push(path);
+    if (options.upstream && path.endsWith("/updateTableRows")) {
+      return Promise.resolve(
+        Response.json({ code: "404", message: "Not Found", data: null }, { status: 404 }),
+      );
+    }
+    return next(req);
   });
-  return {
-    ds,
-    app,
-    paths,
-    remote,
-    async [Symbol.asyncDispose]() {
-      await remote.close();
-      await app.close();
-      await ds.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  return Object.assign(s, { paths });
 }
 
 function rows(n: number): Row[] {
