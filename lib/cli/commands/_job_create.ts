@@ -10,6 +10,7 @@ import {
   followJobProgress,
   type HandlerSpecOverride,
   hasJobLogs,
+  type JobProgress,
   type JobRecord,
   waitForJob,
 } from "../../sdk/mod.ts";
@@ -20,9 +21,27 @@ import { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { setConsoleSink } from "../io.ts";
 import { renderPairs } from "../output/grid.ts";
-import { stepProgressView } from "../output/step_progress.ts";
+import { type StepProgressView, stepProgressView } from "../output/step_progress.ts";
 import { PROJECT_OPTION } from "./_common.ts";
 import { failureStack } from "./_job_stack.ts";
+
+/** A line per step on stderr (live on a terminal), drawn from the job's progress events. */
+function jobStepView(ctx: CliContext): StepProgressView & { draw(p: JobProgress): void } {
+  const view = stepProgressView({
+    writer: ctx.io.stderr,
+    terminal: ctx.io.isTerminal && !ctx.json,
+  });
+  return Object.assign(view, {
+    draw: (p: JobProgress) =>
+      view.update({
+        step: p.step,
+        done: p.rows,
+        total: p.total ?? undefined,
+        elapsedMs: p.elapsedMs,
+        ended: p.phase === "end",
+      }),
+  });
+}
 
 /** The options of `job create`. */
 export const JOB_CREATE_OPTIONS: OptionSpec[] = [
@@ -177,23 +196,13 @@ export const JOB_CREATE_COMMAND: Command = {
     let job: JobRecord;
     if (CliContext.isLocal(uri.instance)) {
       // The job runs here: show each step as it goes.
-      const view = stepProgressView({
-        writer: ctx.io.stderr,
-        terminal: ctx.io.isTerminal && !ctx.json,
-      });
+      const view = jobStepView(ctx);
       // What handlers print goes above the live lines instead of through them.
       if (ctx.io.isTerminal && !ctx.json) setConsoleSink((text) => view.above(text));
       try {
         job = await instance.createJob(uri.project, {
           ...createOptions,
-          onProgress: (p) =>
-            view.update({
-              step: p.step,
-              done: p.rows,
-              total: p.total ?? undefined,
-              elapsedMs: p.elapsedMs,
-              ended: p.phase === "end",
-            }),
+          onProgress: (p) => view.draw(p),
         });
       } finally {
         setConsoleSink(undefined);
@@ -202,22 +211,12 @@ export const JOB_CREATE_COMMAND: Command = {
     } else if (options.wait && hasJobLogs(instance)) {
       // The server runs the job: follow its task list, drawing each step as it goes.
       job = await instance.createJob(uri.project, createOptions);
-      const view = stepProgressView({
-        writer: ctx.io.stderr,
-        terminal: ctx.io.isTerminal && !ctx.json,
-      });
+      const view = jobStepView(ctx);
       try {
         job = await followJobProgress(
           instance,
           { project: uri.project, id: job.id },
-          (p) =>
-            view.update({
-              step: p.step,
-              done: p.rows,
-              total: p.total ?? undefined,
-              elapsedMs: p.elapsedMs,
-              ended: p.phase === "end",
-            }),
+          (p) => view.draw(p),
           { signal: ctx.io.signal },
         );
       } finally {
