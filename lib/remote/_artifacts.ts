@@ -44,6 +44,29 @@ async function* pages<T>(
 }
 
 /**
+ * Every version of the project's models or datasets (or of one name), newest first: the names
+ * from `GET /project/{p}/{kind}`, then each name's `/version` list.
+ */
+async function listVersions<V, R extends { createdAt: string }>(
+  api: ApiClient,
+  where: { kind: "model" | "dataset"; pid: string; project: string; name?: string },
+  record: (vo: V, where: { project: string; name: string }) => R,
+): Promise<R[]> {
+  const base = `/project/${enc(where.pid)}/${where.kind}`;
+  const names = where.name ? [where.name] : [];
+  if (!where.name) {
+    for await (const entry of pages<ModelVo | DatasetVo>(api, base)) names.push(entry.name);
+  }
+  const out: R[] = [];
+  for (const name of names) {
+    for await (const v of pages<V>(api, `${base}/${enc(name)}/version`)) {
+      out.push(record(v, { project: where.project, name }));
+    }
+  }
+  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/**
  * Every version of the project's models (or of one model), newest first.
  *
  * @param api The client.
@@ -51,22 +74,15 @@ async function* pages<T>(
  *   an optional model `name`.
  * @returns The records.
  */
-export async function listRemoteModels(
+export function listRemoteModels(
   api: ApiClient,
   where: { pid: string; project: string; name?: string },
 ): Promise<ModelRecord[]> {
-  const base = `/project/${enc(where.pid)}/model`;
-  const names = where.name ? [where.name] : [];
-  if (!where.name) {
-    for await (const m of pages<ModelVo>(api, base)) names.push(m.name);
-  }
-  const out: ModelRecord[] = [];
-  for (const name of names) {
-    for await (const v of pages<ModelVersionVo>(api, `${base}/${enc(name)}/version`)) {
-      out.push(modelVersionRecord(v, { project: where.project, name }));
-    }
-  }
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return listVersions<ModelVersionVo, ModelRecord>(
+    api,
+    { kind: "model", ...where },
+    modelVersionRecord,
+  );
 }
 
 /**
@@ -76,22 +92,15 @@ export async function listRemoteModels(
  * @param where As {@link listRemoteModels}.
  * @returns The records.
  */
-export async function listRemoteDatasets(
+export function listRemoteDatasets(
   api: ApiClient,
   where: { pid: string; project: string; name?: string },
 ): Promise<DatasetRecord[]> {
-  const base = `/project/${enc(where.pid)}/dataset`;
-  const names = where.name ? [where.name] : [];
-  if (!where.name) {
-    for await (const d of pages<DatasetVo>(api, base)) names.push(d.name);
-  }
-  const out: DatasetRecord[] = [];
-  for (const name of names) {
-    for await (const v of pages<DatasetVersionVo>(api, `${base}/${enc(name)}/version`)) {
-      out.push(datasetVersionRecord(v, { project: where.project, name }));
-    }
-  }
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return listVersions<DatasetVersionVo, DatasetRecord>(
+    api,
+    { kind: "dataset", ...where },
+    datasetVersionRecord,
+  );
 }
 
 /** Where a dataset version's rows are: the table and the revision to read it at. */
