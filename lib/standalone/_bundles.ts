@@ -103,6 +103,11 @@ export class BundleStore {
     return await readYaml(join(this.typeDir, name, "_manifest.yaml")) as TagManifest | undefined;
   }
 
+  /** Whether a version of a name is listed (in the name's tag manifest). */
+  async hasVersion(name: string, version: string): Promise<boolean> {
+    return Boolean((await this.tags(name))?.versions?.[version]);
+  }
+
   /** Bundle names with at least one version. */
   async names(): Promise<string[]> {
     const out: string[] = [];

@@ -161,7 +161,7 @@ export class DatasetStore {
     const name = checkName("dataset", dataset.record.name);
     const version = checkVersion("dataset", dataset.record.version);
     const ref = { project: this.#project, name, version };
-    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+    if (await this.#bundles.hasVersion(name, version)) {
       return { record: await this.get(ref), copied: false };
     }
     const total = dataset.record.rows || null;
@@ -186,7 +186,7 @@ export class DatasetStore {
     const name = checkName("dataset", manifest.name);
     checkVersion("dataset", version);
     const ref = { project: this.#project, name, version };
-    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+    if (await this.#bundles.hasVersion(name, version)) {
       return { record: await this.get(ref), copied: false };
     }
     const created = new Date();

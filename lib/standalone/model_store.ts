@@ -157,7 +157,7 @@ export class ModelStore {
     const name = checkName("model", model.record.name);
     const version = checkVersion("model", model.record.version);
     const ref = { project: this.#project, name, version };
-    if ((await this.#bundles.tags(name))?.versions?.[version]) {
+    if (await this.#bundles.hasVersion(name, version)) {
       return { record: await this.get(ref), copied: false };
     }
     if (!model.files.some((f) => f.path === "_manifest.yaml")) {
@@ -174,7 +174,7 @@ export class ModelStore {
         await Deno.rename(staging, target);
       } catch (e) {
         // Another import of the same version got there first.
-        if ((await this.#bundles.tags(name))?.versions?.[version]) {
+        if (await this.#bundles.hasVersion(name, version)) {
           return { record: await this.get(ref), copied: false };
         }
         throw e;
