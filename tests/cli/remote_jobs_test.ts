@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { parse } from "yaml";
-import { cliHome, seed, startServer } from "./_helpers.ts";
+import { cliHome, createJob, seed, startServer } from "./_helpers.ts";
 
 Deno.test("swcli against a server on another root: login, create --wait, copy both ways", async (t) => {
   await using home = await cliHome();
@@ -105,15 +105,7 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
     });
 
     await t.step("job copy publishes a local job to the server", async () => {
-      const job = await home.json<{ id: string }>([
-        "job",
-        "create",
-        "dbl",
-        "--handler",
-        handler,
-        "-d",
-        "nums",
-      ]);
+      const job = await createJob(home, handler, ["-d", "nums"]);
       const r = await home.json<{ copied: boolean; uri: string }>([
         "job",
         "copy",
