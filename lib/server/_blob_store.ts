@@ -9,7 +9,8 @@
  * @module
  */
 import { createHash, createHmac } from "node:crypto";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeFileAtomic } from "../standalone/mod.ts";
 
 /** Seconds a signed URL stays valid. */
 const SIGNED_FOR = 3600;
@@ -70,15 +71,7 @@ export class BlobStore {
     if (kind === "model" && md5Hex(data) !== id) {
       throw new TypeError(`Cannot store blob ${id}: the bytes sent have another MD5`);
     }
-    await Deno.mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    try {
-      await Deno.writeFile(tmp, data);
-      await Deno.rename(tmp, path);
-    } catch (e) {
-      await Deno.remove(tmp).catch(() => {});
-      throw e;
-    }
+    await writeFileAtomic(path, data);
   }
 
   /**

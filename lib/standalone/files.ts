@@ -59,16 +59,17 @@ export function manifestTime(
 }
 
 /**
- * Writes a file atomically: a temporary sibling, then a rename.
+ * Writes a file atomically: a temporary sibling, then a rename (its folder is made if missing).
  *
  * @param path The file.
- * @param text The content.
+ * @param data The content: text or bytes.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
-    await Deno.writeTextFile(tmp, text);
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});

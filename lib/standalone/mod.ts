@@ -7,7 +7,7 @@
 export { recoverBundle, tagBundle } from "./bundle_versions.ts";
 export type { BundleRef } from "./bundle_versions.ts";
 export { leaseDatastore, repairDatastore } from "./datastore_pool.ts";
-export { formatManifestTime, listDir } from "./files.ts";
+export { formatManifestTime, listDir, writeFileAtomic } from "./files.ts";
 export { StandaloneInstance } from "./instance.ts";
 export type { StandaloneOptions } from "./instance.ts";
 export { createProject, recoverProject, removeProject } from "./projects.ts";
