@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { assert } from "../_assert.ts";
 import { Dataset, type Instance, Job, Model } from "../../mod.ts";
+import type { Row } from "../../datastore/mod.ts";
 import { Config } from "../../lib/sdk/config.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 
@@ -36,21 +37,36 @@ export async function tempRoot(
 }
 
 /**
- * A temporary root with the {@link STEPS_PACKAGE} model (`steps`) built and a dataset `nums` of
- * ten rows `{ x: i, label: "l<i>" }`.
+ * A temporary root with a model package built and datasets of rows built.
+ *
+ * @param files The model package (path -> text).
+ * @param datasets Each dataset's name and rows.
  */
-export async function stepsRoot(): Promise<TempRoot> {
+async function builtRoot(
+  files: Record<string, string>,
+  datasets: Record<string, Row[]>,
+): Promise<TempRoot> {
   const t = await tempRoot();
   try {
-    await using pkg = await tempPackage(STEPS_PACKAGE);
+    await using pkg = await tempPackage(files);
     await Model.build(pkg.dir, { instance: t.instance });
-    const rows = Array.from({ length: 10 }, (_, i) => ({ x: i, label: `l${i}` }));
-    await Dataset.build("nums", rows, { instance: t.instance });
+    for (const [name, rows] of Object.entries(datasets)) {
+      await Dataset.build(name, rows, { instance: t.instance });
+    }
   } catch (e) {
     await t[Symbol.asyncDispose]();
     throw e;
   }
   return t;
+}
+
+/**
+ * A temporary root with the {@link STEPS_PACKAGE} model (`steps`) built and a dataset `nums` of
+ * ten rows `{ x: i, label: "l<i>" }`.
+ */
+export function stepsRoot(): Promise<TempRoot> {
+  const nums = Array.from({ length: 10 }, (_, i) => ({ x: i, label: `l${i}` }));
+  return builtRoot(STEPS_PACKAGE, { nums });
 }
 
 /** Creates a job of the `steps` model in project `self` on an instance. */
@@ -182,19 +198,8 @@ export class Talk extends PipelineHandler {
 };
 
 /** A temporary root with the {@link TALK_PACKAGE} model built and a dataset `six` of `{ x }`. */
-export async function talkRoot(): Promise<TempRoot> {
-  const t = await tempRoot();
-  try {
-    await using pkg = await tempPackage(TALK_PACKAGE);
-    await Model.build(pkg.dir, { instance: t.instance });
-    await Dataset.build("six", Array.from({ length: 6 }, (_, x) => ({ x })), {
-      instance: t.instance,
-    });
-  } catch (e) {
-    await t[Symbol.asyncDispose]();
-    throw e;
-  }
-  return t;
+export function talkRoot(): Promise<TempRoot> {
+  return builtRoot(TALK_PACKAGE, { six: Array.from({ length: 6 }, (_, x) => ({ x })) });
 }
 
 /** Creates a job of the `talk` model over `six` (its `evaluate` step) on an instance. */
