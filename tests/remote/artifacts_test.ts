@@ -7,6 +7,16 @@ import { serve } from "../../lib/server/mod.ts";
 import { servedRoot, TOKEN } from "../server/_fixture.ts";
 import { StandaloneInstance } from "../../lib/standalone/instance.ts";
 
+/** Writes a model package with one handler, `steps:hi`, into a new folder. */
+async function writeHiPackage(dir: string): Promise<void> {
+  await Deno.mkdir(dir);
+  const sdk = new URL("../../mod.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    `${dir}/steps.ts`,
+    `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
+  );
+}
+
 /** A server without the routes of `paths`: they answer 404 as for any unknown route. */
 function olderServer(fetch: (r: Request) => Promise<Response>, paths: RegExp) {
   return (r: Request) =>
@@ -77,12 +87,7 @@ Deno.test("a copy whose connection drops mid-way leaves nothing listed; the next
   try {
     await using local = new StandaloneInstance(dir, { durability: "none" });
     const pkg = `${dir}/.pkg`;
-    await Deno.mkdir(pkg);
-    const sdk = new URL("../../mod.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${pkg}/steps.ts`,
-      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
-    );
+    await writeHiPackage(pkg);
     for (let i = 0; i < 4; i++) {
       await Deno.writeTextFile(`${pkg}/f${i}.txt`, String(i).repeat(5000));
     }
@@ -191,12 +196,7 @@ Deno.test("Model.copy with one instance given finds the other through swcli's co
   const saved = ["SW_CLI_CONFIG", "SW_LOCAL_STORAGE"].map((k) => [k, Deno.env.get(k)] as const);
   try {
     await using local = new StandaloneInstance(`${dir}/local`, { durability: "none" });
-    await Deno.mkdir(`${dir}/pkg`);
-    const sdk = new URL("../../mod.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${dir}/pkg/steps.ts`,
-      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
-    );
+    await writeHiPackage(`${dir}/pkg`);
     const built = await local.buildModel("self", { dir: `${dir}/pkg`, name: "cfg" });
     await Deno.writeTextFile(
       `${dir}/config.yaml`,
@@ -237,12 +237,7 @@ Deno.test("a model upload takes the empty 200 a Starwhale Server answers complet
   const dir = await Deno.makeTempDir({ prefix: "sw-void-" });
   try {
     await using local = new StandaloneInstance(dir, { durability: "none" });
-    await Deno.mkdir(`${dir}/pkg`);
-    const sdk = new URL("../../mod.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${dir}/pkg/steps.ts`,
-      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
-    );
+    await writeHiPackage(`${dir}/pkg`);
     const built = await local.buildModel("self", { dir: `${dir}/pkg`, name: "voided" });
     const m = await Model.copy("voided", "self", { source: local, target: remote });
     assertEquals(m.version, built.version);
@@ -257,12 +252,7 @@ Deno.test("a model file larger than one blob goes up and comes back in pieces, b
   try {
     await using local = new StandaloneInstance(`${dir}/a`, { durability: "none" });
     await using back = new StandaloneInstance(`${dir}/b`, { durability: "none" });
-    await Deno.mkdir(`${dir}/pkg`);
-    const sdk = new URL("../../mod.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${dir}/pkg/steps.ts`,
-      `import { handler } from "${sdk}";\nexport const hi = handler(() => {});\n`,
-    );
+    await writeHiPackage(`${dir}/pkg`);
     const big = new Uint8Array(9 * 1024 * 1024 + 123);
     for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
     await Deno.writeFile(`${dir}/pkg/weights.bin`, big);
