@@ -32,7 +32,7 @@ import type {
 import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import type { JobCopyRecord } from "../sdk/instance.ts";
-import type { Row } from "../../datastore/mod.ts";
+import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import {
   AmbiguousError,
   JobStateError,
@@ -51,7 +51,12 @@ import {
 import { exportRemoteModel, importRemoteModel } from "./_model_transfer.ts";
 import { importRemoteDataset } from "./_dataset_transfer.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
-import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
+import {
+  listRemoteTables,
+  remoteTableSchema,
+  scanRemoteTable,
+  updateRemoteTable,
+} from "./_datastore.ts";
 import { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "../wire/mod.ts";
 import type {
   DatasetInfoVo,
@@ -778,6 +783,11 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     } catch (e) {
       throw this.#map(e);
     }
+  }
+
+  tableSchema(table: string): Promise<ColumnSchema[]> {
+    this.#check();
+    return remoteTableSchema(this.#api, table).catch((e) => Promise.reject(this.#map(e)));
   }
 
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number> {

@@ -383,6 +383,12 @@ export interface TableOperations {
   listTables(prefix: string): Promise<string[]>;
   /** Streams a datastore table by its full name. */
   scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
+  /**
+   * The column types of a datastore table by its full name, as last written; `[]` for a missing
+   * table. A server tells them through its scan's column hints: a column that held values of
+   * more than one type, or an OBJECT column, is left out (its values are typed on their own).
+   */
+  tableSchema(table: string): Promise<ColumnSchema[]>;
   /** Upserts rows into a datastore table by its full name; returns the revision. */
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number>;
 }

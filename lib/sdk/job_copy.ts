@@ -1,6 +1,7 @@
 /**
  * Copying a job between instances (standalone to server, server to standalone, or any two):
- * every table the job wrote, row by row through the tables role (`scanTable` / `updateTable`),
+ * every table the job wrote, row by row through the tables role (`scanTable` / `updateTable`)
+ * with each table's column types (`tableSchema`),
  * then its summary row, then its record, which makes it listed on the destination. A copy that
  * stops half-way leaves only unlisted tables, which the next copy overwrites; a job already on
  * the destination is left alone, so a repeated copy is a no-op.
@@ -8,7 +9,7 @@
  * @module
  */
 
-import type { Row } from "../../datastore/mod.ts";
+import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import { JobStateError, NotFoundError } from "./errors.ts";
 import { checkProject } from "./job_lookup.ts";
 import { FINAL_STATUSES, type Instance, type JobRecord, type JobRef } from "./instance.ts";
@@ -95,28 +96,37 @@ export async function copyJob(
   let rows = 0, tablesDone = 0;
   const report = (table: string) =>
     onProgress?.({ jobId: id, table, rows, tablesDone, tables: names.length + 1 });
-  const write = async (table: string, batch: Row[]) => {
+  const write = async (table: string, batch: Row[], schema?: ColumnSchema[]) => {
     signal?.throwIfAborted();
-    await to.instance.updateTable(table, batch);
+    try {
+      await to.instance.updateTable(table, batch, { schema });
+    } catch (e) {
+      // A column whose type changed over the table's history holds values the last type does
+      // not fit: such a batch keeps the types its values carry (nothing of it was written).
+      if (!(e instanceof TypeError) || !schema?.length) throw e;
+      await to.instance.updateTable(table, batch);
+    }
     rows += batch.length;
   };
   for (const name of names) {
     report(name);
+    // The source's column types go with the rows, so an INT32 column stays INT32 there.
+    const schema = await from.instance.tableSchema(src.prefix + name);
     let batch: Row[] = [];
     for await (const row of from.instance.scanTable(src.prefix + name, { keepNone: true })) {
       batch.push(row);
       if (batch.length < batchSize) continue;
-      await write(dst.prefix + name, batch);
+      await write(dst.prefix + name, batch, schema);
       batch = [];
       report(name);
     }
-    if (batch.length) await write(dst.prefix + name, batch);
+    if (batch.length) await write(dst.prefix + name, batch, schema);
     tablesDone++;
     report(name);
   }
   const range = { start: id, end: id, endInclusive: true, keepNone: true, limit: 1 };
   const summary = await Array.fromAsync(from.instance.scanTable(src.summary, range));
-  if (summary.length) await write(dst.summary, summary);
+  if (summary.length) await write(dst.summary, summary, await summaryTypes(from, src, summary));
   tablesDone++;
   report("summary");
   signal?.throwIfAborted();
@@ -125,4 +135,13 @@ export async function copyJob(
     manifest: source.manifest,
   });
   return { record, copied: true, removed: false, tables: names.length, rows };
+}
+
+/** The summary table's types of the columns the job's row has. */
+async function summaryTypes(
+  from: { instance: Instance },
+  src: { summary: string },
+  [row]: Row[],
+): Promise<ColumnSchema[]> {
+  return (await from.instance.tableSchema(src.summary)).filter((c) => c.name! in row);
 }

@@ -9,7 +9,7 @@
  */
 
 import { join, resolve } from "node:path";
-import type { Datastore, Durability, Row } from "../../datastore/mod.ts";
+import type { ColumnSchema, Datastore, Durability, Row } from "../../datastore/mod.ts";
 import { HeldDatastore } from "./_held_datastore.ts";
 import { DatasetStore } from "./dataset_store.ts";
 import { AmbiguousError, JobStateError, NotFoundError } from "../sdk/errors.ts";
@@ -483,6 +483,10 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
 
   scanTable(table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
     return this.#ds.stream((ds) => scanExisting(ds, table, options));
+  }
+
+  tableSchema(table: string): Promise<ColumnSchema[]> {
+    return this.#ds.with(async (ds) => (await ds.schema(table))?.columns ?? []);
   }
 
   updateTable(table: string, rows: Row[], options: UpdateTableOptions = {}): Promise<number> {

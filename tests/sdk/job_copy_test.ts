@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { servedRoot } from "../server/_fixture.ts";
 import { RemoteInstance } from "../../lib/remote/mod.ts";
+import { StandaloneInstance } from "../../lib/standalone/mod.ts";
+import type { ColumnSchema } from "../../datastore/mod.ts";
 import { Job } from "../../lib/sdk/job.ts";
 import { copyJob } from "../../lib/sdk/job_copy.ts";
 import { JobStateError, NotFoundError, UnsupportedError } from "../../lib/sdk/errors.ts";
@@ -135,4 +137,53 @@ Deno.test("the job-copy route publishes only a whole, ended record", async () =>
     JobStateError,
     "only a job that has ended can be copied",
   );
+});
+
+Deno.test("Job.copy() keeps every column's type, to a server and back", async () => {
+  await using a = await servedRoot();
+  await using b = await servedRoot();
+  const root = await Deno.makeTempDir({ prefix: "sw-copy-back-" });
+  const c = new StandaloneInstance(root, { durability: "none" });
+  try {
+    const ref = { project: P, id: a.job.id };
+    const at = await a.local.jobTableLocation(ref);
+    const schema: ColumnSchema[] = [
+      { name: "i8", type: "INT8" },
+      { name: "i32", type: "INT32" },
+      { name: "f32", type: "FLOAT32" },
+      { name: "raw", type: "BYTES" },
+      { name: "probs", type: "LIST", elementType: { type: "FLOAT32" } },
+      { name: "counts", type: "MAP", keyType: { type: "STRING" }, valueType: { type: "INT16" } },
+    ];
+    const rows = [0, 1, 2].map((i) => ({
+      id: i,
+      i8: i - 1,
+      i32: 1000 * i,
+      f32: i + 0.5,
+      raw: new Uint8Array([i, 255]),
+      probs: [0.25, i],
+      counts: { a: i },
+    }));
+    await a.local.updateTable(at.prefix + "typed", rows, { schema });
+    const byName = (s: ColumnSchema[]) =>
+      [...s].sort((x, y) => x.name! < y.name! ? -1 : 1).filter((s) => s.name !== "id");
+    const want = byName(await a.local.tableSchema(at.prefix + "typed"));
+    assertEquals(want.length, schema.length);
+
+    await Job.copy(a.job.id, "http://sw.test/project/self", { from: a.local, to: b.remote });
+    const there = await b.local.jobTableLocation(ref);
+    assertEquals(byName(await b.local.tableSchema(there.prefix + "typed")), want);
+    assertEquals(await Array.fromAsync(b.local.scanTable(there.prefix + "typed")), rows);
+
+    await Job.copy(`http://sw.test/project/self/job/${a.job.id}`, "local/project/self", {
+      from: b.remote,
+      to: c,
+    });
+    const back = await c.jobTableLocation(ref);
+    assertEquals(byName(await c.tableSchema(back.prefix + "typed")), want);
+    assertEquals(await Array.fromAsync(c.scanTable(back.prefix + "typed")), rows);
+  } finally {
+    await c.close();
+    await Deno.remove(root, { recursive: true });
+  }
 });
