@@ -31,7 +31,7 @@ import type {
 } from "../sdk/instance.ts";
 import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
-import type { JobCopyRecord } from "../sdk/instance.ts";
+import type { JobCopyRecord, JobCopyTasks } from "../sdk/instance.ts";
 import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import {
   AmbiguousError,
@@ -509,6 +509,23 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
   async copiedJob(ref: JobRef): Promise<JobRecord | undefined> {
     const data = await this.#copyRoute(ref, { method: "GET" }) as { job?: JobVo | null };
     return data?.job ? jobRecord(data.job, ref.project) : undefined;
+  }
+
+  async importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
+    const pid = await this.projectId(ref.project);
+    const path = `/project/${enc(pid)}/job/${enc(ref.id)}/copy/tasks`;
+    try {
+      await this.#call(path, { method: "PUT", body: copy, idempotent: true });
+    } catch (e) {
+      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+        throw new UnsupportedError(
+          "copying a job's tasks and logs to this server",
+          `${this.url}: it answered ${e.status} to PUT /api/v1${path} (no task-copy extension)`,
+          { operation: true, cause: e },
+        );
+      }
+      throw e;
+    }
   }
 
   async importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {

@@ -352,6 +352,14 @@ export interface JobCopyRecord {
   manifest: Record<string, unknown>;
 }
 
+/** What a job ran, as a copy carries it: its tasks and the lines its handlers printed. */
+export interface JobCopyTasks {
+  /** The tasks, in step order (their ids are the source's; the destination numbers its own). */
+  tasks: JobTask[];
+  /** The log lines, oldest first (`<ISO time> <step>#<replica> <stdout|stderr>: <text>`). */
+  log: string[];
+}
+
 /**
  * The job-copy role: where a job's tables live, its record whole, and publishing a copied job.
  * Every instance has it; a server without this SDK's job-copy extension refuses to receive
@@ -370,6 +378,12 @@ export interface JobTransfer {
    * Throws `UnsupportedError` where copied jobs cannot be published (before anything is written).
    */
   copiedJob(ref: JobRef): Promise<JobRecord | undefined>;
+  /**
+   * Keeps a copied job's tasks and log lines, before {@link importJob} publishes it (a job
+   * already there is left as it is). Throws `UnsupportedError` where the destination cannot keep
+   * them: a server without this SDK's task-copy extension.
+   */
+  importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void>;
   /**
    * Publishes a copied job whose tables and summary row are written: it is listed from now on,
    * under its own id. A job already there with that id is left as it is.

@@ -39,7 +39,7 @@ import type {
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
-import type { JobCopyRecord } from "../sdk/instance.ts";
+import type { JobCopyRecord, JobCopyTasks } from "../sdk/instance.ts";
 import {
   type JobControl,
   jobLogPath,
@@ -54,6 +54,8 @@ import {
   settleAllOrphans,
   settleOrphans,
   withJobRecord,
+  writeJobLog,
+  writeJobTasks,
 } from "../jobs/mod.ts";
 import {
   isFinal,
@@ -265,6 +267,20 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
         // The manifest makes the job visible: the copy writes it after the tables.
         await store.save(job);
         return publicJob(job);
+      });
+    });
+  }
+
+  importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
+    return this.#ds.with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const id = checkJobId(ref.id);
+      await withJobRecord(id, async () => {
+        if (await this.#exactJob(store, id)) return;
+        // The task ids here are positions in the job, whatever the source numbered them.
+        const tasks = copy.tasks.map((task, i) => ({ ...task, id: String(i) }));
+        await writeJobTasks(jobTasksPath(store.jobDir(id)), tasks);
+        await writeJobLog(jobLogPath(store.jobDir(id)), copy.log);
       });
     });
   }
