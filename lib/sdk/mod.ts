@@ -79,6 +79,8 @@ export type {
 export { Job, job } from "./job.ts";
 export { followJobLogs, followJobProgress } from "./job_watch.ts";
 export type { FollowOptions } from "./job_watch.ts";
+export { readJobProgress, taskProgress } from "./job_progress.ts";
+export type { JobRunProgress } from "./job_progress.ts";
 export { waitForJob } from "./job_wait.ts";
 export type { WaitOptions } from "./job_wait.ts";
 export { copyJob } from "./job_copy.ts";
