@@ -78,6 +78,9 @@ const enc = encodeURIComponent;
  *
  * Needs `--allow-net` for the server's host (unless `fetch` is injected).
  */
+/** Characters of log lines per request of a job copy (JSON may take up to a few bytes each). */
+const LOG_PART_CHARS = 4 * 1024 * 1024;
+
 export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer, JobLogs {
   /** Always `cloud`. */
   readonly kind = "cloud" as const;
@@ -511,11 +514,26 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     return data?.job ? jobRecord(data.job, ref.project) : undefined;
   }
 
+  /**
+   * Sends a copied job's tasks and log lines (`PUT …/job/{id}/copy/tasks`), the log in parts of
+   * at most 4 MiB each (a server caps its request bodies), every part after the first appended.
+   */
   async importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
     const pid = await this.projectId(ref.project);
     const path = `/project/${enc(pid)}/job/${enc(ref.id)}/copy/tasks`;
     try {
-      await this.#call(path, { method: "PUT", body: copy, idempotent: true });
+      let part: string[] = [], bytes = 0, append = false;
+      const send = async () => {
+        const body = { tasks: copy.tasks, log: part, append };
+        await this.#call(path, { method: "PUT", body, idempotent: true });
+        [part, bytes, append] = [[], 0, true];
+      };
+      for (const line of copy.log) {
+        if (part.length && bytes + line.length > LOG_PART_CHARS) await send();
+        part.push(line);
+        bytes += line.length + 4;
+      }
+      if (part.length || !append) await send();
     } catch (e) {
       if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
         throw new UnsupportedError(

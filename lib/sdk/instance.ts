@@ -381,9 +381,10 @@ export interface JobTransfer {
   /**
    * Keeps a copied job's tasks and log lines, before {@link importJob} publishes it (a job
    * already there is left as it is). Throws `UnsupportedError` where the destination cannot keep
-   * them: a server without this SDK's task-copy extension.
+   * them: a server without this SDK's task-copy extension. With `append`, `copy.log` goes on from
+   * the lines of the call before (a long log travels in parts); the tasks are written again.
    */
-  importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void>;
+  importJobTasks(ref: JobRef, copy: JobCopyTasks, options?: { append?: boolean }): Promise<void>;
   /**
    * Publishes a copied job whose tables and summary row are written: it is listed from now on,
    * under its own id. A job already there with that id is left as it is.

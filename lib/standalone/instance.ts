@@ -271,7 +271,11 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
     });
   }
 
-  importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
+  importJobTasks(
+    ref: JobRef,
+    copy: JobCopyTasks,
+    options: { append?: boolean } = {},
+  ): Promise<void> {
     return this.#ds.with(async (ds) => {
       const store = this.#jobs(ref.project, ds);
       const id = checkJobId(ref.id);
@@ -280,7 +284,7 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
         // The task ids here are positions in the job, whatever the source numbered them.
         const tasks = copy.tasks.map((task, i) => ({ ...task, id: String(i) }));
         await writeJobTasks(jobTasksPath(store.jobDir(id)), tasks);
-        await writeJobLog(jobLogPath(store.jobDir(id)), copy.log);
+        await writeJobLog(jobLogPath(store.jobDir(id)), copy.log, options);
       });
     });
   }

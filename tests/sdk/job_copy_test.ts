@@ -314,3 +314,41 @@ Deno.test("the task-copy route keeps only whole tasks and lines", async () => {
     "a published job's tasks were replaced",
   );
 });
+
+Deno.test("a long log travels to a server in parts and reads back whole", async () => {
+  await using b = await servedRoot();
+  const parts: boolean[] = [];
+  const counting = new RemoteInstance({
+    url: "http://sw.test",
+    token: "fixture",
+    fetch: async (req) => {
+      if (new URL(req.url).pathname.endsWith("/copy/tasks")) {
+        parts.push((await req.clone().json()).append);
+      }
+      return b.app.fetch(req);
+    },
+  });
+  try {
+    const ref = { project: P, id: "9".repeat(40) };
+    const line = (i: number) => `2026-01-02T03:04:05.000Z m:run#0 stdout: ${i} ${"x".repeat(1000)}`;
+    const log = Array.from({ length: 9000 }, (_, i) => line(i));
+    const task: JobTask = {
+      id: "0",
+      step: "m:run",
+      index: 0,
+      status: "SUCCESS",
+      startedAt: null,
+      finishedAt: null,
+      rows: 0,
+      total: null,
+      error: null,
+    };
+    await counting.importJobTasks(ref, { tasks: [task], log });
+    assertEquals(parts, [false, true, true], "a 9 MB log goes in three parts");
+    const jobDir = `${b.root}/${P}/job/99/${ref.id}`;
+    const text = await Deno.readTextFile(`${jobDir}/logs/job.log`);
+    assertEquals(text, log.map((l) => `${l}\n`).join(""));
+  } finally {
+    await counting.close();
+  }
+});

@@ -9,8 +9,9 @@
  *   standalone job manifest) publishes the job under that id and answers its `JobVo`; a job
  *   already there is left as it is (a repeated copy is a no-op). The job's summary row gets the
  *   `sys/*` columns this server writes for its own jobs, unless it has a server's already.
- * - `PUT …/copy/tasks` with `{ tasks, log }` (the job's tasks as `JobTask`s, in step order, and
- *   its log lines, without line ends) keeps what the job ran before the `PUT …/copy` that
+ * - `PUT …/copy/tasks` with `{ tasks, log, append? }` (the job's tasks as `JobTask`s, in step
+ *   order, and its log lines, without line ends; with `append: true` the lines go on from the
+ *   request before, for a log sent in parts) keeps what the job ran before the `PUT …/copy` that
  *   publishes it; the task list and `/log/offline/{taskId}` then serve them as for a job run
  *   here. It answers `{ tasks, lines }` (how many were kept); a job already published is left as
  *   it is. A server without this route still takes the rest of a copy: the client notes that the
@@ -78,7 +79,11 @@ export function jobCopyRoutes(ctx: ServerContext): Hono<ServerEnv> {
       const id = jobId(param(c, "j"));
       const body = await ctx.body(c);
       const copy = { tasks: parseTasks(body.tasks), log: parseLog(body.log) };
-      await ctx.instance().importJobTasks({ project, id }, copy);
+      const append = body.append ?? false;
+      if (typeof append !== "boolean") {
+        throw ApiError.invalid(J, `'append' must be true or false, got ${show(append)}`);
+      }
+      await ctx.instance().importJobTasks({ project, id }, copy, { append });
       return ok(c, { tasks: copy.tasks.length, lines: copy.log.length });
     });
 }
