@@ -23,6 +23,9 @@ import {
   type JobTask,
 } from "./instance.ts";
 
+/** The key column of a job's tables and of the summary table (a server lists it among the types). */
+const KEY = "id";
+
 /** How far a copy is, as `Job.copy({ onProgress })` reports it: after every batch of rows. */
 export interface JobCopyProgress {
   /** The job id. */
@@ -122,7 +125,8 @@ export async function copyJob(
   for (const name of names) {
     report(name);
     // The source's column types go with the rows, so an INT32 column stays INT32 there.
-    const schema = await from.instance.tableSchema(src.prefix + name);
+    const schema = (await from.instance.tableSchema(src.prefix + name))
+      .filter((c) => c.name !== KEY);
     let batch: Row[] = [];
     for await (const row of from.instance.scanTable(src.prefix + name, { keepNone: true })) {
       batch.push(row);
@@ -198,5 +202,7 @@ async function summaryTypes(
   src: { summary: string },
   [row]: Row[],
 ): Promise<ColumnSchema[]> {
-  return (await from.instance.tableSchema(src.summary)).filter((c) => c.name! in row);
+  return (await from.instance.tableSchema(src.summary)).filter((c) =>
+    c.name !== KEY && c.name! in row
+  );
 }
