@@ -73,14 +73,14 @@ export type RemoteInstanceOptions = ApiClientOptions;
 
 const enc = encodeURIComponent;
 
+/** Characters of log lines per request of a job copy (JSON may take up to a few bytes each). */
+const LOG_PART_CHARS = 4 * 1024 * 1024;
+
 /**
  * A Starwhale Server/Cloud instance reached over HTTP.
  *
  * Needs `--allow-net` for the server's host (unless `fetch` is injected).
  */
-/** Characters of log lines per request of a job copy (JSON may take up to a few bytes each). */
-const LOG_PART_CHARS = 4 * 1024 * 1024;
-
 export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer, JobLogs {
   /** Always `cloud`. */
   readonly kind = "cloud" as const;
