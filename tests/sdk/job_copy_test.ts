@@ -353,3 +353,20 @@ Deno.test("a long log travels to a server in parts and reads back whole", async 
     await counting.close();
   }
 });
+
+Deno.test("Job.copy() copies a column whose type changed over time, values intact", async () => {
+  await using a = await servedRoot();
+  await using b = await servedRoot();
+  const ref = { project: P, id: a.job.id };
+  const table = (await a.local.jobTableLocation(ref)).prefix + "mixed";
+  await a.local.updateTable(table, [{ id: 0, v: 1 }, { id: 1, v: 2 }], {
+    schema: [{ name: "v", type: "INT32" }],
+  });
+  await a.local.updateTable(table, [{ id: 2, v: "three" }]);
+  const rows = await Array.fromAsync(a.local.scanTable(table));
+  await Job.copy(a.job.id, "http://sw.test/project/self", { from: a.local, to: b.remote });
+  const there = (await b.local.jobTableLocation(ref)).prefix + "mixed";
+  assertEquals(await Array.fromAsync(b.local.scanTable(there)), rows);
+  const types = (s: { name?: string; type: string }[]) => s.find((c) => c.name === "v")?.type;
+  assertEquals(types(await b.local.tableSchema(there)), types(await a.local.tableSchema(table)));
+});
