@@ -64,6 +64,7 @@ import {
   summaryTableName,
 } from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
 import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -389,6 +390,14 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
 
   getModel(ref: ArtifactRef): Promise<ModelRecord> {
     return this.#models(ref.project).get(ref);
+  }
+
+  /**
+   * A model version's step graphs, as its `jobs.yaml` holds them: each runnable handler (job) to
+   * every step it runs, the steps it needs first (what a server answers as `stepSpecs`).
+   */
+  async modelJobs(ref: ArtifactRef): Promise<Record<string, StepSpec[]>> {
+    return (await this.#models(ref.project).resolve(ref)).jobs;
   }
 
   removeModel(ref: ArtifactRef): Promise<void> {

@@ -8,7 +8,12 @@
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { type ArtifactRef, type ArtifactStore, hasArtifactStore } from "../../sdk/mod.ts";
+import {
+  type ArtifactRef,
+  type ArtifactStore,
+  hasArtifactStore,
+  type ModelRecord,
+} from "../../sdk/mod.ts";
 import {
   datasetInfoVo,
   datasetVersionVo,
@@ -28,6 +33,7 @@ import {
   type ServerCtx,
   type ServerEnv,
 } from "../_context.ts";
+import { modelJobs } from "./_model_jobs.ts";
 
 /** A standalone instance reads a dataset version's stored manifest. */
 type ManifestReader = { datasetManifest(ref: ArtifactRef): Promise<Record<string, unknown>> };
@@ -71,19 +77,29 @@ export function modelRoutes(ctx: ServerContext): Hono<ServerEnv> {
     const project = await ctx.project(param(c, "p"));
     return await store(ctx, "models").listModels(project, name ? { name } : {});
   };
+  /** One page of records, each with its step graphs. */
+  const steps = async (c: ServerCtx, records: ModelRecord[]) => {
+    const { pageNum, pageSize } = paging(c);
+    const list = records.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+    const withJobs = await Promise.all(
+      list.map(async (m) => ({ m, jobs: await modelJobs(ctx.instance(), m) })),
+    );
+    return { withJobs, total: records.length, pageNum, pageSize };
+  };
   return resource("MODEL")
-    .get(
-      "/",
-      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(modelVo))),
-    )
-    .get(
-      "/:name/version",
-      async (c) => ok(c, page(c, (await list(c, param(c, "name"))).map(modelVersionVo))),
-    )
+    .get("/", async (c) => {
+      const { withJobs, ...at } = await steps(c, newestPerName(await list(c, c.req.query("name"))));
+      return ok(c, pageInfo(withJobs.map(({ m, jobs }) => modelVo(m, jobs)), at));
+    })
+    .get("/:name/version", async (c) => {
+      const { withJobs, ...at } = await steps(c, await list(c, param(c, "name")));
+      return ok(c, pageInfo(withJobs.map(({ m, jobs }) => modelVersionVo(m, jobs)), at));
+    })
     .get("/:name", async (c) => {
       const project = await ctx.project(param(c, "p"));
       const ref = { project, name: param(c, "name"), version: versionOf(c) };
-      return ok(c, modelInfoVo(await ctx.instance().getModel(ref)));
+      const record = await ctx.instance().getModel(ref);
+      return ok(c, modelInfoVo(record, await modelJobs(ctx.instance(), record)));
     });
 }
 
