@@ -8,6 +8,7 @@
  */
 import type { JobRecord, JobTask } from "../sdk/instance.ts";
 import type {
+  DatasetVo,
   EventVo,
   JobVo,
   PageInfoVo,
@@ -103,9 +104,10 @@ function ms(iso: string | null): number {
  *
  * @param job The job record.
  * @param numericId The numeric id the server assigned to it.
+ * @param datasetList The job's datasets as `DatasetVo`s, where the server looked them up.
  * @returns The view object, with every field the generated client model requires.
  */
-export function jobVo(job: JobRecord, numericId: number): JobVo {
+export function jobVo(job: JobRecord, numericId: number, datasetList: DatasetVo[] = []): JobVo {
   const created = ms(job.createdAt);
   const stop = ms(job.finishedAt);
   const model = job.model ?? "";
@@ -136,7 +138,7 @@ export function jobVo(job: JobRecord, numericId: number): JobVo {
     jobName: job.handler ?? "",
     jobType: "EVALUATION",
     datasets: job.datasets,
-    datasetList: [],
+    datasetList,
     runtime: {
       id: "0",
       name: "deno",

@@ -293,4 +293,68 @@ Deno.test("a dataset copied in as Starwhale's Python client copies it is scanned
     const summary = await job.summary;
     assertEquals([summary.count, summary.sum, summary.labels], [3, 24, "a,b,c"]);
   });
+
+  await t.step("and so does a job the Python client creates by handler", async () => {
+    const model = await data<{ versionId: string }>(
+      s,
+      "/api/v1/project/self/model/sum?versionUrl=latest",
+    );
+    const dataset = await data<{ versionId: string }>(
+      s,
+      `/api/v1/project/self/dataset/pycopied?versionUrl=${version}`,
+    );
+    const body = {
+      modelVersionUrl: model.versionId,
+      datasetVersionUrls: dataset.versionId,
+      runtimeVersionUrl: "",
+      resourcePool: "default",
+      devMode: false,
+      devPassword: "",
+      timeToLiveInSec: 600,
+      handler: EVALUATE,
+    };
+    const created = await s.call("/api/v1/project/self/job", { body });
+    assertEquals([created.status, created.json.code], [200, "success"], JSON.stringify(created));
+    const id = String(created.json.data);
+    assertEquals(await finalStatus(s, id), "SUCCESS");
+    const vo = await data<{ uuid: string; datasetList: { name: string }[] }>(
+      s,
+      `/api/v1/project/self/job/${id}`,
+    );
+    assertEquals(vo.datasetList.map((d) => d.name), ["pycopied"]);
+    const summary = await s.local.jobSummary({ project: "self", id: vo.uuid });
+    assertEquals([summary.count, summary.sum], [3, 24]);
+  });
+
+  await t.step("job list names each job's datasets at the version it ran on", async () => {
+    const body = {
+      modelVersionId: "sum",
+      datasetVersionIds: ["pycopied"],
+      resourcePool: "default",
+      handler: EVALUATE,
+    };
+    const created = await s.call("/api/v1/project/self/job", { body });
+    const id = String(created.json.data);
+    assertEquals(await finalStatus(s, id), "SUCCESS");
+    await s.local.buildDataset("self", { name: "pycopied", rows: [{ x: 9 }] });
+    const page = await data<
+      {
+        list: {
+          id: string;
+          modelName: string;
+          datasetList: { name: string; version: { name: string } }[];
+        }[];
+      }
+    >(
+      s,
+      "/api/v1/project/self/job?pageNum=1&pageSize=20",
+    );
+    const listed = page.list.find((j) => j.id === id)!;
+    assertEquals(listed.datasetList.map((d) => `${d.name}:${d.version.name}`), [
+      `pycopied:${version}`,
+    ]);
+    for (const job of page.list.filter((j) => j.modelName === "sum")) {
+      assertEquals(job.datasetList.map((d) => d.version.name), [version], `job ${job.id}`);
+    }
+  });
 });
