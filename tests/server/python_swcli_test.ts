@@ -122,6 +122,15 @@ Deno.test("swcli model list: GET /project/{id}/model with the client's ListFilte
     "model list --filter name=noop --filter latest",
   );
   assertEquals((named.list as Json[]).length, 1);
+  // A Starwhale Server matches the name filter anywhere in the name (SQL `like %name%`).
+  for (const [name, found] of [["oo", ["noop"]], ["nope", []]] as const) {
+    const page = parsed(
+      await get(s, `/api/v1/project/${p}/model`, { ...base, name, latest: false }),
+      "Page:@ModelVo",
+      `model list --filter name=${name}`,
+    );
+    assertEquals((page.list as { name: string }[]).map((m) => m.name), found);
+  }
 });
 
 Deno.test("swcli model info: refine by ?versionUrl=latest, then ModelApi.info by ?versionName=", async () => {
@@ -154,6 +163,29 @@ Deno.test("swcli dataset list: GET /project/{name}/dataset as PageInfo<DatasetVo
   );
   pager(data);
   assertEquals((data.list as { name: string }[]).map((d) => d.name), ["d"]);
+  const filtered = parsed(
+    await get(s, "/api/v1/project/self/dataset", {
+      pageNum: 1,
+      pageSize: 20,
+      name: "d",
+      latest: false,
+    }),
+    "Page:@DatasetVo",
+    "dataset list --filter name=d",
+  );
+  assertEquals((filtered.list as { name: string }[]).map((d) => d.name), ["d"]);
+  await s.local.buildDataset("self", { name: "odd", rows: [{ x: 1 }] });
+  const both = parsed(
+    await get(s, "/api/v1/project/self/dataset", {
+      pageNum: 1,
+      pageSize: 20,
+      name: "d",
+      latest: false,
+    }),
+    "Page:@DatasetVo",
+    "dataset list --filter name=d",
+  );
+  assertEquals((both.list as { name: string }[]).map((d) => d.name).sort(), ["d", "odd"]);
 });
 
 Deno.test("swcli dataset info: refine, then DatasetApi.info by ?versionName=, with its summary", async () => {

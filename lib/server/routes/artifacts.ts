@@ -1,9 +1,10 @@
 /**
  * The models and datasets of a project (`/api/v1/project/{p}/model` and `.../dataset`): the
- * paged list (`PageInfo<ModelVo>`, one entry per name with its newest version, `?name=` filters),
- * a name's versions (`.../{name}/version`, `PageInfo<ModelVersionVo>`) and one version
- * (`.../{name}?versionName=` or the older `?versionUrl=`: a version, a unique prefix or a tag,
- * default `latest`), which is what a client resolves a URI with before it creates a job.
+ * paged list (`PageInfo<ModelVo>`, one entry per name with its newest version; `?name=` keeps the
+ * names that contain it), a name's versions (`.../{name}/version`, `PageInfo<ModelVersionVo>`)
+ * and one version (`.../{name}?versionName=` or the older `?versionUrl=`: a version, a unique
+ * prefix or a tag, default `latest`), which is what a client resolves a URI with before it
+ * creates a job.
  *
  * @module
  */
@@ -59,6 +60,15 @@ function page<T>(c: ServerCtx, items: T[]) {
   return pageInfo(list, { total: items.length, pageNum, pageSize });
 }
 
+/**
+ * The records whose name contains `?name=`, as a Starwhale Server matches it (SQL `like
+ * '%name%'`); all of them without it.
+ */
+function matching<T extends { name: string }>(c: ServerCtx, records: T[]): T[] {
+  const name = c.req.query("name");
+  return name ? records.filter((r) => r.name.includes(name)) : records;
+}
+
 /** The newest record of each name, in the order the names first appear (newest first). */
 function newestPerName<T extends { name: string }>(records: T[]): T[] {
   const seen = new Map<string, T>();
@@ -88,7 +98,7 @@ export function modelRoutes(ctx: ServerContext): Hono<ServerEnv> {
   };
   return resource("MODEL")
     .get("/", async (c) => {
-      const { withJobs, ...at } = await steps(c, newestPerName(await list(c, c.req.query("name"))));
+      const { withJobs, ...at } = await steps(c, newestPerName(matching(c, await list(c))));
       return ok(c, pageInfo(withJobs.map(({ m, jobs }) => modelVo(m, jobs)), at));
     })
     .get("/:name/version", async (c) => {
@@ -117,7 +127,7 @@ export function datasetRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return resource("DATASET")
     .get(
       "/",
-      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(datasetVo))),
+      async (c) => ok(c, page(c, newestPerName(matching(c, await list(c))).map(datasetVo))),
     )
     .get(
       "/:name/version",
