@@ -358,3 +358,53 @@ Deno.test("a dataset copied in as Starwhale's Python client copies it is scanned
     }
   });
 });
+
+Deno.test("a model's packaged runtime, uploaded as Starwhale's Python client does in swcli model copy, is stored once and served back", async () => {
+  await using s = await servedRoot();
+  const base = "/api/v1/project/self/runtime/starwhale-built-in/version/rtv1abcdefg";
+  const send = (method: string, path: string, body?: BodyInit) =>
+    s.app.fetch(
+      new Request(`http://sw.test${path}`, { method, headers: { authorization: TOKEN }, body }),
+    );
+  const upload = (bytes: string, force: string) => {
+    // `do_multipart_upload_file`: the fields, then the file as the part `file`.
+    const form = new FormData();
+    form.set("runtime", "starwhale-built-in:rtv1abcdefg");
+    form.set("project", "self");
+    form.set("force", force);
+    form.set("file", new Blob([bytes], { type: "text/plain" }), "packaged.swrt");
+    return send("POST", `${base}/file`, form);
+  };
+  const head = async () => {
+    const res = await send("HEAD", base);
+    await res.body?.cancel();
+    return res.status;
+  };
+  const pulled = async () => await (await send("GET", `${base}/file`)).text();
+
+  assertEquals(await head(), 404, "a runtime never uploaded");
+  const first = await upload("runtime tar v1", "0");
+  assertEquals([first.status, (await first.json()).code], [200, "success"]);
+  assertEquals(await head(), 200);
+  assertEquals(await pulled(), "runtime tar v1");
+
+  const again = await upload("runtime tar v2", "0");
+  const refused = await again.json();
+  assertEquals(again.status, 409, JSON.stringify(refused));
+  assert(refused.message.includes("rtv1abcdefg"), refused.message);
+  assertEquals(await pulled(), "runtime tar v1", "a refused upload changes nothing");
+  const forced = await upload("runtime tar v2", "1");
+  assertEquals(forced.status, 200);
+  await forced.body?.cancel();
+  assertEquals(await pulled(), "runtime tar v2");
+
+  const missing = await send(
+    "GET",
+    "/api/v1/project/self/runtime/starwhale-built-in/version/nope/file",
+  );
+  assertEquals(missing.status, 404);
+  await missing.body?.cancel();
+  const badName = await send("HEAD", "/api/v1/project/self/runtime/..%2Fx/version/rtv1abcdefg");
+  assert(badName.status === 400 || badName.status === 404, String(badName.status));
+  await badName.body?.cancel();
+});
