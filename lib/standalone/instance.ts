@@ -396,8 +396,8 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
    * A model version's step graphs, as its `jobs.yaml` holds them: each runnable handler (job) to
    * every step it runs, the steps it needs first (what a server answers as `stepSpecs`).
    */
-  async modelJobs(ref: ArtifactRef): Promise<Record<string, StepSpec[]>> {
-    return (await this.#models(ref.project).resolve(ref)).jobs;
+  modelJobs(ref: ArtifactRef): Promise<Record<string, StepSpec[]>> {
+    return this.#models(ref.project).jobs(ref);
   }
 
   removeModel(ref: ArtifactRef): Promise<void> {

@@ -219,6 +219,15 @@ export class ModelStore {
     };
   }
 
+  /** A version's `jobs.yaml` (handler key to its expanded steps), read without the rest. */
+  async jobs(ref: ArtifactRef): Promise<Record<string, StepSpec[]>> {
+    const name = checkName("model", ref.name);
+    const { version } = await this.#bundles.resolve(name, ref.version ?? "");
+    const dir = this.#bundles.versionDir(name, version);
+    const jobs = await readYaml(join(dir, "src", ".starwhale", "jobs.yaml"));
+    return (jobs ?? {}) as Record<string, StepSpec[]>;
+  }
+
   /** Model versions, newest first. */
   list(options: { name?: string } = {}): Promise<ModelRecord[]> {
     return this.#bundles.list(

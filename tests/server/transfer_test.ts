@@ -299,6 +299,15 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
       const info =
         await (await req(s.app, "GET", `/api/v1/project/self/model/pymodel?versionUrl=v0`)).json();
       assertEquals(info.data.versionName, version);
+      // Its steps come from its own jobs.yaml, with what StepSpec requires filled in.
+      assertEquals(info.data.versionInfo.stepSpecs, [{
+        job_name: "evaluator:Eval.predict",
+        name: "evaluator:Eval.predict",
+        show_name: "evaluator:Eval.predict",
+        replicas: 1,
+        needs: [],
+      }]);
+      assertEquals(violations(info, envelopeModel("@ModelInfoVo")), []);
     },
   );
 
