@@ -6,7 +6,7 @@
  * read by this SDK and run in a TypeScript job.
  */
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { assert, assertEquals } from "../_assert.ts";
 import { type ServedRoot, servedRoot, TOKEN } from "./_fixture.ts";
 import { Dataset } from "../../lib/sdk/dataset.ts";
@@ -168,8 +168,20 @@ Deno.test("a job with per-step overwrite specs, created as Starwhale's Python cl
     );
     assertEquals(tasks.list.map((x) => x.stepName).sort(), [EVALUATE, PREDICT, PREDICT]);
     const [job] = await s.local.listJobs("self", { pageSize: 1 });
-    const summary = await s.local.jobSummary({ project: "self", id: job[0].id });
+    const ref = { project: "self", id: job[0].id };
+    const summary = await s.local.jobSummary(ref);
     assertEquals([summary.count, summary.sum], [5, 30]);
+    // The job records the steps as patched: the server's `sys/step_spec`.
+    const info = await s.local.jobInfo(ref) as { report: { summary: Record<string, unknown> } };
+    const ran = parse(String(info.report.summary["sys/step_spec"])) as {
+      name: string;
+      replicas: number;
+      resources: unknown[];
+    }[];
+    assertEquals(ran.map((x) => [x.name, x.replicas, x.resources]), [
+      [PREDICT, 2, [{ type: "memory", request: 1073741824, limit: 1073741824 }]],
+      [EVALUATE, 1, []],
+    ]);
   });
 
   await t.step("a step not in the handler's graph is refused, and no job is made", async () => {
