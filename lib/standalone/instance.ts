@@ -63,8 +63,7 @@ import {
   type StoredJob,
   summaryTableName,
 } from "./job_store.ts";
-import { ModelStore } from "./model_store.ts";
-import type { StepSpec } from "../sdk/handlers.ts";
+import { type ModelPackageFacts, ModelStore } from "./model_store.ts";
 import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -393,11 +392,12 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
   }
 
   /**
-   * A model version's step graphs, as its `jobs.yaml` holds them: each runnable handler (job) to
-   * every step it runs, the steps it needs first (what a server answers as `stepSpecs`).
+   * What a server answers of a model version besides its record: its step graphs as its
+   * `jobs.yaml` holds them (each runnable handler to every step it runs, the steps it needs
+   * first) and the version of the runtime packaged with it.
    */
-  modelJobs(ref: ArtifactRef): Promise<Record<string, StepSpec[]>> {
-    return this.#models(ref.project).jobs(ref);
+  modelPackageFacts(ref: ArtifactRef): Promise<ModelPackageFacts> {
+    return this.#models(ref.project).packageFacts(ref);
   }
 
   removeModel(ref: ArtifactRef): Promise<void> {

@@ -83,15 +83,23 @@ export function modelStepSpecs(jobs: Record<string, StepSpec[]>): StepSpecVo[] {
   );
 }
 
+/** What a server knows of a model version besides its record. */
+export interface ModelVersionFacts {
+  /** The version's step graphs (`jobs.yaml`): handler key to its expanded steps. */
+  jobs?: Record<string, StepSpec[]>;
+  /** The version of the runtime packaged with the model, if any. */
+  builtInRuntime?: string;
+}
+
 /**
  * A `ModelVersionVo`.
  *
  * @param m The model record.
- * @param jobs The version's step graphs (`jobs.yaml`), when known; without them each handler is
- *   listed as a single step of its own.
+ * @param facts The version's step graphs and packaged runtime, when known; without the step
+ *   graphs each handler is listed as a single step of its own.
  * @returns The view object.
  */
-export function modelVersionVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>): ModelVersionVo {
+export function modelVersionVo(m: ModelRecord, facts: ModelVersionFacts = {}): ModelVersionVo {
   return {
     id: m.version,
     name: m.version,
@@ -103,8 +111,9 @@ export function modelVersionVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>
     draft: false,
     createdTime: Date.parse(m.createdAt),
     owner: USER_VO,
-    stepSpecs: jobs
-      ? modelStepSpecs(jobs)
+    builtInRuntime: facts.builtInRuntime ?? null,
+    stepSpecs: facts.jobs
+      ? modelStepSpecs(facts.jobs)
       : m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
   };
 }
@@ -113,11 +122,11 @@ export function modelVersionVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>
  * A `ModelVo`: the model with one of its versions (a list shows the newest).
  *
  * @param m The model record of the version.
- * @param jobs The version's step graphs, when known.
+ * @param facts The version's step graphs and packaged runtime, when known.
  * @returns The view object.
  */
-export function modelVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>): ModelVo {
-  const version = modelVersionVo(m, jobs);
+export function modelVo(m: ModelRecord, facts?: ModelVersionFacts): ModelVo {
+  const version = modelVersionVo(m, facts);
   return { id: m.name, name: m.name, createdTime: version.createdTime, owner: USER_VO, version };
 }
 
@@ -125,11 +134,11 @@ export function modelVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>): Mode
  * A `ModelInfoVo` for a model version; `versionId` is what a `JobRequest` names it by.
  *
  * @param m The model record.
- * @param jobs The version's step graphs, when known.
+ * @param facts The version's step graphs and packaged runtime, when known.
  * @returns The view object.
  */
-export function modelInfoVo(m: ModelRecord, jobs?: Record<string, StepSpec[]>): ModelInfoVo {
-  const versionInfo = modelVersionVo(m, jobs);
+export function modelInfoVo(m: ModelRecord, facts?: ModelVersionFacts): ModelInfoVo {
+  const versionInfo = modelVersionVo(m, facts);
   return {
     id: m.name,
     name: m.name,

@@ -73,6 +73,7 @@ export {
   modelVersionVo,
   modelVo,
 } from "./artifact_views.ts";
+export type { ModelVersionFacts } from "./artifact_views.ts";
 export {
   datasetRecord,
   datasetVersionRecord,

@@ -100,6 +100,11 @@ function pythonPackage(version: string) {
       created_at: "2024-05-06 07:08:09 UTC",
       build: { os: "Linux", sw_version: "0.6.10" },
       size: 5000,
+      packaged_runtime: {
+        name: "pytorch",
+        manifest: { version: "rtabcdefg1234" },
+        path: "src/.starwhale/runtime/packaged.swrt",
+      },
     })),
     "src/.starwhale/jobs.yaml": te.encode(stringify({
       "evaluator:Eval.predict": [{ name: "evaluator:Eval.predict", replicas: 1, needs: [] }],
@@ -308,6 +313,7 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
         needs: [],
       }]);
       assertEquals(violations(info, envelopeModel("@ModelInfoVo")), []);
+      assertEquals(info.data.versionInfo.builtInRuntime, "rtabcdefg1234", "its packaged runtime");
     },
   );
 

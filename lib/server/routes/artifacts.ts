@@ -34,7 +34,7 @@ import {
   type ServerCtx,
   type ServerEnv,
 } from "../_context.ts";
-import { modelJobs } from "./_model_jobs.ts";
+import { modelFacts } from "./_model_facts.ts";
 
 /** A standalone instance reads a dataset version's stored manifest. */
 type ManifestReader = { datasetManifest(ref: ArtifactRef): Promise<Record<string, unknown>> };
@@ -87,29 +87,32 @@ export function modelRoutes(ctx: ServerContext): Hono<ServerEnv> {
     const project = await ctx.project(param(c, "p"));
     return await store(ctx, "models").listModels(project, name ? { name } : {});
   };
-  /** One page of records, each with its step graphs. */
-  const steps = async (c: ServerCtx, records: ModelRecord[]) => {
+  /** One page of records, each with its step graphs and packaged runtime. */
+  const pageWithFacts = async (c: ServerCtx, records: ModelRecord[]) => {
     const { pageNum, pageSize } = paging(c);
     const list = records.slice((pageNum - 1) * pageSize, pageNum * pageSize);
-    const withJobs = await Promise.all(
-      list.map(async (m) => ({ m, jobs: await modelJobs(ctx.instance(), m) })),
+    const withFacts = await Promise.all(
+      list.map(async (m) => ({ m, facts: await modelFacts(ctx.instance(), m) })),
     );
-    return { withJobs, total: records.length, pageNum, pageSize };
+    return { withFacts, total: records.length, pageNum, pageSize };
   };
   return resource("MODEL")
     .get("/", async (c) => {
-      const { withJobs, ...at } = await steps(c, newestPerName(matching(c, await list(c))));
-      return ok(c, pageInfo(withJobs.map(({ m, jobs }) => modelVo(m, jobs)), at));
+      const { withFacts, ...at } = await pageWithFacts(
+        c,
+        newestPerName(matching(c, await list(c))),
+      );
+      return ok(c, pageInfo(withFacts.map(({ m, facts }) => modelVo(m, facts)), at));
     })
     .get("/:name/version", async (c) => {
-      const { withJobs, ...at } = await steps(c, await list(c, param(c, "name")));
-      return ok(c, pageInfo(withJobs.map(({ m, jobs }) => modelVersionVo(m, jobs)), at));
+      const { withFacts, ...at } = await pageWithFacts(c, await list(c, param(c, "name")));
+      return ok(c, pageInfo(withFacts.map(({ m, facts }) => modelVersionVo(m, facts)), at));
     })
     .get("/:name", async (c) => {
       const project = await ctx.project(param(c, "p"));
       const ref = { project, name: param(c, "name"), version: versionOf(c) };
       const record = await ctx.instance().getModel(ref);
-      return ok(c, modelInfoVo(record, await modelJobs(ctx.instance(), record)));
+      return ok(c, modelInfoVo(record, await modelFacts(ctx.instance(), record)));
     });
 }
 

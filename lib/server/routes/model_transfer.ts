@@ -33,7 +33,7 @@ import { type PackagePath, packFileList, unpackFileList } from "../../wire/packa
 import { modelInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { exported, fileAt, md5Of, streamed } from "./_model_files.ts";
-import { modelJobs } from "./_model_jobs.ts";
+import { modelFacts } from "./_model_facts.ts";
 import { createHash } from "node:crypto";
 import { type BlobStore, md5Hex } from "../_blob_store.ts";
 import {
@@ -147,7 +147,7 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
     // `ModelInfoVo`, or 404.
     .get("/:name/version/:v", async (c) => {
       const record = await ctx.instance().getModel(await refOf(c));
-      return ok(c, modelInfoVo(record, await modelJobs(ctx.instance(), record)));
+      return ok(c, modelInfoVo(record, await modelFacts(ctx.instance(), record)));
     })
     .post("/:name/version/:v/completeUpload", async (c) => {
       const ref = await refOf(c);
