@@ -63,7 +63,8 @@ import {
   type StoredJob,
   summaryTableName,
 } from "./job_store.ts";
-import { type ModelPackageFacts, ModelStore } from "./model_store.ts";
+import { ModelStore } from "./model_store.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
 import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -396,7 +397,9 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
    * `jobs.yaml` holds them (each runnable handler to every step it runs, the steps it needs
    * first) and the version of the runtime packaged with it.
    */
-  modelPackageFacts(ref: ArtifactRef): Promise<ModelPackageFacts> {
+  modelPackageFacts(
+    ref: ArtifactRef,
+  ): Promise<{ jobs: Record<string, StepSpec[]>; builtInRuntime?: string }> {
     return this.#models(ref.project).packageFacts(ref);
   }
 
