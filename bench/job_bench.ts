@@ -1,6 +1,8 @@
 /**
  * Job SDK benchmarks on a standalone instance:
- * - `Job.list` over 10,000 jobs: the first page, and a status filter;
+ * - `Job.list` over 10,000 jobs: the first page, the first page after a job was saved in this
+ *   process, the first page after the index changed elsewhere (the listing is read again, as in
+ *   a fresh process), and a status filter;
  * - `getTableRows` over a 1,000,000-row results table (rows/s; memory stays flat).
  *
  *   deno bench -A bench/job_bench.ts
@@ -74,6 +76,31 @@ Deno.bench("Job.list() first page of 20 over 10,000 jobs", async () => {
   const [jobs, page] = await Job.list("self", { instance });
   if (jobs.length !== 20 || page.total !== JOBS + 1) throw new Error("wrong page");
 });
+
+// A job saved between lists (its status, say) through this process: the listing is patched.
+let flip = 0;
+Deno.bench("Job.list() first page over 10,000 jobs, after a job was saved here", async (b) => {
+  const [[first]] = await Job.list("self", { pageSize: 1, instance });
+  await store.save({ ...(await store.get(first.id)), errorMessage: `changed ${flip++}` });
+  b.start();
+  const [jobs] = await Job.list("self", { instance });
+  b.end();
+  if (jobs.length !== 20) throw new Error("wrong page");
+});
+
+// The index written by someone else (another process, a job Worker): the listing is read again,
+// as the first list of a fresh process reads it.
+Deno.bench(
+  "Job.list() first page over 10,000 jobs, after the index changed elsewhere",
+  async (b) => {
+    const [[first]] = await Job.list("self", { pageSize: 1, instance });
+    await ds.update(`sdk/jobs/self`, [{ id: first.id, error: `changed ${flip++}` }]);
+    b.start();
+    const [jobs] = await Job.list("self", { instance });
+    b.end();
+    if (jobs.length !== 20) throw new Error("wrong page");
+  },
+);
 
 Deno.bench("Job.list() status FAIL page 3 over 10,000 jobs", async () => {
   const [jobs, page] = await Job.list("self", { status: "FAIL", pageIndex: 3, instance });

@@ -1,14 +1,19 @@
 /**
- * The datastore over HTTP: `scanTable` streamed through `lastKey` pages, `updateTable` in
- * batches of 1000 records with the schema inferred per column, `listTables` by prefix.
+ * The datastore over HTTP: `scanTable` as one NDJSON stream from this package's server, else
+ * through pipelined `lastKey` pages; `updateTableRows` (plain JSON rows) to this package's server,
+ * else `updateTable` in batches of 1000 records with the schema inferred per column; `listTables`
+ * by prefix.
  *
  * @module
  */
 import type { ColumnSchema, Key, Row, Value } from "../../datastore/mod.ts";
 import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
-import { checkTableName, decodeTyped, encodePlain, inferSchema } from "../wire/mod.ts";
+import { checkTableName, decodeTyped, encodePlain, encodeTyped, inferSchema } from "../wire/mod.ts";
+import { RemoteError } from "../sdk/errors.ts";
 import { schemaKey, type WireSchema } from "../wire/mod.ts";
+import { streamedRows } from "./_ndjson.ts";
+import { unbatch } from "./_unbatch.ts";
 
 /** Records per request, the server's cap. */
 export const PAGE = 1000;
@@ -21,22 +26,59 @@ function keyWire(key: Key, field: string): { value: string; type: string } {
   throw new TypeError(`Cannot scan from ${field} ${String(key)}: keys are integers or strings`);
 }
 
+/** The media type of this package's streaming `scanTable`. */
+const NDJSON = "application/x-ndjson";
+
+type Page = { records?: Record<string, unknown>[]; lastKey?: string } | undefined;
+
+function decodeRecord(r: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [k, v] of Object.entries(r)) row[k] = decodeTyped(v);
+  return row;
+}
+
 /**
- * Streams rows of one table, page by page. `start` and `end` are each encoded by their own type
- * (so an `end` without a `start` is kept), the next page starts after `lastKey`, and paging stops
- * at the first short page.
+ * Streams rows of one table. `start` and `end` are each encoded by their own type (so an `end`
+ * without a `start` is kept). A scan longer than one page first asks for the NDJSON stream this
+ * package's server offers (every record in one answer); any other server answers with the usual
+ * page, and the scan goes on page by page: the next page (after `lastKey`) is asked for while
+ * this one is decoded and read, and paging stops at the first short page.
  *
  * @param api The client.
  * @param table Full table name.
- * @param options Range, keepNone, limit, columns.
+ * @param options Range, keepNone, limit, columns; `check` runs at the first `next()` (before
+ *   anything is sent), `mapError` maps any error before it is thrown.
  * @returns The rows, decoded.
  * @throws {TypeError} On an invalid table name, before anything is sent.
  */
-export async function* scanRemoteTable(
+export function scanRemoteTable(
   api: ApiClient,
   table: string,
-  options: ScanTableOptions & { revision?: string | number } = {},
-): AsyncGenerator<Row> {
+  options: ScanTableOptions & {
+    revision?: string | number;
+    check?: () => void;
+    mapError?: (e: unknown) => unknown;
+  } = {},
+): AsyncIterableIterator<Row> {
+  return unbatch(() => {
+    options.check?.();
+    return scanRemoteBatches(api, table, options);
+  }, options.mapError);
+}
+
+/**
+ * The batches behind {@link scanRemoteTable}: a line of the stream or a page at a time.
+ *
+ * @param api The client.
+ * @param table Full table name.
+ * @param options Range, keepNone, limit, columns, and the table's revision to read as of.
+ * @returns The batches of decoded rows.
+ */
+export async function* scanRemoteBatches(
+  api: ApiClient,
+  table: string,
+  options: ScanTableOptions & { revision?: string | number },
+): AsyncGenerator<Row[]> {
   const desc: Record<string, unknown> = { tableName: checkTableName(table) };
   if (options.revision !== undefined) desc.revision = String(options.revision);
   if (options.columns) desc.columns = options.columns.map((c) => ({ columnName: c, alias: c }));
@@ -56,24 +98,51 @@ export async function* scanRemoteTable(
   }
   if (options.keepNone) body.keepNone = true;
   let remaining = options.limit ?? Infinity;
-  while (remaining > 0) {
-    const limit = Math.min(PAGE, remaining);
-    const data = await api.request("/datastore/scanTable", {
-      method: "POST",
-      body: { ...body, limit },
-      idempotent: true,
-    }) as { records?: Record<string, unknown>[]; lastKey?: string };
-    const records = data?.records ?? [];
-    for (const r of records) {
-      const row: Row = {};
-      for (const [k, v] of Object.entries(r)) row[k] = decodeTyped(v);
-      yield row;
+  if (remaining <= 0) return;
+  const path = "/datastore/scanTable";
+  const abort = new AbortController();
+  const page = (limit: number) => ({
+    method: "POST",
+    body: { ...body, limit },
+    idempotent: true,
+    signal: abort.signal,
+  });
+  let asked = Math.min(PAGE, remaining);
+  const first = remaining > PAGE
+    ? await api.negotiate(path, page(asked), NDJSON)
+    : { data: await api.request(path, page(asked)) };
+  if ("stream" in first) {
+    for await (const batch of streamedRows(first.stream, first.url)) {
+      if (batch.length >= remaining) return yield batch.slice(0, remaining);
+      remaining -= batch.length;
+      yield batch;
     }
-    remaining -= records.length;
-    if (records.length < limit || data.lastKey === undefined) return;
-    body.start = data.lastKey;
-    delete body.startType;
-    body.startInclusive = false;
+    return;
+  }
+  let data = first.data as Page;
+  let next: Promise<unknown> | undefined;
+  try {
+    for (;;) {
+      const records = data?.records ?? [];
+      remaining -= records.length;
+      if (records.length >= asked && data?.lastKey !== undefined && remaining > 0) {
+        body.start = data.lastKey;
+        delete body.startType;
+        body.startInclusive = false;
+        asked = Math.min(PAGE, remaining);
+        next = api.request(path, page(asked));
+        next.catch(() => {}); // awaited below; a consumer that stops early leaves it to the abort
+      }
+      yield records.map(decodeRecord);
+      if (!next) return;
+      data = await next as Page;
+      next = undefined;
+    }
+  } finally {
+    if (next) {
+      abort.abort();
+      await next.catch(() => {});
+    }
   }
 }
 
@@ -100,9 +169,63 @@ function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][]
   return batches;
 }
 
+/** Clients whose server has no `updateTableRows` (it answered 404): they use `updateTable`. */
+const NO_ROWS_ROUTE = new WeakSet<ApiClient>();
+
+/** Whether a value goes as itself in `updateTableRows` (else typed). */
+function plainJson(v: Value): boolean {
+  return typeof v === "string" || typeof v === "boolean" || v === null ||
+    (typeof v === "number" && Number.isFinite(v) && !Object.is(v, -0));
+}
+
 /**
- * Upserts rows in batches of at most 1000 records whose column types agree, each sent with its
- * `columnSchemaList` (explicit schemas win over inferred ones).
+ * Sends one batch through this package's `updateTableRows`; `undefined` when the server has no
+ * such route (a Starwhale Server, an older server), which nothing was written to.
+ */
+async function updateRows(
+  api: ApiClient,
+  table: string,
+  rows: Row[],
+  options: { keyColumn: string; schema: ColumnSchema[] },
+): Promise<number | undefined> {
+  const typed: [number, string, unknown][] = [];
+  const sent = rows.map((row, i) => {
+    let out: Row | undefined;
+    for (const k in row) {
+      if (plainJson(row[k])) continue;
+      out ??= { ...row };
+      out[k] = null;
+      typed.push([i, k, encodeTyped(row[k])]);
+    }
+    return out ?? row;
+  });
+  try {
+    const data = await api.request("/datastore/updateTableRows", {
+      method: "POST",
+      body: {
+        tableName: table,
+        keyColumn: options.keyColumn,
+        schema: options.schema,
+        rows: sent,
+        typed,
+      },
+      idempotent: true,
+    });
+    return Number(data);
+  } catch (e) {
+    if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+      NO_ROWS_ROUTE.add(api);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Upserts rows in batches of at most 1000. To this package's server they go as plain JSON rows
+ * (`updateTableRows`), typed by the server as a local update types them; to any other server as
+ * `updateTable` records whose column types agree, each batch sent with its `columnSchemaList`
+ * (explicit schemas win over inferred ones).
  *
  * @param api The client.
  * @param table Full table name.
@@ -113,6 +236,39 @@ function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][]
  *   or a value the type system cannot hold.
  */
 export async function updateRemoteTable(
+  api: ApiClient,
+  table: string,
+  rows: Row[],
+  options: UpdateTableOptions = {},
+): Promise<number> {
+  checkTableName(table);
+  const keyColumn = options.keyColumn ?? "id";
+  for (const row of rows) {
+    if (row[keyColumn] === undefined || row[keyColumn] === null) {
+      throw new TypeError(`Cannot update table '${table}': a row has no key column '${keyColumn}'`);
+    }
+  }
+  let rest = rows;
+  if (!NO_ROWS_ROUTE.has(api)) {
+    let revision = 0, done = 0, fellBack = false;
+    do {
+      const batch = rows.slice(done, done + PAGE);
+      const r = await updateRows(api, table, batch, { keyColumn, schema: options.schema ?? [] });
+      if (r === undefined) { // no such route: nothing of this batch was written
+        fellBack = true;
+        break;
+      }
+      revision = r;
+      done += batch.length;
+    } while (done < rows.length);
+    if (!fellBack) return revision;
+    rest = rows.slice(done);
+  }
+  return await updateRecords(api, table, rest, { ...options, keyColumn });
+}
+
+/** `updateTable` in batches of at most 1000 records whose column types agree. */
+async function updateRecords(
   api: ApiClient,
   table: string,
   rows: Row[],

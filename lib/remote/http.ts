@@ -152,23 +152,59 @@ export class ApiClient {
    *   the last attempt (status 0).
    */
   async request(path: string, request: ApiRequest = {}): Promise<unknown> {
+    const { url, init } = this.#jsonRequest(path, request, {
+      ...(request.text ? { accept: "text/plain" } : {}),
+    });
+    const res = await this.#send(url, init);
+    if (request.text && res.ok) return await res.text();
+    return await this.#unwrap(res, url.href);
+  }
+
+  /**
+   * Like {@link ApiClient.request}, but also accepts an answer of `mediaType` (a streaming
+   * extension of this package's server): such an answer is handed back as its body stream,
+   * anything else is read as the usual envelope.
+   *
+   * @param path The path after `/api/v1`.
+   * @param request Method, query, body, idempotency, signal.
+   * @param mediaType The streaming media type to accept, e.g. `application/x-ndjson`.
+   * @returns `{stream}` for a streamed answer, else `{data}` of the envelope.
+   * @throws {RemoteError} As {@link ApiClient.request}.
+   */
+  async negotiate(
+    path: string,
+    request: ApiRequest,
+    mediaType: string,
+  ): Promise<{ stream: ReadableStream<Uint8Array>; url: string } | { data: unknown }> {
+    const { url, init } = this.#jsonRequest(path, request, {
+      accept: `${mediaType}, application/json;q=0.9`,
+    });
+    const res = await this.#send(url, init);
+    const type = res.headers.get("content-type") ?? "";
+    if (res.ok && res.body && type.split(";")[0].trim() === mediaType) {
+      return { stream: res.body, url: url.href };
+    }
+    return { data: await this.#unwrap(res, url.href) };
+  }
+
+  /** The URL and fetch settings of a request with a JSON body. */
+  #jsonRequest(path: string, request: ApiRequest, headers: Record<string, string>) {
     const url = new URL(`${this.#url}/api/v1${path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const res = await this.#send(url, {
+    const init = {
       method: request.method,
       body,
       idempotent: request.idempotent,
       signal: request.signal,
       headers: {
-        ...(request.text ? { accept: "text/plain" } : {}),
+        ...headers,
         ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
       },
-    });
-    if (request.text && res.ok) return await res.text();
-    return await this.#unwrap(res, url.href);
+    };
+    return { url, init };
   }
 
   /**

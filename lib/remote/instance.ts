@@ -51,7 +51,13 @@ import {
 import { exportRemoteModel, importRemoteModel } from "./_model_transfer.ts";
 import { importRemoteDataset } from "./_dataset_transfer.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
-import { listRemoteTables, scanRemoteTable, updateRemoteTable } from "./_datastore.ts";
+import {
+  listRemoteTables,
+  scanRemoteBatches,
+  scanRemoteTable,
+  updateRemoteTable,
+} from "./_datastore.ts";
+import { unbatch } from "./_unbatch.ts";
 import { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "../wire/mod.ts";
 import type {
   DatasetInfoVo,
@@ -483,13 +489,15 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     return (await listRemoteTables(this.#api, [prefix])).map((t) => t.slice(prefix.length));
   }
 
-  async *scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
-    const { prefix } = await this.#evalPrefix(ref);
-    for await (
-      const row of scanRemoteTable(this.#api, prefix + table.replace(/^\/+/, ""), options)
-    ) {
-      yield jobOwnRow(table, row);
-    }
+  scanJobTable(ref: JobRef, table: string, options?: ScanTableOptions): AsyncIterable<Row> {
+    const batches = async function* (self: RemoteInstance, api: ApiClient) {
+      const { prefix } = await self.#evalPrefix(ref);
+      const name = prefix + table.replace(/^\/+/, "");
+      for await (const rows of scanRemoteBatches(api, name, options ?? {})) {
+        yield rows.map((row) => jobOwnRow(table, row));
+      }
+    };
+    return unbatch(() => batches(this, this.#api));
   }
 
   async jobTableLocation(ref: JobRef): Promise<{ prefix: string; summary: string }> {
@@ -771,13 +779,12 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     return listRemoteTables(this.#api, [prefix]).catch((e) => Promise.reject(this.#map(e)));
   }
 
-  async *scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row> {
-    this.#check();
-    try {
-      yield* scanRemoteTable(this.#api, table, options);
-    } catch (e) {
-      throw this.#map(e);
-    }
+  scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row> {
+    return scanRemoteTable(this.#api, table, {
+      ...options,
+      check: () => this.#check(),
+      mapError: (e) => this.#map(e),
+    });
   }
 
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number> {

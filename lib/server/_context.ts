@@ -11,6 +11,7 @@ import { ApiError, success } from "./api_error.ts";
 import { readJson, show } from "./_body.ts";
 import { JobIds } from "./_job_ids.ts";
 import type { ServerStore } from "./store.ts";
+import type { ReadLimits } from "./routes/_scan.ts";
 
 /** The Hono environment of the server: `subject` names the resource in 400 codes. */
 export type ServerEnv = { Variables: { subject: string } };
@@ -73,6 +74,8 @@ export interface ServerContextOptions {
   launcher?: JobLauncher;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
+  /** How long reads run before letting other requests in; the `orderBy` bound. */
+  readLimits: ReadLimits;
 }
 
 /** The served instance, its datastore, the job id table and the body limit. */
@@ -85,6 +88,8 @@ export class ServerContext {
   readonly taskIds: JobIds;
   /** Runs the jobs created through the API, if any. */
   readonly launcher: JobLauncher | undefined;
+  /** How long reads run before letting other requests in; the `orderBy` bound. */
+  readonly readLimits: ReadLimits;
   readonly #instance: Instance | undefined;
   readonly #limit: number;
 
@@ -94,6 +99,7 @@ export class ServerContext {
     this.ids = new JobIds(options.store);
     this.taskIds = new JobIds(options.store, { table: "sys/server/task_ids" });
     this.launcher = options.launcher;
+    this.readLimits = options.readLimits;
     this.#instance = options.instance;
     this.#limit = options.maxBodyBytes;
   }

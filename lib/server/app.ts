@@ -24,6 +24,7 @@ import { tagRoutes } from "./routes/tags.ts";
 import { featureRoutes } from "./routes/features.ts";
 import { BlobStore } from "./_blob_store.ts";
 import { datastoreRoutes } from "./routes/datastore.ts";
+import { READ_LIMITS } from "./routes/_scan.ts";
 import { jobRoutes, Jobs } from "./routes/jobs.ts";
 import { jobCopyRoutes } from "./routes/job_copy.ts";
 import { logRoutes, Tasks } from "./routes/tasks.ts";
@@ -44,6 +45,16 @@ export interface ServerOptions {
   launcher?: JobLauncher;
   /** Largest accepted request body in bytes. @default 67108864 */
   maxBodyBytes?: number;
+  /**
+   * Longest stretch in ms a scan or query works before it lets other requests in (0: every 64
+   * rows). @default 10
+   */
+  sliceMs?: number;
+  /**
+   * Most rows a `queryTable` with `orderBy` keeps in memory to order them: its `start` + `limit`
+   * may not exceed this (a 400 names the limit). @default 100000
+   */
+  maxOrderRows?: number;
 }
 
 /** The public face of the server's Hono app. */
@@ -97,6 +108,10 @@ export function createApp(options: ServerOptions): ServerApp {
     store,
     launcher: options.launcher ?? defaultLauncher(options.instance),
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    readLimits: {
+      sliceMs: options.sliceMs ?? READ_LIMITS.sliceMs,
+      maxOrderRows: options.maxOrderRows ?? READ_LIMITS.maxOrderRows,
+    },
   });
   let inFlight = 0, closing = false;
   const drained = Promise.withResolvers<void>();

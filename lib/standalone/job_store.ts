@@ -50,6 +50,23 @@ export function publicJob(job: StoredJob): JobRecord {
   return record;
 }
 
+/** What listing needs of one job's index row. */
+interface Listing {
+  id: string;
+  created: number;
+  removed: boolean;
+  status: string;
+  model: string | undefined;
+}
+
+/** Newest first; the larger id first among jobs created in the same millisecond. */
+function newerFirst(a: Listing, b: Listing): number {
+  return b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Datastore -> index table -> its listing and the table version it was read at. */
+const LISTINGS = new WeakMap<Datastore, Map<string, { version: string; entries: Listing[] }>>();
+
 /** The jobs of one standalone project. */
 export class JobStore {
   readonly #root: string;
@@ -103,6 +120,8 @@ export class JobStore {
       finished_time: finished,
       model_version: job.modelVersion,
     });
+    const cached = LISTINGS.get(this.#ds)?.get(this.#index);
+    const before = cached && await this.#version();
     await this.#ds.update(this.#index, [{
       id: job.id,
       status: job.status,
@@ -116,6 +135,36 @@ export class JobStore {
       removed: job.removed,
       src: job.modelSrcDir,
     }]);
+    if (cached && before !== undefined && cached.version === before.key) {
+      // The listing was current before this write; if the table changed by this one row only
+      // (one more version in memory, the same segments), it is current with the row patched in.
+      const after = await this.#version();
+      if (after?.segments === before.segments && after.versions === before.versions + 1) {
+        const entry = {
+          id: job.id,
+          created,
+          removed: job.removed,
+          status: job.status,
+          model: job.model ?? undefined,
+        };
+        const entries = cached.entries.filter((e) => e.id !== job.id);
+        const at = entries.findIndex((e) => newerFirst(entry, e) < 0);
+        entries.splice(at < 0 ? entries.length : at, 0, entry);
+        LISTINGS.get(this.#ds)?.set(this.#index, { version: after.key, entries });
+      }
+    }
+  }
+
+  /** The index table's version (see {@link JobStore.#listing}), or undefined when it is absent. */
+  async #version(): Promise<{ key: string; segments: string; versions: number } | undefined> {
+    const stats = (await this.#ds.readStats(this.#index)).find((t) => t.name === this.#index);
+    if (!stats) return undefined;
+    const segments = stats.segments.map((s) => s.file).join(",");
+    return {
+      key: `${segments}|${stats.memtableVersions}`,
+      segments,
+      versions: stats.memtableVersions,
+    };
   }
 
   /** The index rows; none while the project's folder is gone (a removed project). */
@@ -167,15 +216,10 @@ export class JobStore {
         }`,
       );
     }
-    const matches: { id: string; created: number }[] = [];
-    const columns = ["id", "created", "removed", "status", "model"];
-    for await (const row of this.#indexRows({ columns })) {
-      if (row.removed === true) continue;
-      if (options.status !== undefined && row.status !== options.status) continue;
-      if (options.model !== undefined && row.model !== options.model) continue;
-      matches.push({ id: String(row.id), created: Number(row.created) });
-    }
-    matches.sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const matches = (await this.#listing()).filter((e) =>
+      !e.removed && (options.status === undefined || e.status === options.status) &&
+      (options.model === undefined || e.model === options.model)
+    );
     const total = matches.length;
     const pages = Math.ceil(total / pageSize);
     const jobs: StoredJob[] = [];
@@ -206,6 +250,37 @@ export class JobStore {
       if (row.removed === true) out.push(fromRow(this.#project, row));
     }
     return out.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  }
+
+  /**
+   * Every job of the index, newest first, as far as listing needs it. Kept per datastore and
+   * project while the index table is unchanged (same segment files, same count of versions in
+   * memory: any write to the table changes one of them), so paging and polling do not read the
+   * whole index again; a job saved through this process patches it in place.
+   */
+  async #listing(): Promise<Listing[]> {
+    if (!(await exists(join(this.#root, this.#project)))) return [];
+    const version = (await this.#version())?.key;
+    if (version === undefined) return [];
+    let byTable = LISTINGS.get(this.#ds);
+    if (!byTable) LISTINGS.set(this.#ds, byTable = new Map());
+    const cached = byTable.get(this.#index);
+    if (cached?.version === version) return cached.entries;
+    // Read after the version: a write in between makes the next call read again, never less.
+    const entries: Listing[] = [];
+    const columns = ["id", "created", "removed", "status", "model"];
+    for await (const row of this.#ds.scan(this.#index, { columns })) {
+      entries.push({
+        id: String(row.id),
+        created: Number(row.created),
+        removed: row.removed === true,
+        status: row.status as string,
+        model: row.model as string | undefined,
+      });
+    }
+    entries.sort(newerFirst);
+    byTable.set(this.#index, { version, entries });
+    return entries;
   }
 
   /** Every live job of the project a runner has not ended ({@link isUnfinished}). */

@@ -69,6 +69,20 @@ function bad(value: unknown, type: ColumnType): never {
 export function encodeScalar(value: Value, type: ColumnType): string {
   const bits = INT_BITS[type];
   if (bits) {
+    if (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+      // Safe integers need no BigInt: the bounds compare exactly and the two halves are exact.
+      if (bits < 64) {
+        const half = 2 ** (bits - 1);
+        if (value < -half || value >= half) {
+          throw new RangeError(
+            `Cannot encode ${value} as ${type}: it does not fit in ${bits} bits`,
+          );
+        }
+        return (value < 0 ? value + 2 * half : value).toString(16).padStart(bits / 4, "0");
+      }
+      const hi = Math.floor(value / 2 ** 32);
+      return hex8(hi >>> 0) + hex8(value - hi * 2 ** 32);
+    }
     if (typeof value !== "bigint" && !(typeof value === "number" && Number.isInteger(value))) {
       bad(value, type);
     }
@@ -81,17 +95,16 @@ export function encodeScalar(value: Value, type: ColumnType): string {
   const fbits = FLOAT_BITS[type];
   if (fbits) {
     if (typeof value !== "number") bad(value, type);
-    const dv = new DataView(new ArrayBuffer(8));
     if (fbits === 16) {
-      dv.setFloat16(0, value);
-      return dv.getUint16(0).toString(16).padStart(4, "0");
+      BITS.setFloat16(0, value);
+      return BITS.getUint16(0).toString(16).padStart(4, "0");
     }
     if (fbits === 32) {
-      dv.setFloat32(0, value);
-      return dv.getUint32(0).toString(16).padStart(8, "0");
+      BITS.setFloat32(0, value);
+      return hex8(BITS.getUint32(0));
     }
-    dv.setFloat64(0, value);
-    return dv.getBigUint64(0).toString(16).padStart(16, "0");
+    BITS.setFloat64(0, value);
+    return hex8(BITS.getUint32(0)) + hex8(BITS.getUint32(4));
   }
   if (type === "BOOL") {
     if (typeof value !== "boolean") bad(value, type);
@@ -107,6 +120,16 @@ export function encodeScalar(value: Value, type: ColumnType): string {
   }
   throw new TypeError(`Cannot encode a scalar of type ${type}`);
 }
+
+/** Scratch space for float bit patterns (scalars are encoded one at a time). */
+const BITS = new DataView(new ArrayBuffer(8));
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, "0");
+}
+
+/** Integers whose high 32 bits are below this (or at least 2^32 minus it) are safe numbers. */
+const SAFE_HIGH = 2 ** 20;
 
 /**
  * Decodes a plain wire scalar. Hex may be shorter than the width (left-padded, as upstream).
@@ -135,25 +158,32 @@ export function decodeScalar(text: unknown, type: ColumnType): Value {
         `Cannot decode ${JSON.stringify(text)} as ${type}: expected up to ${bits / 4} hex digits`,
       );
     }
-    const u = BigInt("0x" + text);
     if (type in INT_BITS) {
-      const v = BigInt.asIntN(bits, u);
-      return bits === 64 &&
-          (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+      if (bits < 64) {
+        const u = parseInt(text, 16);
+        return u >= 2 ** (bits - 1) ? u - 2 ** bits : u;
+      }
+      // Two 32-bit halves are exact in a number; BigInt only when the value is not safe.
+      const hi = text.length > 8 ? parseInt(text.slice(0, -8), 16) : 0;
+      const lo = parseInt(text.length > 8 ? text.slice(-8) : text, 16);
+      if (hi < SAFE_HIGH) return hi * 2 ** 32 + lo;
+      if (hi >= 2 ** 32 - SAFE_HIGH) return (hi - 2 ** 32) * 2 ** 32 + lo;
+      const v = BigInt.asIntN(64, BigInt("0x" + text));
+      return v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)
         ? v
         : Number(v);
     }
-    const dv = new DataView(new ArrayBuffer(8));
     if (bits === 16) {
-      dv.setUint16(0, Number(u));
-      return dv.getFloat16(0);
+      BITS.setUint16(0, parseInt(text, 16));
+      return BITS.getFloat16(0);
     }
     if (bits === 32) {
-      dv.setUint32(0, Number(u));
-      return dv.getFloat32(0);
+      BITS.setUint32(0, parseInt(text, 16));
+      return BITS.getFloat32(0);
     }
-    dv.setBigUint64(0, u);
-    return dv.getFloat64(0);
+    BITS.setUint32(0, text.length > 8 ? parseInt(text.slice(0, -8), 16) : 0);
+    BITS.setUint32(4, parseInt(text.length > 8 ? text.slice(-8) : text, 16));
+    return BITS.getFloat64(0);
   }
   if (type === "BOOL") {
     if (text === "1") return true;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Key, Row, Value } from "../../../datastore/mod.ts";
+import type { Key, Row } from "../../../datastore/mod.ts";
 import {
   checkTableName,
   chooseSchema,
@@ -17,12 +17,28 @@ import {
 } from "../../wire/mod.ts";
 import { ApiError, DATASTORE_SUBJECT as S } from "../api_error.ts";
 import { BodyReader, parseRevision, show } from "../_body.ts";
-import type { ScanTableDesc, ServerStore, StoreTableSchema } from "../store.ts";
-import { compareValues, compileFilter } from "./_query.ts";
+import type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "../store.ts";
+import { Breather } from "../_breather.ts";
+import { compileFilter } from "./_query.ts";
+import { orderRows } from "./_order_rows.ts";
 
 /** Records per scan or query answer (upstream `DataStore.QUERY_LIMIT`). */
 export const QUERY_LIMIT = 1000;
-const KEY_ALIAS = "\u0000key";
+/** The key column's name in the output when the projection leaves it out. */
+export const KEY_ALIAS = "\u0000key";
+
+/** How long reads run on the server. */
+export interface ReadLimits {
+  /** Longest stretch of work (ms) before the read lets other requests in. */
+  sliceMs: number;
+  /** Most rows a `queryTable` with `orderBy` keeps to order them (its `start` + `limit`). */
+  maxOrderRows: number;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+/** Defaults of {@link ReadLimits}. */
+export const READ_LIMITS: ReadLimits = { sliceMs: 10, maxOrderRows: 100_000 };
 
 interface Projection {
   desc: ScanTableDesc;
@@ -94,7 +110,8 @@ function decodeKey(body: BodyReader, field: string, type: string): Key | undefin
   }
 }
 
-interface Encoder {
+/** How a scan's or query's records are encoded. */
+export interface Encoder {
   typed: boolean;
   raw: boolean;
   hints: Map<string, WireSchema>;
@@ -112,7 +129,8 @@ function encodeRow(row: Row, enc: Encoder): Record<string, unknown> {
   return out;
 }
 
-function columnHints(hints: Map<string, WireSchema>): Record<string, unknown> {
+/** The column hints of an answer. */
+export function columnHints(hints: Map<string, WireSchema>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, s] of hints) if (k !== KEY_ALIAS) out[k] = { typeHints: [s.type] };
   return out;
@@ -124,21 +142,32 @@ function limitOf(body: BodyReader): number {
   return limit < 0 ? QUERY_LIMIT : limit;
 }
 
+/** A parsed `scanTable` request, ready to run. */
+export interface PreparedScan {
+  /** The tables that exist, with their projections. */
+  projections: Projection[];
+  /** How records are encoded. */
+  enc: Encoder;
+  /** The key type of the first table. */
+  keyType: string;
+  /** Records per answer (`limit`, at most 1000). */
+  limit: number;
+  /** The key range and null handling, without a limit. */
+  range: StoreScanOptions;
+}
+
 /**
- * Handles `scanTable`: a key-range scan over one or more tables merged by key, at most 1000
- * records, with `lastKey` for the next page.
+ * Parses and checks a `scanTable` request (every 400 is thrown here, before any record is read).
  *
  * @param store The datastore.
  * @param json The request body.
- * @param signal Aborted when the client goes away; the scan stops and releases its resources.
- * @returns The `RecordListVo`.
+ * @returns The prepared scan.
  * @throws {ApiError} 400 on an invalid request.
  */
-export async function scanTable(
+export async function prepareScan(
   store: ServerStore,
   json: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<Record<string, unknown>> {
+): Promise<PreparedScan> {
   const body = new BodyReader(json, S);
   const tables = body.array("tables");
   if (!tables || tables.length === 0) throw body.error("tables", "must list at least one table");
@@ -162,21 +191,57 @@ export async function scanTable(
   const end = decodeKey(body, "end", body.string("endType") ?? keyType);
   const keepNone = body.bool("keepNone", false);
   for (const p of projections) p.desc.keepNone ||= keepNone;
+  const range: StoreScanOptions = {
+    start,
+    end,
+    startInclusive: body.bool("startInclusive", true),
+    endInclusive: body.bool("endInclusive", false),
+    keepNone: projections.length === 1 && projections[0].desc.keepNone,
+  };
+  return { projections, enc, keyType, limit, range };
+}
+
+/**
+ * The rows of a prepared scan, with no limit (empty when no table exists or `limit` is 0).
+ *
+ * @param store The datastore.
+ * @param scan The prepared scan.
+ * @returns The rows in key order.
+ */
+export function scanRows(store: ServerStore, scan: PreparedScan): AsyncIterable<Row> {
+  if (!scan.projections.length || scan.limit <= 0) return (async function* () {})();
+  return store.scan(scan.projections.map((p) => p.desc), scan.range);
+}
+
+/**
+ * Handles `scanTable`: a key-range scan over one or more tables merged by key, at most 1000
+ * records, with `lastKey` for the next page.
+ *
+ * @param store The datastore.
+ * @param json The request body.
+ * @param limits Aborted when the client goes away (the scan stops and releases its resources);
+ *   how long it runs before letting other requests in.
+ * @returns The `RecordListVo`.
+ * @throws {ApiError} 400 on an invalid request.
+ */
+export async function scanTable(
+  store: ServerStore,
+  json: Record<string, unknown>,
+  limits: ReadLimits = READ_LIMITS,
+): Promise<Record<string, unknown>> {
+  const scan = await prepareScan(store, json);
+  const { projections, enc, keyType, limit } = scan;
   const records: Record<string, unknown>[] = [];
   let lastKey: Key | undefined;
+  const breather = new Breather(limits.sliceMs);
   if (projections.length && limit > 0) {
-    const rows = store.scan(projections.map((p) => p.desc), {
-      start,
-      end,
-      startInclusive: body.bool("startInclusive", true),
-      endInclusive: body.bool("endInclusive", false),
-      keepNone: projections.length === 1 && projections[0].desc.keepNone,
-      limit,
-    });
+    const rows = store.scan(projections.map((p) => p.desc), { ...scan.range, limit });
     for await (const row of rows) {
-      if (signal?.aborted) break;
+      if (limits.signal?.aborted) break;
       lastKey = projections.map((p) => row[p.keyOut]).find((k) => k !== undefined) as Key;
       records.push(encodeRow(row, enc));
+      const pause = breather.breathe();
+      if (pause) await pause;
     }
   }
   const out: Record<string, unknown> = { records, columnHints: columnHints(enc.hints) };
@@ -193,17 +258,19 @@ export async function scanTable(
 
 /**
  * Handles `queryTable`: one table, an optional filter and order, an offset `start` and a limit.
+ * Rows are read in slices (other requests are answered in between); with `orderBy`, only the
+ * best `start + limit` rows are kept, and asking for more than `maxOrderRows` is a 400.
  *
  * @param store The datastore.
  * @param json The request body.
- * @param signal Aborted when the client goes away.
+ * @param limits The client's abort signal, the slice length and the `orderBy` bound.
  * @returns The `RecordListVo` (no `lastKey`).
- * @throws {ApiError} 400 on an invalid request.
+ * @throws {ApiError} 400 on an invalid request, or an `orderBy` page beyond `maxOrderRows`.
  */
 export async function queryTable(
   store: ServerStore,
   json: Record<string, unknown>,
-  signal?: AbortSignal,
+  limits: ReadLimits = READ_LIMITS,
 ): Promise<Record<string, unknown>> {
   const body = new BodyReader(json, S);
   const p = await project(store, body, body.bool("ignoreNonExistingTable", true));
@@ -216,6 +283,13 @@ export async function queryTable(
     if (p && !p.hints.has(column)) r.fail("columnName", "is not a column of the table");
     return { column, descending: r.bool("descending", false) };
   });
+  if (order.length && offset + limit > limits.maxOrderRows) {
+    throw ApiError.invalid(
+      S,
+      `a query with orderBy orders at most ${limits.maxOrderRows} rows: 'start' ${offset} + ` +
+        `'limit' ${limit} asks for row ${offset + limit}; narrow the rows with a filter`,
+    );
+  }
   const enc: Encoder = {
     typed: body.bool("encodeWithType", false),
     raw: body.bool("rawResult", false),
@@ -226,26 +300,21 @@ export async function queryTable(
   let picked: Row[] = [];
   if (p) {
     if (revision !== undefined) p.desc.revision = revision;
-    let skipped = 0;
     p.desc.keepNone ||= keepNone;
+    const breather = new Breather(limits.sliceMs);
+    const top = order.length ? orderRows(order, offset + limit) : undefined;
+    let skipped = 0;
     for await (const row of store.scan([p.desc], { keepNone: p.desc.keepNone })) {
-      if (signal?.aborted) break;
+      if (limits.signal?.aborted) break;
+      const pause = breather.breathe();
+      if (pause) await pause;
       if (filter && !filter(row)) continue;
-      if (order.length) picked.push(row);
+      if (top) top.push(row);
       else if (skipped < offset) skipped++;
       else if (picked.length < limit) picked.push(row);
       else break;
     }
-    if (order.length) {
-      picked.sort((a, b) => {
-        for (const o of order) {
-          const c = compareValues((a[o.column] ?? null) as Value, (b[o.column] ?? null) as Value);
-          if (c !== 0) return o.descending ? -c : c;
-        }
-        return 0;
-      });
-      picked = picked.slice(offset, offset + limit);
-    }
+    if (top) picked = top.sorted().slice(offset, offset + limit);
   }
   const out: Record<string, unknown> = {
     records: picked.map((r) => encodeRow(r, enc)),

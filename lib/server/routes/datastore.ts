@@ -1,6 +1,7 @@
 /**
- * The datastore resource (`/api/v1/datastore`): `updateTable`, `scanTable`, `queryTable`,
- * `listTables` and `flush`. Each handler is a function from a parsed body to the envelope's
+ * The datastore resource (`/api/v1/datastore`): `updateTable`, `scanTable` (also as an NDJSON
+ * stream for clients that accept it), `queryTable`, `listTables` and `flush`; and this server's
+ * `updateTableRows` (rows as plain JSON, for its own remote adapter). Each handler is a function from a parsed body to the envelope's
  * `data` that validates everything before anything is written.
  *
  * @module
@@ -15,6 +16,8 @@ import { ok, resource, type ServerContext, type ServerEnv } from "../_context.ts
 import type { ServerStore } from "../store.ts";
 import { queryTable, scanTable } from "./_scan.ts";
 import { aliasDatasetTables } from "./_dataset_alias.ts";
+import { NDJSON, scanTableStream } from "./_scan_stream.ts";
+import { updateTableRows } from "./_update_rows.ts";
 
 /**
  * The datastore sub-app, to mount at `/api/v1/datastore`.
@@ -27,27 +30,26 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return resource(S)
     .post("/updateTable", async (c) => ok(c, await updateTable(store, await ctx.body(c))))
     .post(
-      "/scanTable",
-      async (c) =>
-        ok(
-          c,
-          await scanTable(
-            store,
-            await aliasDatasetTables(ctx, await ctx.body(c)),
-            c.req.raw.signal,
-          ),
-        ),
+      "/updateTableRows",
+      async (c) => ok(c, await updateTableRows(store, await ctx.body(c))),
     )
+    .post("/scanTable", async (c) => {
+      const json = await aliasDatasetTables(ctx, await ctx.body(c));
+      if (acceptsNdjson(c.req.header("accept"))) {
+        const stream = await scanTableStream(store, json, ctx.readLimits);
+        return new Response(stream, { headers: { "content-type": NDJSON } });
+      }
+      return ok(c, await scanTable(store, json, { ...ctx.readLimits, signal: c.req.raw.signal }));
+    })
     .post(
       "/queryTable",
       async (c) =>
         ok(
           c,
-          await queryTable(
-            store,
-            await aliasDatasetTables(ctx, await ctx.body(c)),
-            c.req.raw.signal,
-          ),
+          await queryTable(store, await aliasDatasetTables(ctx, await ctx.body(c)), {
+            ...ctx.readLimits,
+            signal: c.req.raw.signal,
+          }),
         ),
     )
     .post(
@@ -58,6 +60,14 @@ export function datastoreRoutes(ctx: ServerContext): Hono<ServerEnv> {
       await store.flush();
       return ok(c, "success");
     });
+}
+
+/** Whether an Accept header asks for NDJSON (the streaming `scanTable`). */
+function acceptsNdjson(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((part) => {
+    const [type, ...params] = part.split(";").map((x) => x.trim().toLowerCase());
+    return type === NDJSON && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 type Op = { rows: Row[] } | { deletes: Key[] };
@@ -112,28 +122,43 @@ export async function updateTable(
   }
   const ops: Op[] = [];
   (body.array("records") ?? []).forEach((r, i) => {
-    const rec = new BodyReader(r, S, `records[${i}]`);
-    const values = rec.array("values") ?? rec.fail("values", "is required");
+    // The common shapes are checked inline; a BodyReader (for its message) only on a bad one.
+    let values: unknown[];
+    if (isObject(r) && Array.isArray(r.values)) values = r.values;
+    else {
+      const rec = new BodyReader(r, S, `records[${i}]`);
+      values = rec.array("values") ?? rec.fail("values", "is required");
+    }
     const row: Row = {};
     let deleted = false;
-    values.forEach((v, j) => {
-      const cell = new BodyReader(v, S, `records[${i}].values[${j}]`);
-      const name = cell.requiredString("key");
-      if (name === "-") return void (deleted = true);
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
+      const name = isObject(v) && typeof v.key === "string" && v.key !== ""
+        ? v.key
+        : new BodyReader(v, S, `records[${i}].values[${j}]`).requiredString("key");
+      if (name === "-") {
+        deleted = true;
+        continue;
+      }
       const schema = columns.get(name);
-      if (!schema) throw cell.error("key", "names a column that tableSchemaDesc does not describe");
+      if (!schema) {
+        throw new BodyReader(v, S, `records[${i}].values[${j}]`).error(
+          "key",
+          "names a column that tableSchemaDesc does not describe",
+        );
+      }
       try {
-        row[name] = decodePlain(cell.raw("value"), schema);
+        row[name] = decodePlain((v as { value?: unknown }).value, schema);
       } catch (e) {
         throw ApiError.invalid(
           S,
           `failed to decode records[${i}] column '${name}': ${(e as Error).message}`,
         );
       }
-    });
+    }
     const key = row[keyColumn];
     if (typeof key !== "number" && typeof key !== "bigint" && typeof key !== "string") {
-      throw rec.error(
+      throw new BodyReader(r, S, `records[${i}]`).error(
         "values",
         `must hold a number or string key in column '${keyColumn}' (got ${show(key)})`,
       );
@@ -150,6 +175,10 @@ export async function updateTable(
   if (ops.length === 0) return String(await store.update(table, [], { keyColumn, schema }));
   // One atomic batch: readers and a crash see all of the request or none of it.
   return String(await store.write(ops.map((op) => ({ table, keyColumn, schema, ...op }))));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 function hasSparse(s: WireSchema | undefined): boolean {
