@@ -70,6 +70,7 @@ export {
   datasetVersionVo,
   datasetVo,
   modelInfoVo,
+  modelStepSpecs,
   modelVersionVo,
   modelVo,
 } from "./artifact_views.ts";

@@ -162,6 +162,12 @@ Deno.test("a job with per-step overwrite specs, created as Starwhale's Python cl
       `/api/v1/project/self/job/${id}`,
     );
     assertEquals(vo.jobName, EVALUATE);
+    // As a Starwhale Server answers it: the steps the job runs, each under the job's name.
+    const specs = parse(vo.stepSpec) as StepVo[];
+    assertEquals(specs.map((x) => [x.job_name, x.name, x.replicas]), [
+      [EVALUATE, PREDICT, 2],
+      [EVALUATE, EVALUATE, 1],
+    ]);
     const tasks = await data<{ list: { stepName: string }[] }>(
       s,
       `/api/v1/project/self/job/${id}/task?pageSize=100`,

@@ -17,7 +17,7 @@ import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import { parseJobRequest } from "./_job_request.ts";
-import { jobDatasetVos } from "./_job_datasets.ts";
+import { jobFacts } from "./_job_facts.ts";
 import { Tasks } from "./tasks.ts";
 
 const J = "JOB";
@@ -168,10 +168,10 @@ export class Jobs {
     return await this.#vo(job);
   }
 
-  /** A job's `JobVo`, with its datasets looked up. */
+  /** A job's `JobVo`, with its datasets looked up and its steps. */
   async #vo(job: JobRecord): Promise<JobVo> {
-    const datasets = await jobDatasetVos(this.#ctx, job);
-    return jobVo(job, await this.#ctx.ids.numericId(job.id), datasets);
+    const facts = await jobFacts(this.#ctx, job);
+    return jobVo(job, await this.#ctx.ids.numericId(job.id), facts);
   }
 
   /** The job's tasks as `PageInfo<TaskVo>`: one per step and replica. */
