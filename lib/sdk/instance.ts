@@ -221,7 +221,10 @@ export interface CreateJobOptions {
   devMode?: boolean;
   /** Server: debug mode password. */
   devModePassword?: string;
-  /** Replicas/resources per handler key. */
+  /**
+   * Replicas/resources per step of the run handler's graph, keyed by the step's handler key
+   * (e.g. `mnist.evaluator:MNISTInference.predict` when running `...evaluate`).
+   */
   overwriteSpecs?: Record<string, HandlerSpecOverride>;
   /** Aborts a standalone run between rows and tasks; the job ends CANCELED. */
   signal?: AbortSignal;

@@ -66,6 +66,7 @@ import {
   summaryTableName,
 } from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
 import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -409,6 +410,17 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
 
   getModel(ref: ArtifactRef): Promise<ModelRecord> {
     return this.#models(ref.project).get(ref);
+  }
+
+  /**
+   * What a server answers of a model version besides its record: its step graphs as its
+   * `jobs.yaml` holds them (each runnable handler to every step it runs, the steps it needs
+   * first) and the version of the runtime packaged with it.
+   */
+  modelPackageFacts(
+    ref: ArtifactRef,
+  ): Promise<{ jobs: Record<string, StepSpec[]>; builtInRuntime?: string }> {
+    return this.#models(ref.project).packageFacts(ref);
   }
 
   removeModel(ref: ArtifactRef): Promise<void> {
