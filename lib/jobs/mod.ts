@@ -24,6 +24,6 @@ export { prepareJob } from "./plan.ts";
 export type { PreparedJob } from "./plan.ts";
 export { RunnerLock } from "./runner_lock.ts";
 export { runJob } from "./runner.ts";
-export { captureTask, JobLog, readJobLog } from "./task_logs.ts";
-export { jobTasksPath, readJobTasks, TaskBoard } from "./task_board.ts";
+export { captureTask, JobLog, readJobLog, writeJobLog } from "./task_logs.ts";
+export { jobTasksPath, readJobTasks, TaskBoard, writeJobTasks } from "./task_board.ts";
 export type { TaskEvent } from "./task_board.ts";

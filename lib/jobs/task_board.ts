@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { JobTask } from "../sdk/instance.ts";
 
 /** The file of a job's tasks: `<job dir>/tasks.json`. */
@@ -175,6 +175,25 @@ export class TaskBoard {
   /** Writes what row progress is still unwritten. */
   flush(): void {
     if (this.#pending) this.#write();
+  }
+}
+
+/**
+ * Writes a job's tasks whole, as a copied job brings them (the runner writes through
+ * {@link TaskBoard}): a temporary file, then a rename.
+ *
+ * @param path The file, from {@link jobTasksPath}.
+ * @param tasks The tasks, in step order.
+ */
+export async function writeJobTasks(path: string, tasks: JobTask[]): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, JSON.stringify({ version: 1, tasks }) + "\n");
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
   }
 }
 

@@ -157,6 +157,34 @@ export async function* readJobLog(path: string): AsyncIterable<string> {
 }
 
 /**
+ * Writes a job's log whole, as a copied job brings it (a running job appends through
+ * {@link JobLog}): a temporary file, then a rename; or, with `append`, more lines at its end.
+ *
+ * @param path The file.
+ * @param lines The lines, without their line ends.
+ * @param options `append` to add to the file rather than replace it.
+ */
+export async function writeJobLog(
+  path: string,
+  lines: string[],
+  options: { append?: boolean } = {},
+): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  if (options.append) {
+    await Deno.writeTextFile(path, lines.map((line) => `${line}\n`).join(""), { append: true });
+    return;
+  }
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, lines.map((line) => `${line}\n`).join(""));
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/**
  * An error's stack, with the stacks of its causes (a handler's own error is the cause of the
  * `HandlerError` a task fails with), as the log keeps it.
  *

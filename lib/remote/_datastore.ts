@@ -6,10 +6,17 @@
  *
  * @module
  */
-import type { ColumnSchema, Key, Row, Value } from "../../datastore/mod.ts";
+import type { ColumnSchema, ColumnType, Key, Row, Value } from "../../datastore/mod.ts";
 import type { ScanTableOptions, UpdateTableOptions } from "../sdk/instance.ts";
 import type { ApiClient } from "./http.ts";
-import { checkTableName, decodeTyped, encodePlain, encodeTyped, inferSchema } from "../wire/mod.ts";
+import {
+  checkTableName,
+  decodeTyped,
+  encodePlain,
+  encodeTyped,
+  inferSchema,
+  WIRE_TYPES,
+} from "../wire/mod.ts";
 import { RemoteError } from "../sdk/errors.ts";
 import { schemaKey, type WireSchema } from "../wire/mod.ts";
 import { streamedRows } from "./_ndjson.ts";
@@ -144,6 +151,49 @@ export async function* scanRemoteBatches(
       await next.catch(() => {});
     }
   }
+}
+
+/**
+ * The column types of a table, from the `columnHints` of a one-record scan (a server reports
+ * them over the whole table). A column is left out where the hints do not name one type all the
+ * way down: values of several types, only nulls, empty lists, or an OBJECT (the hints do not
+ * carry its class).
+ *
+ * @param api The client.
+ * @param table Full table name.
+ * @returns The column schemas, `[]` for a missing table.
+ */
+export async function remoteTableSchema(api: ApiClient, table: string): Promise<ColumnSchema[]> {
+  const data = await api.request("/datastore/scanTable", {
+    method: "POST",
+    body: { tables: [{ tableName: checkTableName(table) }], limit: 1, encodeWithType: true },
+    idempotent: true,
+  }) as { columnHints?: Record<string, unknown> };
+  const out: ColumnSchema[] = [];
+  for (const [name, hints] of Object.entries(data?.columnHints ?? {})) {
+    const s = hintedSchema(hints);
+    if (s) out.push({ ...s, name });
+  }
+  return out;
+}
+
+/** One type from upstream's `ColumnHintsDesc`, or `undefined` where it names none or several. */
+function hintedSchema(hints: unknown): ColumnSchema | undefined {
+  if (hints === null || typeof hints !== "object") return undefined;
+  const h = hints as Record<string, unknown>;
+  const types = h.typeHints;
+  if (!Array.isArray(types) || types.length !== 1) return undefined;
+  const type = types[0] as ColumnType;
+  if (!WIRE_TYPES.includes(type) || type === "UNKNOWN" || type === "OBJECT") return undefined;
+  if (type === "LIST" || type === "TUPLE") {
+    const elementType = hintedSchema(h.elementHints);
+    return elementType && { type, elementType };
+  }
+  if (type === "MAP") {
+    const keyType = hintedSchema(h.keyHints), valueType = hintedSchema(h.valueHints);
+    return keyType && valueType && { type, keyType, valueType };
+  }
+  return { type };
 }
 
 function mergeSchemas(rows: Row[], explicit: Map<string, ColumnSchema>): Row[][] {

@@ -31,8 +31,8 @@ import type {
 } from "../sdk/instance.ts";
 import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
-import type { JobCopyRecord } from "../sdk/instance.ts";
-import type { Row } from "../../datastore/mod.ts";
+import type { JobCopyRecord, JobCopyTasks } from "../sdk/instance.ts";
+import type { ColumnSchema, Row } from "../../datastore/mod.ts";
 import {
   AmbiguousError,
   JobStateError,
@@ -53,6 +53,7 @@ import { importRemoteDataset } from "./_dataset_transfer.ts";
 import { ApiClient, type ApiClientOptions } from "./http.ts";
 import {
   listRemoteTables,
+  remoteTableSchema,
   scanRemoteBatches,
   scanRemoteTable,
   updateRemoteTable,
@@ -73,6 +74,9 @@ import type {
 export type RemoteInstanceOptions = ApiClientOptions;
 
 const enc = encodeURIComponent;
+
+/** Characters of log lines per request of a job copy (JSON may take up to a few bytes each). */
+const LOG_PART_CHARS = 4 * 1024 * 1024;
 
 /**
  * A Starwhale Server/Cloud instance reached over HTTP.
@@ -514,6 +518,38 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     return data?.job ? jobRecord(data.job, ref.project) : undefined;
   }
 
+  /**
+   * Sends a copied job's tasks and log lines (`PUT …/job/{id}/copy/tasks`), the log in parts of
+   * at most 4 MiB each (a server caps its request bodies), every part after the first appended.
+   */
+  async importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
+    const pid = await this.projectId(ref.project);
+    const path = `/project/${enc(pid)}/job/${enc(ref.id)}/copy/tasks`;
+    try {
+      let part: string[] = [], bytes = 0, append = false;
+      const send = async () => {
+        const body = { tasks: copy.tasks, log: part, append };
+        await this.#call(path, { method: "PUT", body, idempotent: true });
+        [part, bytes, append] = [[], 0, true];
+      };
+      for (const line of copy.log) {
+        if (part.length && bytes + line.length > LOG_PART_CHARS) await send();
+        part.push(line);
+        bytes += line.length + 4;
+      }
+      if (part.length || !append) await send();
+    } catch (e) {
+      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
+        throw new UnsupportedError(
+          "copying a job's tasks and logs to this server",
+          `${this.url}: it answered ${e.status} to PUT /api/v1${path} (no task-copy extension)`,
+          { operation: true, cause: e },
+        );
+      }
+      throw e;
+    }
+  }
+
   async importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {
     const ref = { project, id: copy.record.id };
     const body = { record: { ...copy.record, project }, manifest: copy.manifest };
@@ -785,6 +821,11 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
       check: () => this.#check(),
       mapError: (e) => this.#map(e),
     });
+  }
+
+  tableSchema(table: string): Promise<ColumnSchema[]> {
+    this.#check();
+    return remoteTableSchema(this.#api, table).catch((e) => Promise.reject(this.#map(e)));
   }
 
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number> {

@@ -221,7 +221,10 @@ export interface CreateJobOptions {
   devMode?: boolean;
   /** Server: debug mode password. */
   devModePassword?: string;
-  /** Replicas/resources per handler key. */
+  /**
+   * Replicas/resources per step of the run handler's graph, keyed by the step's handler key
+   * (e.g. `mnist.evaluator:MNISTInference.predict` when running `...evaluate`).
+   */
   overwriteSpecs?: Record<string, HandlerSpecOverride>;
   /** Aborts a standalone run between rows and tasks; the job ends CANCELED. */
   signal?: AbortSignal;
@@ -352,6 +355,14 @@ export interface JobCopyRecord {
   manifest: Record<string, unknown>;
 }
 
+/** What a job ran, as a copy carries it: its tasks and the lines its handlers printed. */
+export interface JobCopyTasks {
+  /** The tasks, in step order (their ids are the source's; the destination numbers its own). */
+  tasks: JobTask[];
+  /** The log lines, oldest first (`<ISO time> <step>#<replica> <stdout|stderr>: <text>`). */
+  log: string[];
+}
+
 /**
  * The job-copy role: where a job's tables live, its record whole, and publishing a copied job.
  * Every instance has it; a server without this SDK's job-copy extension refuses to receive
@@ -371,6 +382,13 @@ export interface JobTransfer {
    */
   copiedJob(ref: JobRef): Promise<JobRecord | undefined>;
   /**
+   * Keeps a copied job's tasks and log lines, before {@link importJob} publishes it (a job
+   * already there is left as it is). Throws `UnsupportedError` where the destination cannot keep
+   * them: a server without this SDK's task-copy extension. With `append`, `copy.log` goes on from
+   * the lines of the call before (a long log travels in parts); the tasks are written again.
+   */
+  importJobTasks(ref: JobRef, copy: JobCopyTasks, options?: { append?: boolean }): Promise<void>;
+  /**
    * Publishes a copied job whose tables and summary row are written: it is listed from now on,
    * under its own id. A job already there with that id is left as it is.
    */
@@ -383,6 +401,12 @@ export interface TableOperations {
   listTables(prefix: string): Promise<string[]>;
   /** Streams a datastore table by its full name. */
   scanTable(table: string, options?: ScanTableOptions): AsyncIterable<Row>;
+  /**
+   * The column types of a datastore table by its full name, as last written; `[]` for a missing
+   * table. A server tells them through its scan's column hints: a column that held values of
+   * more than one type, or an OBJECT column, is left out (its values are typed on their own).
+   */
+  tableSchema(table: string): Promise<ColumnSchema[]>;
   /** Upserts rows into a datastore table by its full name; returns the revision. */
   updateTable(table: string, rows: Row[], options?: UpdateTableOptions): Promise<number>;
 }

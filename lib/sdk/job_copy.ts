@@ -1,17 +1,30 @@
 /**
  * Copying a job between instances (standalone to server, server to standalone, or any two):
- * every table the job wrote, row by row through the tables role (`scanTable` / `updateTable`),
- * then its summary row, then its record, which makes it listed on the destination. A copy that
+ * every table the job wrote, row by row through the tables role (`scanTable` / `updateTable`)
+ * with each table's column types (`tableSchema`),
+ * then its summary row, then its tasks and log lines, then its record, which makes it listed on
+ * the destination. A copy that
  * stops half-way leaves only unlisted tables, which the next copy overwrites; a job already on
  * the destination is left alone, so a repeated copy is a no-op.
  *
  * @module
  */
 
-import type { Row } from "../../datastore/mod.ts";
-import { JobStateError, NotFoundError } from "./errors.ts";
+import type { ColumnSchema, Row } from "../../datastore/mod.ts";
+import { JobStateError, NotFoundError, RemoteError, UnsupportedError } from "./errors.ts";
+import { hasJobLogs } from "./roles.ts";
 import { checkProject } from "./job_lookup.ts";
-import { FINAL_STATUSES, type Instance, type JobRecord, type JobRef } from "./instance.ts";
+import {
+  FINAL_STATUSES,
+  type Instance,
+  type JobCopyTasks,
+  type JobRecord,
+  type JobRef,
+  type JobTask,
+} from "./instance.ts";
+
+/** The key column of a job's tables and of the summary table (a server lists it among the types). */
+const KEY = "id";
 
 /** How far a copy is, as `Job.copy({ onProgress })` reports it: after every batch of rows. */
 export interface JobCopyProgress {
@@ -49,6 +62,8 @@ export interface CopyJobResult {
   tables: number;
   /** Rows written, the summary row included. */
   rows: number;
+  /** What was left out, and why: the tasks and logs where the source or destination has none. */
+  notes: string[];
 }
 
 /**
@@ -86,7 +101,7 @@ export async function copyJob(
       if (e instanceof NotFoundError) return false;
       throw e;
     });
-    return { record: there, copied: false, removed: !live, tables: 0, rows: 0 };
+    return { record: there, copied: false, removed: !live, tables: 0, rows: 0, notes: [] };
   }
 
   const src = await from.instance.jobTableLocation({ project: from.ref.project, id });
@@ -95,34 +110,99 @@ export async function copyJob(
   let rows = 0, tablesDone = 0;
   const report = (table: string) =>
     onProgress?.({ jobId: id, table, rows, tablesDone, tables: names.length + 1 });
-  const write = async (table: string, batch: Row[]) => {
+  const write = async (table: string, batch: Row[], schema?: ColumnSchema[]) => {
     signal?.throwIfAborted();
-    await to.instance.updateTable(table, batch);
+    try {
+      await to.instance.updateTable(table, batch, { schema });
+    } catch (e) {
+      // A column whose type changed over the table's history holds values the last type does
+      // not fit: such a batch keeps the types its values carry (nothing of it was written).
+      if (!(e instanceof TypeError) || !schema?.length) throw e;
+      await to.instance.updateTable(table, batch);
+    }
     rows += batch.length;
   };
   for (const name of names) {
     report(name);
+    // The source's column types go with the rows, so an INT32 column stays INT32 there.
+    const schema = (await from.instance.tableSchema(src.prefix + name))
+      .filter((c) => c.name !== KEY);
     let batch: Row[] = [];
     for await (const row of from.instance.scanTable(src.prefix + name, { keepNone: true })) {
       batch.push(row);
       if (batch.length < batchSize) continue;
-      await write(dst.prefix + name, batch);
+      await write(dst.prefix + name, batch, schema);
       batch = [];
       report(name);
     }
-    if (batch.length) await write(dst.prefix + name, batch);
+    if (batch.length) await write(dst.prefix + name, batch, schema);
     tablesDone++;
     report(name);
   }
   const range = { start: id, end: id, endInclusive: true, keepNone: true, limit: 1 };
   const summary = await Array.fromAsync(from.instance.scanTable(src.summary, range));
-  if (summary.length) await write(dst.summary, summary);
+  if (summary.length) await write(dst.summary, summary, await summaryTypes(from, src, summary));
   tablesDone++;
   report("summary");
+  signal?.throwIfAborted();
+  const notes: string[] = [];
+  const run = await jobRun(from.instance, { project: from.ref.project, id }, notes);
+  if (run) {
+    try {
+      await to.instance.importJobTasks(dest, run);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      notes.push(`The job's tasks and logs were not copied: ${e.message}`);
+    }
+  }
   signal?.throwIfAborted();
   const record = await to.instance.importJob(to.project, {
     record: { ...source.record, project: to.project },
     manifest: source.manifest,
   });
-  return { record, copied: true, removed: false, tables: names.length, rows };
+  return { record, copied: true, removed: false, tables: names.length, rows, notes };
+}
+
+/**
+ * The job's tasks and log lines on the source, or `undefined` (with a note) where it keeps none
+ * that can be read: a server without task routes. A server without log routes gives the tasks.
+ */
+async function jobRun(
+  instance: Instance,
+  ref: JobRef,
+  notes: string[],
+): Promise<JobCopyTasks | undefined> {
+  const missing = (e: unknown) =>
+    e instanceof UnsupportedError ||
+    (e instanceof RemoteError && (e.status === 404 || e.status === 405));
+  if (!hasJobLogs(instance)) {
+    notes.push(`The job's tasks and logs were not copied: ${instance.url} keeps none`);
+    return undefined;
+  }
+  let tasks: JobTask[];
+  try {
+    tasks = await instance.jobTasks(ref);
+  } catch (e) {
+    if (!missing(e)) throw e;
+    notes.push(`The job's tasks and logs were not copied: ${(e as Error).message}`);
+    return undefined;
+  }
+  try {
+    return { tasks, log: await Array.fromAsync(instance.jobLogs(ref)) };
+  } catch (e) {
+    if (!missing(e)) throw e;
+    notes.push(`The job's logs were not copied: ${(e as Error).message}`);
+    return { tasks, log: [] };
+  }
+}
+
+/** The summary table's types of the columns the job's row has. */
+async function summaryTypes(
+  from: { instance: Instance },
+  src: { summary: string },
+  [row]: Row[],
+): Promise<ColumnSchema[]> {
+  return (await from.instance.tableSchema(src.summary)).filter((c) =>
+    c.name !== KEY && c.name! in row
+  );
 }

@@ -79,12 +79,14 @@ export type {
 export { Job, job } from "./job.ts";
 export { followJobLogs, followJobProgress } from "./job_watch.ts";
 export type { FollowOptions } from "./job_watch.ts";
+export { readJobProgress, taskProgress } from "./job_progress.ts";
+export type { JobRunProgress } from "./job_progress.ts";
 export { waitForJob } from "./job_wait.ts";
 export type { WaitOptions } from "./job_wait.ts";
 export { copyJob } from "./job_copy.ts";
 export type { CopyJobOptions, CopyJobResult, JobCopyProgress } from "./job_copy.ts";
 export type { JobCopyOptions } from "./job.ts";
-export type { JobCopyRecord, JobTransfer } from "./instance.ts";
+export type { JobCopyRecord, JobCopyTasks, JobTransfer } from "./instance.ts";
 export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";

@@ -19,6 +19,7 @@ import { datasetRoutes, modelRoutes } from "./routes/artifacts.ts";
 import { modelTransferRoutes } from "./routes/model_transfer.ts";
 import { blobRoutes, signedRoutes } from "./routes/blobs.ts";
 import { datasetTransferRoutes } from "./routes/dataset_transfer.ts";
+import { runtimeRoutes } from "./routes/runtimes.ts";
 import { tagRoutes } from "./routes/tags.ts";
 import { featureRoutes } from "./routes/features.ts";
 import { BlobStore } from "./_blob_store.ts";
@@ -157,6 +158,7 @@ export function createApp(options: ServerOptions): ServerApp {
     app.route("/api/v1/system", featureRoutes());
     app.route("/api/v1/project/:p/model", tagRoutes(ctx, "model"));
     app.route("/api/v1/project/:p/dataset", tagRoutes(ctx, "dataset"));
+    app.route("/api/v1/project/:p/runtime", runtimeRoutes(ctx));
   }
   app.route("/", createConsole({ ...options, api: (request) => app.fetch(request) }));
   app.notFound(() =>

@@ -9,7 +9,7 @@
  */
 
 import { join, resolve } from "node:path";
-import type { Datastore, Durability, Row } from "../../datastore/mod.ts";
+import type { ColumnSchema, Datastore, Durability, Row } from "../../datastore/mod.ts";
 import { HeldDatastore } from "./_held_datastore.ts";
 import { DatasetStore } from "./dataset_store.ts";
 import { AmbiguousError, JobStateError, NotFoundError } from "../sdk/errors.ts";
@@ -39,7 +39,7 @@ import type {
   UpdateTableOptions,
 } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
-import type { JobCopyRecord } from "../sdk/instance.ts";
+import type { JobCopyRecord, JobCopyTasks } from "../sdk/instance.ts";
 import {
   type JobControl,
   jobLogPath,
@@ -54,6 +54,8 @@ import {
   settleAllOrphans,
   settleOrphans,
   withJobRecord,
+  writeJobLog,
+  writeJobTasks,
 } from "../jobs/mod.ts";
 import {
   isFinal,
@@ -64,6 +66,7 @@ import {
   summaryTableName,
 } from "./job_store.ts";
 import { ModelStore } from "./model_store.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
 import { tagBundle } from "./bundle_versions.ts";
 import { checkName } from "../sdk/uri.ts";
 
@@ -269,6 +272,24 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
     });
   }
 
+  importJobTasks(
+    ref: JobRef,
+    copy: JobCopyTasks,
+    options: { append?: boolean } = {},
+  ): Promise<void> {
+    return this.#ds.with(async (ds) => {
+      const store = this.#jobs(ref.project, ds);
+      const id = checkJobId(ref.id);
+      await withJobRecord(id, async () => {
+        if (await this.#exactJob(store, id)) return;
+        // The task ids here are positions in the job, whatever the source numbered them.
+        const tasks = copy.tasks.map((task, i) => ({ ...task, id: String(i) }));
+        await writeJobTasks(jobTasksPath(store.jobDir(id)), tasks);
+        await writeJobLog(jobLogPath(store.jobDir(id)), copy.log, options);
+      });
+    });
+  }
+
   jobLogs(ref: JobRef): AsyncIterable<string> {
     return this.#ds.stream(async function* (this: StandaloneInstance, ds: Datastore) {
       const job = await this.#jobs(ref.project, ds).get(ref.id);
@@ -391,6 +412,17 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
     return this.#models(ref.project).get(ref);
   }
 
+  /**
+   * What a server answers of a model version besides its record: its step graphs as its
+   * `jobs.yaml` holds them (each runnable handler to every step it runs, the steps it needs
+   * first) and the version of the runtime packaged with it.
+   */
+  modelPackageFacts(
+    ref: ArtifactRef,
+  ): Promise<{ jobs: Record<string, StepSpec[]>; builtInRuntime?: string }> {
+    return this.#models(ref.project).packageFacts(ref);
+  }
+
   removeModel(ref: ArtifactRef): Promise<void> {
     return this.#models(ref.project).remove(ref);
   }
@@ -483,6 +515,10 @@ export class StandaloneInstance implements Instance, ArtifactStore, ArtifactTran
 
   scanTable(table: string, options: ScanTableOptions = {}): AsyncIterable<Row> {
     return this.#ds.stream((ds) => scanExisting(ds, table, options));
+  }
+
+  tableSchema(table: string): Promise<ColumnSchema[]> {
+    return this.#ds.with(async (ds) => (await ds.schema(table))?.columns ?? []);
   }
 
   updateTable(table: string, rows: Row[], options: UpdateTableOptions = {}): Promise<number> {

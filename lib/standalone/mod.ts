@@ -11,3 +11,4 @@ export { formatManifestTime, listDir, writeFileAtomic } from "./files.ts";
 export { StandaloneInstance } from "./instance.ts";
 export type { StandaloneOptions } from "./instance.ts";
 export { createProject, recoverProject, removeProject } from "./projects.ts";
+export { RuntimeStore } from "./runtime_store.ts";

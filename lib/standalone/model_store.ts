@@ -42,6 +42,14 @@ export interface ResolvedModel extends ModelRecord {
   jobs: Record<string, StepSpec[]>;
 }
 
+/** What {@link ModelStore.packageFacts} reads. */
+export interface ModelPackageFacts {
+  /** `jobs.yaml`: handler key -> expanded steps. */
+  jobs: Record<string, StepSpec[]>;
+  /** The version of the runtime packaged with the model, if any. */
+  builtInRuntime?: string;
+}
+
 /** The model packages of one standalone project. */
 export class ModelStore {
   readonly #root: string;
@@ -217,6 +225,26 @@ export class ModelStore {
       jobs: jobs as Record<string, StepSpec[]>,
       language: isBuiltHere(m) ? "typescript" : await packageLanguage(dir),
     };
+  }
+
+  /**
+   * What a server tells of a version besides its record, read without the rest of the package:
+   * its `jobs.yaml` (handler key to its expanded steps) and the version of the runtime packaged
+   * with it (`packaged_runtime` of a Python model's manifest), if any.
+   */
+  async packageFacts(ref: ArtifactRef): Promise<ModelPackageFacts> {
+    const name = checkName("model", ref.name);
+    const { version } = await this.#bundles.resolve(name, ref.version ?? "");
+    const dir = this.#bundles.versionDir(name, version);
+    const jobs = (await readYaml(join(dir, "src", ".starwhale", "jobs.yaml")) ?? {}) as Record<
+      string,
+      StepSpec[]
+    >;
+    const packaged = (await readYaml(join(dir, "_manifest.yaml")))?.packaged_runtime as
+      | { manifest?: { version?: unknown } }
+      | undefined;
+    const runtime = packaged?.manifest?.version;
+    return typeof runtime === "string" && runtime ? { jobs, builtInRuntime: runtime } : { jobs };
   }
 
   /** Model versions, newest first. */

@@ -7,6 +7,7 @@
  */
 import { stringifyYaml } from "../_deps.ts";
 import type { DatasetRecord, ModelRecord } from "../sdk/instance.ts";
+import type { StepSpec } from "../sdk/handlers.ts";
 import type {
   DatasetInfoVo,
   DatasetVersionVo,
@@ -14,6 +15,7 @@ import type {
   ModelInfoVo,
   ModelVersionVo,
   ModelVo,
+  StepSpecVo,
 } from "./views.ts";
 import { USER_VO } from "./write_views.ts";
 
@@ -21,13 +23,83 @@ function aliasOf(tags: string[]): string {
   return tags.find((t) => /^v\d+$/.test(t)) ?? "";
 }
 
+/** The fields of a step a Starwhale Server keeps (it drops the others, e.g. `func_name`). */
+const STEP_FIELDS = [
+  "name",
+  "show_name",
+  "concurrency",
+  "replicas",
+  "backoffLimit",
+  "needs",
+  "resources",
+  "env",
+  "expose",
+  "virtual",
+  "require_dataset",
+  "fine_tune",
+  "container_spec",
+  "ext_cmd_args",
+  "parameters_sig",
+  "service_spec",
+  "arguments",
+] as const;
+
 /**
- * A `ModelVersionVo`: one step per handler.
+ * A model version's `stepSpecs` as a Starwhale Server lists them: for each runnable handler (a
+ * job of `jobs.yaml`), every step of its graph (the steps it needs first, then itself), each with
+ * `job_name` set to that handler. A client picks a job's steps by `job_name` and names a step by
+ * `name` (what `overwriteSpecs` and `stepSpecOverWrites` patch).
+ *
+ * @param jobs The version's `jobs.yaml`: handler key to its expanded steps.
+ * @returns The flat list, handlers in sorted order.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { modelStepSpecs } from "./artifact_views.ts";
+ * const step = (name: string, needs: string[]) => ({
+ *   name, show_name: name.split(".").pop()!, func_name: "", module_name: "m", cls_name: "C",
+ *   replicas: 1, concurrency: 1, needs, resources: [], expose: 0, require_dataset: false,
+ * });
+ * const specs = modelStepSpecs({
+ *   "m:C.evaluate": [step("m:C.predict", []), step("m:C.evaluate", ["m:C.predict"])],
+ *   "m:C.predict": [step("m:C.predict", [])],
+ * });
+ * assert.deepEqual(specs.map((s) => `${s.job_name} ${s.name}`), [
+ *   "m:C.evaluate m:C.predict",
+ *   "m:C.evaluate m:C.evaluate",
+ *   "m:C.predict m:C.predict",
+ * ]);
+ * assert.equal("func_name" in specs[0], false);
+ * ```
+ */
+export function modelStepSpecs(jobs: Record<string, StepSpec[]>): StepSpecVo[] {
+  return Object.keys(jobs).sort().flatMap((job) =>
+    jobs[job].map((step) => {
+      const fields = step as unknown as Record<string, unknown>;
+      const vo: Record<string, unknown> = { job_name: job, show_name: step.name, replicas: 1 };
+      for (const key of STEP_FIELDS) if (fields[key] != null) vo[key] = fields[key];
+      return vo as StepSpecVo;
+    })
+  );
+}
+
+/** What a server knows of a model version besides its record. */
+export interface ModelVersionFacts {
+  /** The version's step graphs (`jobs.yaml`): handler key to its expanded steps. */
+  jobs?: Record<string, StepSpec[]>;
+  /** The version of the runtime packaged with the model, if any. */
+  builtInRuntime?: string;
+}
+
+/**
+ * A `ModelVersionVo`.
  *
  * @param m The model record.
+ * @param facts The version's step graphs and packaged runtime, when known; without the step
+ *   graphs each handler is listed as a single step of its own.
  * @returns The view object.
  */
-export function modelVersionVo(m: ModelRecord): ModelVersionVo {
+export function modelVersionVo(m: ModelRecord, facts: ModelVersionFacts = {}): ModelVersionVo {
   return {
     id: m.version,
     name: m.version,
@@ -39,7 +111,10 @@ export function modelVersionVo(m: ModelRecord): ModelVersionVo {
     draft: false,
     createdTime: Date.parse(m.createdAt),
     owner: USER_VO,
-    stepSpecs: m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
+    builtInRuntime: facts.builtInRuntime ?? null,
+    stepSpecs: facts.jobs
+      ? modelStepSpecs(facts.jobs)
+      : m.handlers.map((h) => ({ name: h, job_name: h, show_name: h, replicas: 1 })),
   };
 }
 
@@ -47,10 +122,11 @@ export function modelVersionVo(m: ModelRecord): ModelVersionVo {
  * A `ModelVo`: the model with one of its versions (a list shows the newest).
  *
  * @param m The model record of the version.
+ * @param facts The version's step graphs and packaged runtime, when known.
  * @returns The view object.
  */
-export function modelVo(m: ModelRecord): ModelVo {
-  const version = modelVersionVo(m);
+export function modelVo(m: ModelRecord, facts?: ModelVersionFacts): ModelVo {
+  const version = modelVersionVo(m, facts);
   return { id: m.name, name: m.name, createdTime: version.createdTime, owner: USER_VO, version };
 }
 
@@ -58,10 +134,11 @@ export function modelVo(m: ModelRecord): ModelVo {
  * A `ModelInfoVo` for a model version; `versionId` is what a `JobRequest` names it by.
  *
  * @param m The model record.
+ * @param facts The version's step graphs and packaged runtime, when known.
  * @returns The view object.
  */
-export function modelInfoVo(m: ModelRecord): ModelInfoVo {
-  const versionInfo = modelVersionVo(m);
+export function modelInfoVo(m: ModelRecord, facts?: ModelVersionFacts): ModelInfoVo {
+  const versionInfo = modelVersionVo(m, facts);
   return {
     id: m.name,
     name: m.name,

@@ -70,9 +70,11 @@ export {
   datasetVersionVo,
   datasetVo,
   modelInfoVo,
+  modelStepSpecs,
   modelVersionVo,
   modelVo,
 } from "./artifact_views.ts";
+export type { ModelVersionFacts } from "./artifact_views.ts";
 export {
   datasetRecord,
   datasetVersionRecord,

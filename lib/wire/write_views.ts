@@ -8,6 +8,7 @@
  */
 import type { JobRecord, JobTask } from "../sdk/instance.ts";
 import type {
+  DatasetVo,
   EventVo,
   JobVo,
   PageInfoVo,
@@ -103,9 +104,15 @@ function ms(iso: string | null): number {
  *
  * @param job The job record.
  * @param numericId The numeric id the server assigned to it.
+ * @param facts `datasetList`, the job's datasets as `DatasetVo`s, and `stepSpec`, its steps as
+ *   YAML, where the server knows them.
  * @returns The view object, with every field the generated client model requires.
  */
-export function jobVo(job: JobRecord, numericId: number): JobVo {
+export function jobVo(
+  job: JobRecord,
+  numericId: number,
+  facts: { datasetList?: DatasetVo[]; stepSpec?: string } = {},
+): JobVo {
   const created = ms(job.createdAt);
   const stop = ms(job.finishedAt);
   const model = job.model ?? "";
@@ -136,7 +143,7 @@ export function jobVo(job: JobRecord, numericId: number): JobVo {
     jobName: job.handler ?? "",
     jobType: "EVALUATION",
     datasets: job.datasets,
-    datasetList: [],
+    datasetList: facts.datasetList ?? [],
     runtime: {
       id: "0",
       name: "deno",
@@ -163,7 +170,7 @@ export function jobVo(job: JobRecord, numericId: number): JobVo {
     stopTime: stop,
     jobStatus: job.status,
     comment: null,
-    stepSpec: "",
+    stepSpec: facts.stepSpec ?? "",
     resourcePool: "default",
     duration: (stop > 0 ? stop : Date.now()) - created,
     exposedLinks: [],

@@ -78,15 +78,23 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
       );
     });
 
-    const reads = async (uri: string) => ({
-      record: await home.json<Record<string, unknown>>(["job", "info", uri]).then((i) => {
-        const { id: _, project: __, ...rest } = i.record as Record<string, unknown>;
-        return rest;
-      }),
-      summary: await home.json(["job", "summary", uri]),
-      tables: await home.json(["job", "tables", uri]),
-      rows: (await home.run(["-o", "json", "job", "rows", uri, "results", "--limit", "3"])).stdout,
-    });
+    const reads = async (uri: string) => {
+      const info = await home.json<Record<string, unknown>>(["job", "info", uri]);
+      const { id: _, project: __, ...record } = info.record as Record<string, unknown>;
+      // Task ids are each instance's own; the rest of a task reads the same.
+      const tasks = (info.jobTasks as { id: string; step: string }[] | undefined)?.map((
+        { id: _, ...t },
+      ) => t);
+      return {
+        record,
+        tasks,
+        summary: await home.json(["job", "summary", uri]),
+        tables: await home.json(["job", "tables", uri]),
+        rows: (await home.run(["-o", "json", "job", "rows", uri, "results", "--limit", "3"]))
+          .stdout,
+        logs: (await home.run(["job", "logs", uri])).stdout,
+      };
+    };
 
     await t.step("job copy brings the server's job to the local root, once", async () => {
       const src = `cloud://dev/project/self/job/${remoteId}`;
@@ -99,6 +107,10 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
       assertEquals(here, await reads(src));
       assertEquals((here.summary as { sum: number }).sum, 30);
       assertEquals(here.rows.trim().split("\n").length, 3);
+      assertEquals(here.tasks?.map((t) => t.step), [
+        handler.replace("evaluate", "predict"),
+        handler,
+      ]);
       const again = await home.run(["job", "copy", src, "local/project/self"]);
       assertEquals(again.code, 0, again.stderr);
       assertMatch(again.stdout, /Copied:\s+nothing: the job is on local\/project\/self already/);

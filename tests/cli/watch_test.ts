@@ -109,6 +109,8 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
     "flow.slow:Slow.evaluate",
     "-d",
     "nums",
+    "--dataset-head",
+    "4",
   ]);
   try {
     await ready.promise;
@@ -120,15 +122,16 @@ Deno.test("swcli job info and job logs --follow while a job runs", async (t) => 
       assertEquals(info.code, 0, info.stderr);
       assertMatch(info.stdout, /Status:\s+RUNNING/);
       // Which step runs and how far, from its tasks (their rows are at most 250 ms old).
-      assertMatch(info.stdout, /Running:\s+flow\.slow:\w+\.predict: [0-2] of 5 rows \(\d+%\)/);
-      assertMatch(info.stdout, /\nflow\.slow:\w+\.predict\s+0\s+RUNNING\s+[0-2]\/5 /);
+      assertMatch(info.stdout, /Running:\s+flow\.slow:\w+\.predict: [0-2] of 4 rows \(\d+%\)/);
+      assertMatch(info.stdout, /\nflow\.slow:\w+\.predict\s+0\s+RUNNING\s+[0-2]\/4 /);
       assertMatch(info.stdout, /\nflow\.slow:\w+\.evaluate\s+0\s+CREATED\s+--/);
+      // The progress is the task list's: the rows the job will handle, datasetHead applied.
       const json = await home.json<{ progress: { done: number; total: number } }>([
         "job",
         "info",
         job.id,
       ]);
-      assertEquals(json.progress.total, 5);
+      assertEquals(json.progress.total, 4);
       follow = home.run(["job", "logs", job.id, "--follow"]);
     });
     gate.resolve();

@@ -10,7 +10,7 @@ import { createConsole } from "../../lib/server/console/mod.ts";
 import { Job } from "../../lib/sdk/mod.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { tempPackage, tempRoot } from "../sdk/_helpers.ts";
-import { mnistJobs } from "./_fixture.ts";
+import { mnistJobs, SLOW_HANDLER, slowModel } from "./_fixture.ts";
 
 const TOKEN = "t0ken";
 
@@ -370,6 +370,43 @@ Deno.test("a server that serves only the datastore says so on its console pages"
     assertEquals(res.status, 503);
     assert((await res.text()).includes("This server serves only the datastore"));
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a running job's live progress is its task list's: the rows it will handle, datasetHead applied", async () => {
+  await using root = await tempRoot();
+  await slowModel(root.instance);
+  const server = createApp({ instance: root.instance, token: TOKEN });
+  const stop = new AbortController();
+  // Standalone jobs run where they are created: this one runs in this process until stopped.
+  const run = root.instance.createJob("self", {
+    model: "slow",
+    runHandler: SLOW_HANDLER,
+    datasets: ["slow"],
+    datasetHead: 40,
+    signal: stop.signal,
+  });
+  try {
+    const cookie = await signIn(server.hono);
+    let live: { status: string; progress?: { done: number; total?: number; text: string } } = {
+      status: "",
+    };
+    for (let i = 0; i < 200 && !live.progress?.done; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const [job] = (await root.instance.listJobs("self"))[0];
+      if (!job) continue;
+      const res = await server.hono.request(`/projects/self/jobs/${job.id}/live`, {
+        headers: { cookie },
+      });
+      live = await res.json();
+    }
+    assertEquals(live.status, "RUNNING");
+    assertEquals(live.progress?.total, 40);
+    assert(/^\d+ of 40 rows predicted \(\d+%\)$/.test(live.progress!.text), live.progress!.text);
+  } finally {
+    stop.abort();
+    await run;
     await server.close();
   }
 });

@@ -101,6 +101,24 @@ const STEP = {
   expose: 0,
   require_dataset: true,
 };
+/**
+ * The model's `stepSpecs` as `ModelVersionConverter` answers them (`JobSpecParser
+ * .parseAllStepFromYaml` of its `jobs.yaml`): every step of each job, `job_name` set to the job.
+ * Here the job `predict` (one step) and the job `evaluate` (predict, then evaluate).
+ */
+const EVALUATE_JOB = "mnist.evaluator:MNISTInference.evaluate";
+const STEP_SPECS = [
+  STEP,
+  { ...STEP, job_name: EVALUATE_JOB },
+  {
+    ...STEP,
+    name: EVALUATE_JOB,
+    job_name: EVALUATE_JOB,
+    show_name: "evaluate",
+    needs: [STEP.name],
+    require_dataset: false,
+  },
+];
 const MODEL = { id: 11, name: "mnist" };
 const MODEL_VERSIONS: Version[] = [
   { id: 101, name: "m1a2b3c4d5e6", order: 0, tags: ["first"], size: 1000, created: 10 },
@@ -217,7 +235,7 @@ export function startJavaFake(options: { jobs?: number } = {}): JavaFake {
     owner: USER,
     shared: false,
     builtInRuntime: "r1a2b3c4d5e6",
-    stepSpecs: [STEP],
+    stepSpecs: STEP_SPECS,
     draft: false,
   });
   const runtimeVersion = RUNTIME_VERSIONS[0];

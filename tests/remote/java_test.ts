@@ -102,7 +102,7 @@ Deno.test("Java: getModel reads size and tags from versionInfo, getDataset the r
   const latest = await sw.getModel({ project: P, name: "mnist" });
   assertEquals([latest.version, latest.size], ["m9f8e7d6c5b4", 123456]);
   assertEquals([...latest.tags].sort(), ["latest", "prod", "t1", "v2"]);
-  assertEquals(latest.handlers, [STEP]);
+  assertEquals(latest.handlers, ["mnist.evaluator:MNISTInference.evaluate", STEP]);
   const v1 = await sw.getModel({ project: P, name: "mnist", version: "v1" });
   assertEquals([v1.version, v1.size, [...v1.tags].sort()], ["m1a2b3c4d5e6", 1000, ["first", "v1"]]);
   const ds = await sw.getDataset({ project: P, name: "mnist-ds" });
@@ -193,6 +193,35 @@ Deno.test("Java: overwriteSpecs resources go as numbers, memory in bytes; a bad 
   );
   assertMatch(memory.message, /"1XB".*512Mi/);
   assertEquals(posts(), before, "nothing was sent");
+});
+
+Deno.test("Java: overwriteSpecs for one step of a job's graph send the job's steps, that one patched", async () => {
+  await using fake = startJavaFake();
+  await using sw = connect(fake.url);
+  const evaluate = "mnist.evaluator:MNISTInference.evaluate";
+  await sw.createJob(P, {
+    model: "mnist",
+    runHandler: evaluate,
+    datasets: ["mnist-ds"],
+    overwriteSpecs: { [STEP]: { replicas: 3 } },
+  });
+  const body = fake.requests.find((r) => r.method === "POST")!.body as Record<string, unknown>;
+  assertEquals("handler" in body, false, "stepSpecOverWrites replaces handler");
+  const steps = parse(body.stepSpecOverWrites as string) as Record<string, unknown>[];
+  assertEquals(steps.map((s) => [s.job_name, s.name, s.replicas]), [
+    [evaluate, STEP, 3],
+    [evaluate, evaluate, 1],
+  ]);
+  await assertRejects(
+    () =>
+      sw.createJob(P, {
+        model: "mnist",
+        runHandler: STEP,
+        overwriteSpecs: { [evaluate]: { replicas: 2 } },
+      }),
+    NotFoundError,
+    `not a step of '${STEP}'`,
+  );
 });
 
 Deno.test("Java: a failed job's reason comes from its events (JobVo has no errorMessage)", async () => {

@@ -293,6 +293,28 @@ export async function jobContract(t: Deno.TestContext, target: ContractTarget): 
     }
   });
 
+  await t.step("overwriteSpecs sets one step's replicas, on every instance", async () => {
+    // Starwhale's clients name a step of the handler's graph, not the handler itself.
+    const j = await viaSdk({ overwriteSpecs: { "slow.pipeline:Slow.predict": { replicas: 2 } } });
+    assertEquals(await j.wait({ timeoutMs: 60_000 }), "SUCCESS");
+    assertEquals((await j.record()).handler, "slow.pipeline:Slow.evaluate");
+    assertEquals(await count(sw, { project: P, id: j.id }, "results"), FAST_ROWS);
+    assertEquals((await j.summary).count, FAST_ROWS);
+    const steps = (await j.tasks()).map((task) => `${task.step}#${task.index}`).sort();
+    assertEquals(steps, [
+      "slow.pipeline:Slow.evaluate#0",
+      "slow.pipeline:Slow.predict#0",
+      "slow.pipeline:Slow.predict#1",
+    ]);
+    const before = await allIds();
+    const e = await assertRejects(
+      () => viaSdk({ overwriteSpecs: { "slow.pipeline:spin": { replicas: 2 } } }),
+      NotFoundError,
+    );
+    assert(e.message.includes("slow.pipeline:spin"), e.message);
+    assertEquals(await allIds(), before, "a refused job was created");
+  });
+
   await t.step("list pages through every job once", async () => {
     const [all, info] = await sw.listJobs(P, { pageSize: 1000 });
     const seen: string[] = [];

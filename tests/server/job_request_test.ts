@@ -28,3 +28,33 @@ Deno.test("a JobRequest names versions by *Id(s) or by the deprecated *Url(s); b
     "modelVersionId",
   );
 });
+
+Deno.test("stepSpecOverWrites keep each resource's request and limit, as the Python client sends them", () => {
+  // `Handler._transform_resource({"cpu": {"request": 1, "limit": 2}, "memory": "1GiB"})`.
+  const options = parseJobRequest({
+    modelVersionUrl: "m/version/v",
+    resourcePool: "default",
+    stepSpecOverWrites: `- job_name: m:C.evaluate
+  name: m:C.predict
+  replicas: 2
+  resources:
+  - limit: 2.0
+    request: 1.0
+    type: cpu
+  - limit: 1073741824.0
+    request: 1073741824.0
+    type: memory
+  show_name: predict
+`,
+  });
+  assertEquals(options.runHandler, "m:C.evaluate");
+  assertEquals(options.overwriteSpecs, {
+    "m:C.predict": {
+      replicas: 2,
+      resources: {
+        cpu: { request: 1, limit: 2 },
+        memory: { request: 1073741824, limit: 1073741824 },
+      },
+    },
+  });
+});

@@ -100,6 +100,11 @@ function pythonPackage(version: string) {
       created_at: "2024-05-06 07:08:09 UTC",
       build: { os: "Linux", sw_version: "0.6.10" },
       size: 5000,
+      packaged_runtime: {
+        name: "pytorch",
+        manifest: { version: "rtabcdefg1234" },
+        path: "src/.starwhale/runtime/packaged.swrt",
+      },
     })),
     "src/.starwhale/jobs.yaml": te.encode(stringify({
       "evaluator:Eval.predict": [{ name: "evaluator:Eval.predict", replicas: 1, needs: [] }],
@@ -299,6 +304,16 @@ Deno.test("a model uploaded as Starwhale's Python client does is stored, listed,
       const info =
         await (await req(s.app, "GET", `/api/v1/project/self/model/pymodel?versionUrl=v0`)).json();
       assertEquals(info.data.versionName, version);
+      // Its steps come from its own jobs.yaml, with what StepSpec requires filled in.
+      assertEquals(info.data.versionInfo.stepSpecs, [{
+        job_name: "evaluator:Eval.predict",
+        name: "evaluator:Eval.predict",
+        show_name: "evaluator:Eval.predict",
+        replicas: 1,
+        needs: [],
+      }]);
+      assertEquals(violations(info, envelopeModel("@ModelInfoVo")), []);
+      assertEquals(info.data.versionInfo.builtInRuntime, "rtabcdefg1234", "its packaged runtime");
     },
   );
 

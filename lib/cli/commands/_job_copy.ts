@@ -14,11 +14,13 @@ import { renderPairs } from "../output/grid.ts";
 export const JOB_COPY_COMMAND: Command = {
   name: "copy",
   aliases: ["cp"],
-  summary: "Copy a job that has ended to another instance: its record, summary and tables",
+  summary:
+    "Copy a job that has ended to another instance: its record, summary, tables, tasks and logs",
   description: "The job keeps its id. It is listed on the destination only once every table and " +
     "its summary row are written, and a job already there is left alone, so a copy that stopped " +
     "half-way is simply run again. A server receives jobs through the job-copy extension of " +
-    "'swcli server start' (Starwhale's own server does not have it).",
+    "'swcli server start' (Starwhale's own server does not have it); a server of an older " +
+    "version takes the job without its tasks and logs, and the copy says so.",
   positionals: [{ name: "SRC" }, { name: "DEST" }],
   options: [],
   examples: [
@@ -69,6 +71,7 @@ export const JOB_COPY_COMMAND: Command = {
           ? `nothing: the job is in the recycle bin of ${where} ('swcli job recover' brings it back)`
           : `nothing: the job is on ${where} already`,
       ],
+      ...result.notes.map((note): [string, string] => ["Note", note]),
     ]));
     return 0;
   },

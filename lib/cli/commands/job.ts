@@ -14,6 +14,7 @@ import {
   type JobStatus,
   jobTableRows,
   type Row,
+  taskProgress,
 } from "../../sdk/mod.ts";
 import type { ParsedArgs } from "../args.ts";
 import { UsageError } from "../errors.ts";
@@ -29,7 +30,6 @@ import { renderGrid, renderPairs } from "../output/grid.ts";
 import { jobListRows, pageText } from "../output/job_list.ts";
 import { runningSteps, taskRows } from "../output/job_tasks.ts";
 import { JOB_LOGS_COMMAND } from "./_job_logs.ts";
-import { readJobProgress } from "./_job_progress.ts";
 import { failureStack } from "./_job_stack.ts";
 
 const list: Command = {
@@ -103,15 +103,18 @@ const info: Command = {
     const { instance, ref } = await openJob(ctx, args);
     const job = await instance.getJob(ref);
     const details = await instance.jobInfo({ project: ref.project, id: job.id });
-    const progress = await readJobProgress(instance, job);
     const stack = await failureStack(instance, job);
     const jobTasks = hasJobLogs(instance)
       ? await instance.jobTasks({ project: ref.project, id: job.id }).catch(() => [])
       : [];
-    const running = FINAL_STATUSES.includes(job.status) ? undefined : runningSteps(jobTasks);
+    const ended = FINAL_STATUSES.includes(job.status);
+    const running = ended ? undefined : runningSteps(jobTasks);
+    const progress = ended ? undefined : taskProgress(jobTasks);
     if (ctx.json) {
       const extra = {
-        ...(progress ? { progress: { done: progress.done, total: progress.total } } : {}),
+        ...(progress
+          ? { progress: { unit: progress.unit, done: progress.done, total: progress.total } }
+          : {}),
         ...(stack ? { stack } : {}),
         ...(jobTasks.length ? { jobTasks } : {}),
       };

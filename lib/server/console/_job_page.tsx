@@ -9,12 +9,11 @@
  */
 
 import type { FC } from "../../_deps.ts";
-import type { JobRecord } from "../../sdk/mod.ts";
+import type { JobRecord, JobRunProgress } from "../../sdk/mod.ts";
 import { Chart, classBarsSpec, ClassTable, ConfusionTable } from "./_charts.tsx";
 import { cellText, durationText, isFinal, timeText } from "./_format.ts";
 import { type Frame, type Html, Layout, Notice, projectPath, Status } from "./_layout.tsx";
 import { summaryEntries } from "./_metrics.ts";
-import type { Progress } from "./_progress.ts";
 import type { JobView } from "./_read.ts";
 import { type TablePage, TableView } from "./_table_view.tsx";
 
@@ -56,7 +55,7 @@ const Actions: FC<{ job: JobRecord; csrf: string }> = ({ job, csrf }) => {
   );
 };
 
-const Record: FC<{ job: JobRecord; progress?: Progress }> = ({ job, progress }) => {
+const Record: FC<{ job: JobRecord; progress?: JobRunProgress }> = ({ job, progress }) => {
   return (
     <section aria-labelledby="record-title">
       <h2 id="record-title">Record</h2>

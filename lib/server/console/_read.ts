@@ -17,9 +17,11 @@ import {
   JOB_STATUSES,
   type JobRecord,
   type JobRef,
+  type JobRunProgress,
   type JobStatus,
   Model,
   type ModelRecord,
+  readJobProgress,
   type Row,
   UnsupportedError,
 } from "../../sdk/mod.ts";
@@ -32,7 +34,6 @@ import {
   confusionOfRows,
   isConfusionTable,
 } from "./_metrics.ts";
-import { type Progress, readProgress } from "./_progress.ts";
 
 /** Jobs per page of the Jobs page. */
 export const JOBS_PER_PAGE = 20;
@@ -101,7 +102,7 @@ export interface JobView {
   /** Captured log lines (the last ones), or `undefined` when the instance keeps none. */
   logs?: string[];
   /** How far it is, while it runs. */
-  progress?: Progress;
+  progress?: JobRunProgress;
 }
 
 /** Log lines kept on the page. */
@@ -150,7 +151,7 @@ export async function readJob(instance: Instance, ref: JobRef): Promise<JobView>
     classes,
     confusion,
     logs: await readLogs(instance, full),
-    progress: await readProgress(instance, job),
+    progress: await readJobProgress(instance, job),
   };
 }
 

@@ -8,7 +8,13 @@
  */
 
 import { type Context, Hono } from "../../_deps.ts";
-import { type Instance, Job, JobStateError, NotFoundError } from "../../sdk/mod.ts";
+import {
+  type Instance,
+  Job,
+  JobStateError,
+  NotFoundError,
+  readJobProgress,
+} from "../../sdk/mod.ts";
 import { RemoteInstance } from "../../remote/mod.ts";
 import { asset } from "./_assets.ts";
 import { ComparePage, readCompared } from "./_compare_page.tsx";
@@ -19,7 +25,6 @@ import { liveState } from "./_format.ts";
 import { allowedActions, JobPage } from "./_job_page.tsx";
 import { JobsPage } from "./_jobs_page.tsx";
 import { type Frame, projectPath } from "./_layout.tsx";
-import { readProgress } from "./_progress.ts";
 import { readArtifacts, readDataset, readJob, readJobs } from "./_read.ts";
 import { safeNext, sameText, type Session, sessionCookie, Sessions } from "./_session.ts";
 import { ErrorPage, SignInPage } from "./_signin_page.tsx";
@@ -243,7 +248,7 @@ export function createConsole(options: ConsoleOptions): Hono {
       const job = await instance().getJob({ project: param(c, "p"), id: param(c, "id") });
       const actions = readOnly ? [] : allowedActions(job.status);
       return c.json(
-        { ...liveState(job), progress: await readProgress(instance(), job), actions },
+        { ...liveState(job), progress: await readJobProgress(instance(), job), actions },
         200,
         pageHeaders("application/json"),
       );

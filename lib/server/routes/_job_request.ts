@@ -71,7 +71,11 @@ export function parseJobRequest(json: Record<string, unknown>): CreateJobOptions
       if (res) {
         o.resources = Object.fromEntries(res.map((r, k) => {
           const rr = new BodyReader(r, J, `stepSpecOverWrites[${i}].resources[${k}]`);
-          return [rr.requiredString("type"), rr.raw("request")];
+          const amount: Record<string, unknown> = {};
+          for (const key of ["request", "limit"]) {
+            if (rr.raw(key) !== undefined && rr.raw(key) !== null) amount[key] = rr.raw(key);
+          }
+          return [rr.requiredString("type"), amount];
         }));
       }
       over[step.string("name") ?? name] = o;

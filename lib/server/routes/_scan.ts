@@ -132,7 +132,19 @@ function encodeRow(row: Row, enc: Encoder): Record<string, unknown> {
 /** The column hints of an answer. */
 export function columnHints(hints: Map<string, WireSchema>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, s] of hints) if (k !== KEY_ALIAS) out[k] = { typeHints: [s.type] };
+  for (const [k, s] of hints) if (k !== KEY_ALIAS) out[k] = typeHints(s);
+  return out;
+}
+
+/** A column's type as upstream's `ColumnHintsDesc` nests it: elements, keys, values, attributes. */
+function typeHints(s: WireSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = { typeHints: [s.type] };
+  if (s.elementType) out.elementHints = typeHints(s.elementType);
+  if (s.keyType) out.keyHints = typeHints(s.keyType);
+  if (s.valueType) out.valueHints = typeHints(s.valueType);
+  if (s.type === "OBJECT" && s.attributes) {
+    out.attributesHints = Object.fromEntries(s.attributes.map((a) => [a.name, typeHints(a)]));
+  }
   return out;
 }
 

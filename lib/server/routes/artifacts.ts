@@ -1,14 +1,20 @@
 /**
  * The models and datasets of a project (`/api/v1/project/{p}/model` and `.../dataset`): the
- * paged list (`PageInfo<ModelVo>`, one entry per name with its newest version, `?name=` filters),
- * a name's versions (`.../{name}/version`, `PageInfo<ModelVersionVo>`) and one version
- * (`.../{name}?versionName=` or the older `?versionUrl=`: a version, a unique prefix or a tag,
- * default `latest`), which is what a client resolves a URI with before it creates a job.
+ * paged list (`PageInfo<ModelVo>`, one entry per name with its newest version; `?name=` keeps the
+ * names that contain it), a name's versions (`.../{name}/version`, `PageInfo<ModelVersionVo>`)
+ * and one version (`.../{name}?versionName=` or the older `?versionUrl=`: a version, a unique
+ * prefix or a tag, default `latest`), which is what a client resolves a URI with before it
+ * creates a job.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { type ArtifactRef, type ArtifactStore, hasArtifactStore } from "../../sdk/mod.ts";
+import {
+  type ArtifactRef,
+  type ArtifactStore,
+  hasArtifactStore,
+  type ModelRecord,
+} from "../../sdk/mod.ts";
 import {
   datasetInfoVo,
   datasetVersionVo,
@@ -28,6 +34,7 @@ import {
   type ServerCtx,
   type ServerEnv,
 } from "../_context.ts";
+import { modelFacts } from "./_model_facts.ts";
 
 /** A standalone instance reads a dataset version's stored manifest. */
 type ManifestReader = { datasetManifest(ref: ArtifactRef): Promise<Record<string, unknown>> };
@@ -53,6 +60,15 @@ function page<T>(c: ServerCtx, items: T[]) {
   return pageInfo(list, { total: items.length, pageNum, pageSize });
 }
 
+/**
+ * The records whose name contains `?name=`, as a Starwhale Server matches it (SQL `like
+ * '%name%'`); all of them without it.
+ */
+function matching<T extends { name: string }>(c: ServerCtx, records: T[]): T[] {
+  const name = c.req.query("name");
+  return name ? records.filter((r) => r.name.includes(name)) : records;
+}
+
 /** The newest record of each name, in the order the names first appear (newest first). */
 function newestPerName<T extends { name: string }>(records: T[]): T[] {
   const seen = new Map<string, T>();
@@ -71,19 +87,32 @@ export function modelRoutes(ctx: ServerContext): Hono<ServerEnv> {
     const project = await ctx.project(param(c, "p"));
     return await store(ctx, "models").listModels(project, name ? { name } : {});
   };
+  /** One page of records, each with its step graphs and packaged runtime. */
+  const pageWithFacts = async (c: ServerCtx, records: ModelRecord[]) => {
+    const { pageNum, pageSize } = paging(c);
+    const list = records.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+    const withFacts = await Promise.all(
+      list.map(async (m) => ({ m, facts: await modelFacts(ctx.instance(), m) })),
+    );
+    return { withFacts, total: records.length, pageNum, pageSize };
+  };
   return resource("MODEL")
-    .get(
-      "/",
-      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(modelVo))),
-    )
-    .get(
-      "/:name/version",
-      async (c) => ok(c, page(c, (await list(c, param(c, "name"))).map(modelVersionVo))),
-    )
+    .get("/", async (c) => {
+      const { withFacts, ...at } = await pageWithFacts(
+        c,
+        newestPerName(matching(c, await list(c))),
+      );
+      return ok(c, pageInfo(withFacts.map(({ m, facts }) => modelVo(m, facts)), at));
+    })
+    .get("/:name/version", async (c) => {
+      const { withFacts, ...at } = await pageWithFacts(c, await list(c, param(c, "name")));
+      return ok(c, pageInfo(withFacts.map(({ m, facts }) => modelVersionVo(m, facts)), at));
+    })
     .get("/:name", async (c) => {
       const project = await ctx.project(param(c, "p"));
       const ref = { project, name: param(c, "name"), version: versionOf(c) };
-      return ok(c, modelInfoVo(await ctx.instance().getModel(ref)));
+      const record = await ctx.instance().getModel(ref);
+      return ok(c, modelInfoVo(record, await modelFacts(ctx.instance(), record)));
     });
 }
 
@@ -101,7 +130,7 @@ export function datasetRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return resource("DATASET")
     .get(
       "/",
-      async (c) => ok(c, page(c, newestPerName(await list(c, c.req.query("name"))).map(datasetVo))),
+      async (c) => ok(c, page(c, newestPerName(matching(c, await list(c))).map(datasetVo))),
     )
     .get(
       "/:name/version",

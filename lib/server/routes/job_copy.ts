@@ -9,11 +9,24 @@
  *   standalone job manifest) publishes the job under that id and answers its `JobVo`; a job
  *   already there is left as it is (a repeated copy is a no-op). The job's summary row gets the
  *   `sys/*` columns this server writes for its own jobs, unless it has a server's already.
+ * - `PUT …/copy/tasks` with `{ tasks, log, append? }` (the job's tasks as `JobTask`s, in step
+ *   order, and its log lines, without line ends; with `append: true` the lines go on from the
+ *   request before, for a log sent in parts) keeps what the job ran before the `PUT …/copy` that
+ *   publishes it; the task list and `/log/offline/{taskId}` then serve them as for a job run
+ *   here. It answers `{ tasks, lines }` (how many were kept); a job already published is left as
+ *   it is. A server without this route still takes the rest of a copy: the client notes that the
+ *   tasks and logs stayed behind.
  *
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import { FINAL_STATUSES, type JobRecord, type JobStatus } from "../../sdk/mod.ts";
+import {
+  FINAL_STATUSES,
+  type JobRecord,
+  type JobStatus,
+  type JobTask,
+  type TaskStatus,
+} from "../../sdk/mod.ts";
 import { copiedColumns, SYS_SCHEMA } from "../../jobs/mod.ts";
 import { jobVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
@@ -60,7 +73,92 @@ export function jobCopyRoutes(ctx: ServerContext): Hono<ServerEnv> {
       const sys = stored?.["sys/job_status"] === undefined ? copiedColumns(job) : { id: job.id };
       await ctx.store.update(table, [{ ...sys, "sys/id": numeric }], { schema: SYS_SCHEMA });
       return ok(c, jobVo(job, numeric));
+    })
+    .put("/:j/copy/tasks", async (c) => {
+      const project = await ctx.project(param(c, "p"));
+      const id = jobId(param(c, "j"));
+      const body = await ctx.body(c);
+      const copy = { tasks: parseTasks(body.tasks), log: parseLog(body.log) };
+      const append = body.append ?? false;
+      if (typeof append !== "boolean") {
+        throw ApiError.invalid(J, `'append' must be true or false, got ${show(append)}`);
+      }
+      await ctx.instance().importJobTasks({ project, id }, copy, { append });
+      return ok(c, { tasks: copy.tasks.length, lines: copy.log.length });
     });
+}
+
+const TASK_STATUSES: readonly TaskStatus[] = [
+  "CREATED",
+  "RUNNING",
+  "PAUSED",
+  "SUCCESS",
+  "FAIL",
+  "CANCELED",
+];
+
+/** The `tasks` of a PUT …/copy/tasks: every field of a `JobTask`, typed. */
+function parseTasks(value: unknown): JobTask[] {
+  if (!Array.isArray(value)) {
+    throw ApiError.invalid(J, `'tasks' must be an array of tasks, got ${show(value)}`);
+  }
+  return value.map((t, i) => {
+    if (typeof t !== "object" || t === null || Array.isArray(t)) {
+      throw ApiError.invalid(J, `invalid tasks[${i}] ${show(t)}: expected a task object`);
+    }
+    const r = t as Record<string, unknown>;
+    const bad = (field: string, expected: string) =>
+      ApiError.invalid(J, `invalid tasks[${i}].${field} ${show(r[field])}: expected ${expected}`);
+    const count = (field: string, nullable: boolean) => {
+      const v = r[field] ?? null;
+      if (v === null && nullable) return null;
+      if (!Number.isSafeInteger(v) || (v as number) < 0) {
+        throw bad(field, nullable ? "a count or null" : "a count");
+      }
+      return v as number;
+    };
+    const text = (field: string) => {
+      const v = r[field] ?? null;
+      if (v !== null && typeof v !== "string") throw bad(field, "a string or null");
+      return v as string | null;
+    };
+    const time = (field: string) => {
+      const v = text(field);
+      if (v !== null && Number.isNaN(Date.parse(v))) throw bad(field, "an ISO 8601 time or null");
+      return v;
+    };
+    if (typeof r.step !== "string" || r.step === "") throw bad("step", "a handler key");
+    if (!TASK_STATUSES.includes(r.status as TaskStatus)) {
+      throw bad("status", `one of ${TASK_STATUSES.join(", ")}`);
+    }
+    return {
+      id: String(i),
+      step: r.step,
+      index: count("index", false)!,
+      status: r.status as TaskStatus,
+      startedAt: time("startedAt"),
+      finishedAt: time("finishedAt"),
+      rows: count("rows", false)!,
+      total: count("total", true),
+      error: text("error"),
+    };
+  });
+}
+
+/** The `log` of a PUT …/copy/tasks: lines without line ends. */
+function parseLog(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw ApiError.invalid(J, `'log' must be an array of lines, got ${show(value)}`);
+  }
+  value.forEach((line, i) => {
+    if (typeof line !== "string" || line.includes("\n")) {
+      throw ApiError.invalid(
+        J,
+        `invalid log[${i}] ${show(line)}: expected a line without a line end`,
+      );
+    }
+  });
+  return value as string[];
 }
 
 function jobId(j: string): string {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Hono } from "../../_deps.ts";
-import type { JobRef, JobStatus } from "../../sdk/mod.ts";
+import type { JobRecord, JobRef, JobStatus } from "../../sdk/mod.ts";
 import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
@@ -17,6 +17,7 @@ import { ApiError } from "../api_error.ts";
 import { show } from "../_body.ts";
 import { ok, paging, param, resource, type ServerContext, type ServerEnv } from "../_context.ts";
 import { parseJobRequest } from "./_job_request.ts";
+import { jobFacts } from "./_job_facts.ts";
 import { Tasks } from "./tasks.ts";
 
 const J = "JOB";
@@ -135,7 +136,7 @@ export class Jobs {
       const jobs = all.filter((j) => j.modelVersion === m[2]);
       const list = [];
       for (const job of jobs.slice((pageNum - 1) * pageSize, pageNum * pageSize)) {
-        list.push(jobVo(job, await this.#ctx.ids.numericId(job.id)));
+        list.push(await this.#vo(job));
       }
       return pageInfo(list, { total: jobs.length, pageNum, pageSize });
     }
@@ -146,7 +147,7 @@ export class Jobs {
       ...(q.model ? { model: q.model } : {}),
     });
     const list = [];
-    for (const job of jobs) list.push(jobVo(job, await this.#ctx.ids.numericId(job.id)));
+    for (const job of jobs) list.push(await this.#vo(job));
     return pageInfo(list, { total: page.total, pageNum, pageSize });
   }
 
@@ -164,7 +165,13 @@ export class Jobs {
       if (!removed) throw e;
       return removed;
     });
-    return jobVo(job, await this.#ctx.ids.numericId(job.id));
+    return await this.#vo(job);
+  }
+
+  /** A job's `JobVo`, with its datasets looked up and its steps. */
+  async #vo(job: JobRecord): Promise<JobVo> {
+    const facts = await jobFacts(this.#ctx, job);
+    return jobVo(job, await this.#ctx.ids.numericId(job.id), facts);
   }
 
   /** The job's tasks as `PageInfo<TaskVo>`: one per step and replica. */

@@ -33,6 +33,7 @@ import { type PackagePath, packFileList, unpackFileList } from "../../wire/packa
 import { modelInfoVo } from "../../wire/mod.ts";
 import { ApiError } from "../api_error.ts";
 import { exported, fileAt, md5Of, streamed } from "./_model_files.ts";
+import { modelFacts } from "./_model_facts.ts";
 import { createHash } from "node:crypto";
 import { type BlobStore, md5Hex } from "../_blob_store.ts";
 import {
@@ -145,7 +146,8 @@ export function modelTransferRoutes(ctx: ServerContext, blobs: BlobStore): Hono<
     // Hono answers a HEAD with the GET route, body left out: 200 with the version's
     // `ModelInfoVo`, or 404.
     .get("/:name/version/:v", async (c) => {
-      return ok(c, modelInfoVo(await ctx.instance().getModel(await refOf(c))));
+      const record = await ctx.instance().getModel(await refOf(c));
+      return ok(c, modelInfoVo(record, await modelFacts(ctx.instance(), record)));
     })
     .post("/:name/version/:v/completeUpload", async (c) => {
       const ref = await refOf(c);
