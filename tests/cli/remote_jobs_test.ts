@@ -37,33 +37,16 @@ Deno.test("swcli against a server on another root: login, create --wait, copy bo
     });
 
     const handler = "flow.steps:Doubler.evaluate";
+    /** `swcli --instance dev job create dbl --handler H ... --wait`. */
+    const createOnServer = (run: string, ...args: string[]) =>
+      home.run(["--instance", "dev", "job", "create", "dbl", "--handler", run, ...args, "--wait"]);
     let remoteId = "";
     await t.step("a remote job create --wait follows the job to SUCCESS", async () => {
-      const r = await home.run([
-        "--instance",
-        "dev",
-        "job",
-        "create",
-        "dbl",
-        "--handler",
-        handler,
-        "-d",
-        "nums",
-        "--wait",
-      ]);
+      const r = await createOnServer(handler, "-d", "nums");
       assertEquals(r.code, 0, r.stderr);
       assertMatch(r.stdout, /Status:\s+SUCCESS/);
       remoteId = /Job:\s+(\S+)/.exec(r.stdout)![1];
-      const failed = await home.run([
-        "--instance",
-        "dev",
-        "job",
-        "create",
-        "dbl",
-        "--handler",
-        "flow.steps:boom",
-        "--wait",
-      ]);
+      const failed = await createOnServer("flow.steps:boom");
       assertEquals(failed.code, 1, failed.stderr);
       assertMatch(failed.stdout, /Status:\s+FAIL/);
       const list = await home.run(["--instance", "dev", "job", "list"]);
