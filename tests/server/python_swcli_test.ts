@@ -163,28 +163,21 @@ Deno.test("swcli dataset list: GET /project/{name}/dataset as PageInfo<DatasetVo
   );
   pager(data);
   assertEquals((data.list as { name: string }[]).map((d) => d.name), ["d"]);
-  const filtered = parsed(
-    await get(s, "/api/v1/project/self/dataset", {
-      pageNum: 1,
-      pageSize: 20,
-      name: "d",
-      latest: false,
-    }),
-    "Page:@DatasetVo",
-    "dataset list --filter name=d",
-  );
+  const byName = async () =>
+    parsed(
+      await get(s, "/api/v1/project/self/dataset", {
+        pageNum: 1,
+        pageSize: 20,
+        name: "d",
+        latest: false,
+      }),
+      "Page:@DatasetVo",
+      "dataset list --filter name=d",
+    );
+  const filtered = await byName();
   assertEquals((filtered.list as { name: string }[]).map((d) => d.name), ["d"]);
   await s.local.buildDataset("self", { name: "odd", rows: [{ x: 1 }] });
-  const both = parsed(
-    await get(s, "/api/v1/project/self/dataset", {
-      pageNum: 1,
-      pageSize: 20,
-      name: "d",
-      latest: false,
-    }),
-    "Page:@DatasetVo",
-    "dataset list --filter name=d",
-  );
+  const both = await byName();
   assertEquals((both.list as { name: string }[]).map((d) => d.name).sort(), ["d", "odd"]);
 });
 
