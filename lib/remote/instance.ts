@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { stringifyYaml as toYaml } from "../_deps.ts";
 import type {
   ArtifactReads,
   ArtifactRef,
@@ -29,18 +28,23 @@ import type {
   ScanTableOptions,
   UpdateTableOptions,
 } from "../sdk/instance.ts";
-import { FINAL_STATUSES } from "../sdk/instance.ts";
 import { jobOwnRow, jobOwnSummary } from "../sdk/instance.ts";
 import type { JobCopyRecord, JobCopyTasks } from "../sdk/instance.ts";
 import type { ColumnSchema, Row } from "../../datastore/mod.ts";
+import { NotFoundError, RemoteError, UnsupportedError } from "../sdk/errors.ts";
+import { enc, type RemoteContext } from "./_context.ts";
 import {
-  AmbiguousError,
-  JobStateError,
-  NotFoundError,
-  RemoteError,
-  UnsupportedError,
-} from "../sdk/errors.ts";
-import { parseResources, type ResourceValue } from "../sdk/handlers.ts";
+  createJob,
+  getJob,
+  jobAction,
+  jobInfo,
+  jobVo,
+  listJobs,
+  recoverJob,
+  removeJob,
+} from "./_jobs.ts";
+import { copiedJob, importJob, importJobTasks } from "./_job_transfer.ts";
+import { followJobLogs, jobLogs, jobTasks } from "./_logs.ts";
 import {
   datasetRows,
   listRemoteDatasets,
@@ -59,24 +63,11 @@ import {
   updateRemoteTable,
 } from "./_datastore.ts";
 import { unbatch } from "./_unbatch.ts";
-import { datasetRecord, jobRecord, modelRecord, pageOf, taskRecords } from "../wire/mod.ts";
-import type {
-  DatasetInfoVo,
-  EventVo,
-  JobVo,
-  ModelInfoVo,
-  PageInfoVo,
-  TaskVo,
-  TrashVo,
-} from "../wire/mod.ts";
+import { datasetRecord, modelRecord } from "../wire/mod.ts";
+import type { DatasetInfoVo, ModelInfoVo } from "../wire/mod.ts";
 
 /** Options of {@link RemoteInstance}: the server's base URL, token, fetch and retries. */
 export type RemoteInstanceOptions = ApiClientOptions;
-
-const enc = encodeURIComponent;
-
-/** Characters of log lines per request of a job copy (JSON may take up to a few bytes each). */
-const LOG_PART_CHARS = 4 * 1024 * 1024;
 
 /**
  * A Starwhale Server/Cloud instance reached over HTTP.
@@ -89,6 +80,7 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
   readonly #api: ApiClient;
   readonly #projectIds = new Map<string, Promise<string>>();
   #closed = false;
+  readonly #ctx: RemoteContext;
 
   /**
    * Connects to a server (lazily: nothing is sent before the first call).
@@ -99,6 +91,18 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
    */
   constructor(options: RemoteInstanceOptions) {
     this.#api = new ApiClient(options);
+    this.#ctx = {
+      api: this.#api,
+      url: this.#api.url,
+      call: (path, request, notFound) => this.#call(path, request, notFound),
+      projectId: (project) => this.projectId(project),
+      versionId: <T extends { versionId: string }>(
+        project: string,
+        kind: "model" | "dataset" | "runtime",
+        uri: string,
+      ) => this.#versionId<T>(project, kind, uri),
+      getJob: (ref) => this.getJob(ref),
+    };
   }
 
   /** The base URL. */
@@ -163,102 +167,11 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
    * server's whole list, so a page is full and `total` counts the matching jobs.
    */
   async listJobs(project: string, options: ListJobsOptions = {}): Promise<[JobRecord[], PageInfo]> {
-    const pageNum = options.pageIndex ?? 1, pageSize = options.pageSize ?? 20;
-    if (!Number.isInteger(pageNum) || pageNum < 1) {
-      throw new RangeError(`Invalid pageIndex ${pageNum}: expected an integer >= 1`);
-    }
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) {
-      throw new RangeError(`Invalid pageSize ${pageSize}: expected an integer in 1..100000`);
-    }
-    const pid = await this.projectId(project);
-    let swmpId: string | undefined, modelName: string | undefined;
-    if (options.model?.includes("/version/")) {
-      try {
-        swmpId = String(
-          (await this.#versionId<ModelInfoVo>(project, "model", options.model)).versionId,
-        );
-      } catch (e) {
-        if (e instanceof NotFoundError) return [[], pageFor(0, 0, pageNum, pageSize)];
-        throw e;
-      }
-    } else modelName = options.model;
-    const page = async (n: number, size: number) =>
-      await this.#call(`/project/${enc(pid)}/job`, {
-        query: { swmpId, pageNum: n, pageSize: size },
-      }, ["project", project]) as PageInfoVo<JobVo>;
-    if (options.status === undefined && modelName === undefined) {
-      const data = await page(pageNum, pageSize);
-      return [await this.#records(data.list ?? [], project), pageOf(data)];
-    }
-    const wanted = (vo: JobVo) =>
-      (modelName === undefined || vo.modelName === modelName) &&
-      (options.status === undefined || jobRecord(vo, project).status === options.status);
-    const matches: JobVo[] = [];
-    const chunk = 100;
-    for (let n = 1;; n++) {
-      const data = await page(n, chunk);
-      const items = data.list ?? [];
-      matches.push(...items.filter(wanted));
-      const pages = Number(data.pages ?? 0), total = Number(data.total ?? 0);
-      if (items.length < chunk || n >= pages || n * chunk >= total) break;
-    }
-    const slice = matches.slice((pageNum - 1) * pageSize, pageNum * pageSize);
-    return [
-      await this.#records(slice, project),
-      pageFor(matches.length, slice.length, pageNum, pageSize),
-    ];
-  }
-
-  /** Job records from `JobVo`s, a failed job's reason read from its events when not given. */
-  async #records(vos: JobVo[], project: string): Promise<JobRecord[]> {
-    const out = [];
-    for (const vo of vos) {
-      const record = jobRecord(vo, project);
-      if (record.status === "FAIL" && vo.errorMessage === undefined) {
-        record.errorMessage = await this.#failure(vo, project);
-      }
-      out.push(record);
-    }
-    return out;
-  }
-
-  /**
-   * Why a job failed, on a server whose `JobVo` does not say: its `ERROR` events, else its tasks'
-   * `failedReason`s; `null` when neither says (or they cannot be read).
-   */
-  async #failure(vo: JobVo, project: string): Promise<string | null> {
-    const pid = await this.projectId(project);
-    const base = `/project/${enc(pid)}/job/${enc(vo.id)}`;
-    try {
-      const events = await this.#call(`${base}/event`, {}) as EventVo[] | null;
-      const errors = (events ?? []).filter((e) => e.eventType === "ERROR").map((e) => e.message);
-      if (errors.length) return errors.join("\n");
-      const tasks = await this.#call(`${base}/task`, {
-        query: { pageNum: 1, pageSize: 100 },
-      }) as PageInfoVo<TaskVo>;
-      const reasons = (tasks.list ?? []).map((t) => t.failedReason).filter((r): r is string =>
-        typeof r === "string" && r !== ""
-      );
-      return reasons.length ? reasons.join("\n") : null;
-    } catch (e) {
-      if (e instanceof RemoteError || e instanceof NotFoundError || e instanceof TypeError) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  async #jobVo(ref: JobRef): Promise<JobVo> {
-    const pid = await this.projectId(ref.project);
-    return await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}`, {}, [
-      "job",
-      ref.id,
-      ref.project,
-    ]) as JobVo;
+    return await listJobs(this.#ctx, project, options);
   }
 
   async getJob(ref: JobRef): Promise<JobRecord> {
-    return (await this.#records([await this.#jobVo(ref)], ref.project))[0];
+    return await getJob(this.#ctx, ref);
   }
 
   async #versionId<T extends { versionId: string }>(
@@ -279,59 +192,15 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
   }
 
   async createJob(project: string, options: CreateJobOptions): Promise<JobRecord> {
-    if (!options.runHandler) throw new TypeError("Cannot create a job: 'runHandler' is empty");
-    const pid = await this.projectId(project);
-    const model = await this.#versionId<ModelInfoVo>(project, "model", options.model);
-    // Checked before anything is sent: a bad resource value is the caller's error.
-    const overrides = options.overwriteSpecs && Object.keys(options.overwriteSpecs).length
-      ? stepOverrides(model, options)
-      : undefined;
-    const datasets = [];
-    for (const d of options.datasets ?? []) {
-      datasets.push(
-        String((await this.#versionId<DatasetInfoVo>(project, "dataset", d)).versionId),
-      );
-    }
-    // Versions go by the ids the lookups answered (the `*Url` fields are deprecated upstream);
-    // without a runtime, the server uses the model's built-in one.
-    const body: Record<string, unknown> = {
-      modelVersionId: String(model.versionId),
-      datasetVersionIds: datasets,
-      resourcePool: options.resourcePool ?? "default",
-      devMode: options.devMode ?? false,
-      devPassword: options.devModePassword ?? "",
-    };
-    if (options.runtime) {
-      body.runtimeVersionId = String(
-        (await this.#versionId(project, "runtime", options.runtime)).versionId,
-      );
-    }
-    if (overrides !== undefined) body.stepSpecOverWrites = overrides;
-    else body.handler = options.runHandler;
-    if ((options.ttl ?? 0) > 0) body.timeToLiveInSec = options.ttl;
-    const id = await this.#call(`/project/${enc(pid)}/job`, { method: "POST", body }, [
-      "project",
-      project,
-    ]);
-    return await this.getJob({ project, id: String(id) });
+    return await createJob(this.#ctx, project, options);
   }
 
   async jobInfo(ref: JobRef): Promise<Record<string, unknown>> {
-    const job = await this.#jobVo(ref);
-    const pid = await this.projectId(ref.project);
-    const tasks = await this.#call(`/project/${enc(pid)}/job/${enc(job.id)}/task`, {
-      query: { pageNum: 1, pageSize: 100000 },
-    }) as { list?: unknown[] };
-    const summary = await this.#storedSummary({ project: ref.project, id: job.uuid });
-    return { job, tasks: tasks?.list ?? [], report: { summary, kind: summary.kind ?? "" } };
+    return await jobInfo(this.#ctx, ref, (ref) => this.#storedSummary(ref));
   }
 
   async jobTasks(ref: JobRef): Promise<JobTask[]> {
-    const pid = await this.projectId(ref.project);
-    const page = await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/task`, {
-      query: { pageNum: 1, pageSize: 100000 },
-    }, ["job", ref.id, ref.project]) as PageInfoVo<TaskVo> | undefined;
-    return taskRecords(page?.list ?? []);
+    return await jobTasks(this.#ctx, ref);
   }
 
   /**
@@ -339,36 +208,7 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
    * first when the lines carry this package's timestamps, else task by task.
    */
   async *jobLogs(ref: JobRef): AsyncIterable<string> {
-    const all: string[] = [];
-    for (const task of await this.jobTasks(ref)) {
-      const path = `/log/offline/${enc(task.id)}`;
-      let files: unknown;
-      try {
-        files = await this.#call(path, {});
-      } catch (e) {
-        if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
-          throw new UnsupportedError(
-            "reading a job's logs",
-            `the server ${this.url}: it answered ${e.status} to GET /api/v1${path} (no task logs)`,
-            { operation: true, cause: e },
-          );
-        }
-        throw e;
-      }
-      for (const file of Array.isArray(files) ? files : []) {
-        const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
-        const lines = text.split("\n");
-        if (lines.at(-1) === "") lines.pop();
-        all.push(...lines);
-      }
-    }
-    const stamped = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z /;
-    if (all.every((line) => stamped.test(line))) {
-      // ISO times of one length sort as text; the sort is stable, so a task's order stays.
-      const at = (line: string) => line.slice(0, line.indexOf(" "));
-      all.sort((a, b) => at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0);
-    }
-    yield* all;
+    yield* jobLogs(this.#ctx, ref);
   }
 
   /**
@@ -382,94 +222,11 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
     ref: JobRef,
     options: { signal?: AbortSignal; pollMs?: number } = {},
   ): AsyncIterable<string> {
-    const { signal } = options;
-    const pollMs = options.pollMs ?? 500;
-    const done = new Set<string>();
-    while (!signal?.aborted) {
-      const job = await this.getJob(ref);
-      const ended = FINAL_STATUSES.includes(job.status);
-      let waiting = false;
-      for (const task of await this.jobTasks(ref)) {
-        if (done.has(task.id)) continue;
-        if (task.status === "CREATED" && !ended) {
-          waiting = true;
-          break;
-        }
-        if (ended || FINAL_TASK.includes(task.status)) yield* this.#taskLines(task.id);
-        else if (!(yield* this.#online(task.id, signal))) {
-          yield* this.#pollTask(ref, task.id, { signal, pollMs });
-        }
-        done.add(task.id);
-      }
-      if (ended && !waiting) return;
-      await pause(pollMs, signal);
-    }
-  }
-
-  /** The lines of a task's saved log files. */
-  async *#taskLines(taskId: string): AsyncIterable<string> {
-    const path = `/log/offline/${enc(taskId)}`;
-    const files = await this.#call(path, {});
-    for (const file of Array.isArray(files) ? files : []) {
-      const text = await this.#call(`${path}/${enc(String(file))}`, { text: true }) as string;
-      const lines = text.split("\n");
-      if (lines.at(-1) === "") lines.pop();
-      yield* lines;
-    }
-  }
-
-  /** A running task's lines over the server's WebSocket; `false` when it could not connect. */
-  async *#online(taskId: string, signal?: AbortSignal): AsyncGenerator<string, boolean> {
-    let socket: WebSocket;
-    try {
-      socket = this.#api.openWebSocket(`/log/online/${enc(taskId)}`);
-    } catch {
-      return false;
-    }
-    const queue: string[] = [];
-    let opened = false, closed = false;
-    let wake: (() => void) | undefined;
-    const notify = () => wake?.();
-    socket.onopen = () => (opened = true, notify());
-    socket.onmessage = (e) => (queue.push(String(e.data)), notify());
-    socket.onclose = () => (closed = true, notify());
-    socket.onerror = () => {};
-    const stop = () => socket.close();
-    signal?.addEventListener("abort", stop, { once: true });
-    try {
-      for (;;) {
-        while (queue.length) yield queue.shift()!;
-        if (closed) return opened;
-        await new Promise<void>((resolve) => wake = resolve);
-      }
-    } finally {
-      signal?.removeEventListener("abort", stop);
-      if (!closed) socket.close();
-    }
-  }
-
-  /** A running task's lines by reading its files again until it has ended. */
-  async *#pollTask(
-    ref: JobRef,
-    taskId: string,
-    options: { signal?: AbortSignal; pollMs: number },
-  ): AsyncIterable<string> {
-    let seen = 0;
-    for (;;) {
-      const task = (await this.jobTasks(ref)).find((t) => t.id === taskId);
-      const job = await this.getJob(ref);
-      let n = 0;
-      for await (const line of this.#taskLines(taskId)) if (n++ >= seen) yield line;
-      seen = Math.max(seen, n);
-      const over = !task || FINAL_TASK.includes(task.status) ||
-        FINAL_STATUSES.includes(job.status);
-      if (over || options.signal?.aborted) return;
-      await pause(options.pollMs, options.signal);
-    }
+    yield* followJobLogs(this.#ctx, ref, options);
   }
 
   async #evalPrefix(ref: JobRef): Promise<{ pid: string; uuid: string; prefix: string }> {
-    const uuid = /^[0-9a-z]{32,}$/.test(ref.id) ? ref.id : (await this.#jobVo(ref)).uuid;
+    const uuid = /^[0-9a-z]{32,}$/.test(ref.id) ? ref.id : (await jobVo(this.#ctx, ref)).uuid;
     const pid = await this.projectId(ref.project);
     return { pid, uuid, prefix: `project/${pid}/eval/${uuid.slice(0, 2)}/${uuid}/` };
   }
@@ -514,8 +271,7 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
   }
 
   async copiedJob(ref: JobRef): Promise<JobRecord | undefined> {
-    const data = await this.#copyRoute(ref, { method: "GET" }) as { job?: JobVo | null };
-    return data?.job ? jobRecord(data.job, ref.project) : undefined;
+    return await copiedJob(this.#ctx, ref);
   }
 
   /**
@@ -523,90 +279,23 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
    * at most 4 MiB each (a server caps its request bodies), every part after the first appended.
    */
   async importJobTasks(ref: JobRef, copy: JobCopyTasks): Promise<void> {
-    const pid = await this.projectId(ref.project);
-    const path = `/project/${enc(pid)}/job/${enc(ref.id)}/copy/tasks`;
-    try {
-      let part: string[] = [], bytes = 0, append = false;
-      const send = async () => {
-        const body = { tasks: copy.tasks, log: part, append };
-        await this.#call(path, { method: "PUT", body, idempotent: true });
-        [part, bytes, append] = [[], 0, true];
-      };
-      for (const line of copy.log) {
-        if (part.length && bytes + line.length > LOG_PART_CHARS) await send();
-        part.push(line);
-        bytes += line.length + 4;
-      }
-      if (part.length || !append) await send();
-    } catch (e) {
-      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
-        throw new UnsupportedError(
-          "copying a job's tasks and logs to this server",
-          `${this.url}: it answered ${e.status} to PUT /api/v1${path} (no task-copy extension)`,
-          { operation: true, cause: e },
-        );
-      }
-      throw e;
-    }
+    return await importJobTasks(this.#ctx, ref, copy);
   }
 
   async importJob(project: string, copy: JobCopyRecord): Promise<JobRecord> {
-    const ref = { project, id: copy.record.id };
-    const body = { record: { ...copy.record, project }, manifest: copy.manifest };
-    return jobRecord(await this.#copyRoute(ref, { method: "PUT", body }) as JobVo, project);
-  }
-
-  /**
-   * This SDK's job-copy extension, `GET|PUT /api/v1/project/{project}/job/{id}/copy`; a server
-   * without it (404 or 405) refuses the copy with an `UnsupportedError`.
-   */
-  async #copyRoute(ref: JobRef, request: { method: "GET" | "PUT"; body?: unknown }) {
-    const pid = await this.projectId(ref.project);
-    try {
-      return await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/copy`, {
-        ...request,
-        idempotent: true,
-      });
-    } catch (e) {
-      if (e instanceof RemoteError && (e.status === 404 || e.status === 405)) {
-        throw new UnsupportedError(
-          "copying jobs to this server",
-          `${this.url}: it lacks the job-copy extension of this SDK's server ` +
-            "(GET|PUT /api/v1/project/{project}/job/{id}/copy)",
-          { operation: true, cause: e },
-        );
-      }
-      throw e;
-    }
-  }
-
-  async #action(ref: JobRef, action: string): Promise<void> {
-    const pid = await this.projectId(ref.project);
-    try {
-      await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}/${action}`, { method: "POST" }, [
-        "job",
-        ref.id,
-        ref.project,
-      ]);
-    } catch (e) {
-      if (e instanceof RemoteError && e.status === 400) {
-        const status = await this.getJob(ref).then((j) => j.status, () => "UNKNOWN");
-        throw new JobStateError(action, { ...refusal(e, ref), status, cause: e });
-      }
-      throw e;
-    }
+    return await importJob(this.#ctx, project, copy);
   }
 
   cancelJob(ref: JobRef): Promise<void> {
-    return this.#action(ref, "cancel");
+    return jobAction(this.#ctx, ref, "cancel");
   }
 
   pauseJob(ref: JobRef): Promise<void> {
-    return this.#action(ref, "pause");
+    return jobAction(this.#ctx, ref, "pause");
   }
 
   resumeJob(ref: JobRef): Promise<void> {
-    return this.#action(ref, "resume");
+    return jobAction(this.#ctx, ref, "resume");
   }
 
   /**
@@ -615,56 +304,11 @@ export class RemoteInstance implements Instance, ArtifactReads, ArtifactTransfer
    * resolved to the job's uuid first (the trash names jobs by uuid); a uuid may be a prefix.
    */
   async recoverJob(ref: JobRef): Promise<void> {
-    const pid = await this.projectId(ref.project);
-    const name = /^\d+$/.test(ref.id) ? (await this.#jobVo(ref)).uuid : ref.id;
-    const data = await this.#call(`/project/${enc(pid)}/trash`, {
-      query: { name, pageNum: 1, pageSize: 100 },
-    }, ["project", ref.project]) as PageInfoVo<TrashVo>;
-    const hits = (data.list ?? []).filter((t) =>
-      JOB_TRASH_TYPES.has(String(t.type)) && String(t.name ?? "").startsWith(name)
-    );
-    const exact = hits.filter((t) => t.name === name);
-    const chosen = exact.length === 1 ? exact : hits;
-    if (chosen.length > 1) {
-      throw new AmbiguousError("job", ref.id, chosen.map((t) => String(t.name)));
-    }
-    if (chosen.length === 0) {
-      const live = await this.getJob({ ...ref, id: name }).catch((e) => {
-        if (e instanceof NotFoundError) return undefined;
-        throw e;
-      });
-      if (live) {
-        throw new JobStateError("recover", {
-          id: live.id,
-          status: live.status,
-          reason: "it is not removed",
-        });
-      }
-      throw new NotFoundError("job", ref.id, {
-        project: ref.project,
-        detail: "it is not in the project's trash",
-      });
-    }
-    await this.#call(`/project/${enc(pid)}/trash/${enc(String(chosen[0].id))}`, {
-      method: "PUT",
-    }, ["job", ref.id, ref.project]);
+    return await recoverJob(this.#ctx, ref);
   }
 
   async removeJob(ref: JobRef, _options?: { force?: boolean }): Promise<void> {
-    const pid = await this.projectId(ref.project);
-    try {
-      await this.#call(`/project/${enc(pid)}/job/${enc(ref.id)}`, { method: "DELETE" }, [
-        "job",
-        ref.id,
-        ref.project,
-      ]);
-    } catch (e) {
-      if (e instanceof RemoteError && e.status === 400) {
-        const status = await this.getJob(ref).then((j) => j.status, () => "UNKNOWN");
-        throw new JobStateError("remove", { ...refusal(e, ref), status, cause: e });
-      }
-      throw e;
-    }
+    return await removeJob(this.#ctx, ref);
   }
 
   async getModel(ref: ArtifactRef): Promise<ModelRecord> {
@@ -862,75 +506,4 @@ function nameAndVersion(uri: string): { name: string; version: string } {
 function isMissingRoute(e: unknown): boolean {
   if (!(e instanceof RemoteError) || (e.status !== 404 && e.status !== 405)) return false;
   return e.code === undefined || /Resource is not found$/.test(e.message);
-}
-
-/**
- * Why the server refused a job action: the job id and reason of its `Cannot <action> job '<id>':
- * <reason>` message (what the standalone instance says), else the server's whole message.
- */
-function refusal(e: RemoteError, ref: JobRef): { id: string; reason: string } {
-  const prefix = `Request to ${e.url} failed (HTTP ${e.status}): `;
-  let text = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  if (text.startsWith("invalid request on subject ")) text = text.slice(text.indexOf("\n") + 1);
-  const m = /^Cannot \w+ job '([^']*)': ([\s\S]*)$/.exec(text);
-  return m ? { id: m[1], reason: m[2] } : { id: ref.id, reason: text };
-}
-
-/** The trash types of jobs (a job's trash entry is typed by its job type). */
-const JOB_TRASH_TYPES = new Set(["EVALUATION", "TRAIN", "FINE_TUNE", "ONLINE_EVAL", "SERVING"]);
-
-/** The SDK's pagination for one page of `total` items, `count` of them on this page. */
-function pageFor(total: number, count: number, pageNum: number, pageSize: number): PageInfo {
-  const pages = Math.ceil(total / pageSize);
-  return {
-    total,
-    current: count,
-    remain: total - count,
-    page: {
-      pageNum,
-      pageSize,
-      pages,
-      prePage: pageNum > 1 ? pageNum - 1 : 0,
-      nextPage: pageNum < pages ? pageNum + 1 : 0,
-      hasPreviousPage: pageNum > 1,
-      hasNextPage: pageNum < pages,
-    },
-  };
-}
-
-function stepOverrides(model: ModelInfoVo, options: CreateJobOptions): string {
-  const steps: Record<string, unknown>[] = (model.versionInfo?.stepSpecs ?? [])
-    .filter((s) => s.job_name === options.runHandler);
-  if (steps.length === 0) {
-    throw new NotFoundError("handler", options.runHandler, {
-      detail: "no step of the model runs it",
-    });
-  }
-  for (const [name, o] of Object.entries(options.overwriteSpecs ?? {})) {
-    const step = steps.find((s) => s.name === name);
-    if (!step) {
-      throw new NotFoundError("handler", name, { detail: `not a step of '${options.runHandler}'` });
-    }
-    if (o.replicas !== undefined) step.replicas = o.replicas;
-    // A Starwhale Server takes resource amounts as numbers (memory in bytes).
-    if (o.resources) step.resources = parseResources(o.resources as Record<string, ResourceValue>);
-  }
-  return toYaml(steps);
-}
-
-/** Task statuses after which a task never changes. */
-const FINAL_TASK: readonly string[] = ["SUCCESS", "FAIL", "CANCELED"];
-
-/** Waits `ms`, or less when the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
