@@ -8,6 +8,7 @@ import { FINAL_STATUSES, type JobRef, type JobTask } from "../sdk/instance.ts";
 import { RemoteError, UnsupportedError } from "../sdk/errors.ts";
 import { taskRecords } from "../wire/mod.ts";
 import type { PageInfoVo, TaskVo } from "../wire/mod.ts";
+import { pause } from "../sdk/pause.ts";
 import { enc, type RemoteContext } from "./_context.ts";
 
 /** A job's tasks. */
@@ -152,17 +153,3 @@ async function* pollTask(
 
 /** Task statuses after which a task never changes. */
 const FINAL_TASK: readonly string[] = ["SUCCESS", "FAIL", "CANCELED"];
-
-/** Waits `ms`, or less when the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}

@@ -16,6 +16,7 @@ import {
   type JobRef,
   type JobTask,
 } from "./instance.ts";
+import { pause } from "./pause.ts";
 
 /** Options of the followers. */
 export interface FollowOptions {
@@ -50,7 +51,7 @@ export async function* followJobLogs(
     }
     seen = Math.max(seen, n);
     if (FINAL_STATUSES.includes(status) || options.signal?.aborted) return;
-    await sleep(options.pollMs ?? 500, options.signal);
+    await pause(options.pollMs ?? 500, options.signal);
   }
 }
 
@@ -89,7 +90,7 @@ export async function followJobProgress(
       told.set(step.name, { rows: step.rows, ended: done });
     }
     if (ended || options.signal?.aborted) return job;
-    await sleep(options.pollMs ?? 500, options.signal);
+    await pause(options.pollMs ?? 500, options.signal);
   }
 }
 
@@ -121,17 +122,4 @@ function steps(tasks: JobTask[]): StepState[] {
   }
   for (const s of byName.values()) if (!s.ended) s.finished = null;
   return [...byName.values()];
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
