@@ -16,6 +16,7 @@ import type {
 import type { Row } from "../../datastore/mod.ts";
 import { AmbiguousError, JobStateError, NotFoundError, RemoteError } from "../sdk/errors.ts";
 import { parseResources, type ResourceValue } from "../sdk/handlers.ts";
+import { checkRemoved } from "../sdk/job_lookup.ts";
 import { jobRecord, pageOf } from "../wire/mod.ts";
 import type {
   DatasetInfoVo,
@@ -226,17 +227,7 @@ export async function recoverJob(ctx: RemoteContext, ref: JobRef): Promise<void>
     throw new AmbiguousError("job", ref.id, chosen.map((t) => String(t.name)));
   }
   if (chosen.length === 0) {
-    const live = await ctx.getJob({ ...ref, id: name }).catch((e) => {
-      if (e instanceof NotFoundError) return undefined;
-      throw e;
-    });
-    if (live) {
-      throw new JobStateError("recover", {
-        id: live.id,
-        status: live.status,
-        reason: "it is not removed",
-      });
-    }
+    await checkRemoved(ctx, { ...ref, id: name });
     throw new NotFoundError("job", ref.id, {
       project: ref.project,
       detail: "it is not in the project's trash",

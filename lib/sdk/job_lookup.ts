@@ -7,7 +7,7 @@
  */
 
 import type { Row } from "../../datastore/mod.ts";
-import { NotFoundError } from "./errors.ts";
+import { JobStateError, NotFoundError } from "./errors.ts";
 import type { Instance, JobRef, ScanTableOptions } from "./instance.ts";
 
 /**
@@ -63,6 +63,46 @@ export async function checkProject(instance: Instance, project: string): Promise
   if (!projects.includes(project)) {
     throw new NotFoundError("project", project, {
       detail: `the projects are ${projects.join(", ")}`,
+    });
+  }
+}
+
+/**
+ * Refuses to recover a job that is not removed: a job the instance still finds among its live
+ * ones is refused with a `JobStateError` naming its status; a job it does not find passes (its
+ * trash answers for it).
+ *
+ * @param instance Reads a live job.
+ * @param ref The job.
+ * @throws {JobStateError} The job is live.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotFoundError } from "./errors.ts";
+ * import type { JobRecord } from "./instance.ts";
+ * import { checkRemoved } from "./job_lookup.ts";
+ * const live = { getJob: () => Promise.resolve({ id: "xm5", status: "RUNNING" } as JobRecord) };
+ * await assert.rejects(checkRemoved(live, { project: "p", id: "xm5" }), {
+ *   message: "Cannot recover job 'xm5': it is not removed",
+ *   status: "RUNNING",
+ * });
+ * const gone = { getJob: () => Promise.reject(new NotFoundError("job", "xm5")) };
+ * await checkRemoved(gone, { project: "p", id: "xm5" });
+ * ```
+ */
+export async function checkRemoved(
+  instance: Pick<Instance, "getJob">,
+  ref: JobRef,
+): Promise<void> {
+  const live = await instance.getJob(ref).catch((e) => {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  });
+  if (live) {
+    throw new JobStateError("recover", {
+      id: live.id,
+      status: live.status,
+      reason: "it is not removed",
     });
   }
 }

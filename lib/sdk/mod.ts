@@ -87,7 +87,7 @@ export { copyJob } from "./job_copy.ts";
 export type { CopyJobOptions, CopyJobResult, JobCopyProgress } from "./job_copy.ts";
 export type { JobCopyOptions } from "./job.ts";
 export type { JobCopyRecord, JobCopyTasks, JobTransfer } from "./instance.ts";
-export { checkProject, jobTableRows, resolveJobRef } from "./job_lookup.ts";
+export { checkProject, checkRemoved, jobTableRows, resolveJobRef } from "./job_lookup.ts";
 export type { TableRowsOptions } from "./job.ts";
 export { Model } from "./model.ts";
 export { checkName, formatResourceUri, parseProjectUri, parseResourceUri } from "./uri.ts";

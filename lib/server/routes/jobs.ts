@@ -8,7 +8,7 @@
  */
 import type { Hono } from "../../_deps.ts";
 import type { JobRecord, JobRef, JobStatus } from "../../sdk/mod.ts";
-import { JOB_STATUSES, JobStateError, NotFoundError } from "../../sdk/mod.ts";
+import { checkRemoved, JOB_STATUSES, NotFoundError } from "../../sdk/mod.ts";
 import type { JobLauncher } from "../../jobs/mod.ts";
 import { StandaloneInstance } from "../../standalone/mod.ts";
 import { jobEventVos, jobVo, pageInfo, type PageInfoVo } from "../../wire/mod.ts";
@@ -207,17 +207,7 @@ export class Jobs {
     const ref = await this.#ref(p, j, { removed: action === "recover" });
     const instance = this.#ctx.instance();
     if (action === "recover") {
-      const live = await instance.getJob(ref).catch((e) => {
-        if (e instanceof NotFoundError) return undefined;
-        throw e;
-      });
-      if (live) {
-        throw new JobStateError("recover", {
-          id: live.id,
-          status: live.status,
-          reason: "it is not removed",
-        });
-      }
+      await checkRemoved(instance, ref);
       await instance.recoverJob(ref);
       return await this.#sys(ref, { "sys/_is_deleted": 0 });
     }
