@@ -117,16 +117,7 @@ function parseTasks(value: unknown): JobTask[] {
       }
       return v as number;
     };
-    const text = (field: string) => {
-      const v = r[field] ?? null;
-      if (v !== null && typeof v !== "string") throw bad(field, "a string or null");
-      return v as string | null;
-    };
-    const time = (field: string) => {
-      const v = text(field);
-      if (v !== null && Number.isNaN(Date.parse(v))) throw bad(field, "an ISO 8601 time or null");
-      return v;
-    };
+    const { text, time } = nullableFields(r, bad, "an ISO 8601 time or null");
     if (typeof r.step !== "string" || r.step === "") throw bad("step", "a handler key");
     if (!TASK_STATUSES.includes(r.status as TaskStatus)) {
       throw bad("status", `one of ${TASK_STATUSES.join(", ")}`);
@@ -186,16 +177,7 @@ function parseRecord(value: unknown, where: { id: string; project: string }): Jo
       `a final status (${FINAL_STATUSES.join(", ")}): only ended jobs are copied`,
     );
   }
-  const text = (field: string) => {
-    const v = r[field] ?? null;
-    if (v !== null && typeof v !== "string") throw bad(field, "a string or null");
-    return v as string | null;
-  };
-  const time = (field: string) => {
-    const v = text(field);
-    if (v !== null && Number.isNaN(Date.parse(v))) throw bad(field, "an ISO 8601 time");
-    return v;
-  };
+  const { text, time } = nullableFields(r, bad, "an ISO 8601 time");
   const createdAt = time("createdAt");
   if (createdAt === null) throw bad("createdAt", "an ISO 8601 time");
   const datasets = r.datasets ?? [];
@@ -214,4 +196,23 @@ function parseRecord(value: unknown, where: { id: string; project: string }): Jo
     finishedAt: time("finishedAt"),
     errorMessage: text("errorMessage"),
   };
+}
+
+/** Readers of a record's optional string and ISO 8601 time fields, failing through `bad`. */
+function nullableFields(
+  r: Record<string, unknown>,
+  bad: (field: string, expected: string) => ApiError,
+  timeExpected: string,
+) {
+  const text = (field: string): string | null => {
+    const v = r[field] ?? null;
+    if (v !== null && typeof v !== "string") throw bad(field, "a string or null");
+    return v as string | null;
+  };
+  const time = (field: string): string | null => {
+    const v = text(field);
+    if (v !== null && Number.isNaN(Date.parse(v))) throw bad(field, timeExpected);
+    return v;
+  };
+  return { text, time };
 }
