@@ -46,6 +46,30 @@ export class RowIterator implements AsyncIterableIterator<Row> {
     }
   }
 
+  /**
+   * Up to `max` next rows at once: fewer only when the scan ends, none once it has ended. One
+   * promise for the lot, where `next()` makes one per row.
+   *
+   * @param max How many rows at most (a positive integer).
+   * @returns The rows, in scan order.
+   */
+  nextBatch(max: number): Promise<Row[]> {
+    try {
+      if (this.#closed()) throw new DatastoreClosedError("scan");
+      checkBatchSize(max);
+      const rows: Row[] = [];
+      while (rows.length < max) {
+        const next = this.#rows.next();
+        if (next.done) break;
+        rows.push(next.value);
+      }
+      return Promise.resolve(rows);
+    } catch (e) {
+      this.#rows.return(undefined);
+      return Promise.reject(e);
+    }
+  }
+
   /** Stops the scan and releases what it holds. */
   return(): Promise<IteratorResult<Row>> {
     this.#rows.return(undefined);
@@ -55,6 +79,13 @@ export class RowIterator implements AsyncIterableIterator<Row> {
   /** The iterator itself. */
   [Symbol.asyncIterator](): RowIterator {
     return this;
+  }
+}
+
+/** Throws unless `max` is a positive integer (the size of a batch of rows). */
+export function checkBatchSize(max: number): void {
+  if (!Number.isInteger(max) || max < 1) {
+    throw new TypeError(`Invalid batch size ${describeValue(max)}: expected a positive integer`);
   }
 }
 

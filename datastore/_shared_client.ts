@@ -18,7 +18,7 @@ import type {
   TableWrite,
   UpdateOptions,
 } from "./_options.ts";
-import { RowIterator } from "./_row_iterator.ts";
+import { checkBatchSize, RowIterator } from "./_row_iterator.ts";
 import { serve } from "./_shared_owner.ts";
 import { OwnerGoneError } from "./_shared_protocol.ts";
 import { type Batch, Remote } from "./_shared_remote.ts";
@@ -219,29 +219,53 @@ class SharedRows extends RowIterator {
 
   override async next(): Promise<IteratorResult<Row>> {
     if (this.#source.closed()) throw new DatastoreClosedError("scan");
-    if (this.#local !== undefined) return this.#local.next();
-    if (this.#at < this.#rows.length) return { done: false, value: this.#rows[this.#at++] };
-    if (this.#done) return { done: true, value: undefined };
-    let batch: Batch;
-    if (!this.#started) {
-      this.#started = true;
-      batch = await this.#start();
-      const local = this.#local as RowIterator | undefined;
-      if (local !== undefined) return local.next();
-    } else {
-      try {
-        batch = await this.#remote!.conn.scanMore(this.#remote!.id);
-      } catch (e) {
-        this.#done = true;
-        if (!(e instanceof OwnerGoneError)) throw e;
-        throw new Error("The datastore's owner process went away during a scan: scan again", {
-          cause: e,
-        });
-      }
+    if (this.#local === undefined && await this.#ready()) {
+      return { done: false, value: this.#rows[this.#at++] };
     }
-    [this.#rows, this.#done] = batch;
-    this.#at = 0;
-    return this.next();
+    return this.#local?.next() ?? { done: true, value: undefined };
+  }
+
+  override async nextBatch(max: number): Promise<Row[]> {
+    if (this.#source.closed()) throw new DatastoreClosedError("scan");
+    checkBatchSize(max);
+    const out: Row[] = [];
+    while (out.length < max && this.#local === undefined && await this.#ready()) {
+      const end = Math.min(this.#rows.length, this.#at + max - out.length);
+      while (this.#at < end) out.push(this.#rows[this.#at++]);
+    }
+    if (this.#local !== undefined && out.length < max) {
+      for (const row of await this.#local.nextBatch(max - out.length)) out.push(row);
+    }
+    return out;
+  }
+
+  /**
+   * Has rows ready to take: `true` when some are buffered, `false` when the scan has ended or
+   * turned out to be local (this process became the owner: `#local` reads it).
+   */
+  async #ready(): Promise<boolean> {
+    while (this.#at >= this.#rows.length) {
+      if (this.#done) return false;
+      let batch: Batch;
+      if (!this.#started) {
+        this.#started = true;
+        batch = await this.#start();
+        if (this.#local !== undefined) return false;
+      } else {
+        try {
+          batch = await this.#remote!.conn.scanMore(this.#remote!.id);
+        } catch (e) {
+          this.#done = true;
+          if (!(e instanceof OwnerGoneError)) throw e;
+          throw new Error("The datastore's owner process went away during a scan: scan again", {
+            cause: e,
+          });
+        }
+      }
+      [this.#rows, this.#done] = batch;
+      this.#at = 0;
+    }
+    return true;
   }
 
   async #start(): Promise<Batch> {

@@ -144,6 +144,25 @@ Deno.test("Datastore.scan() honours start, end, inclusive flags, limit, columns 
   ]);
 });
 
+Deno.test("RowIterator.nextBatch() takes rows a batch at a time, mixing with next()", async () => {
+  await using dir = await tempDir();
+  await using ds = await Datastore.open(dir.path);
+  await ds.update("t", Array.from({ length: 5 }, (_, i) => ({ id: i })));
+  const ids = (rows: Row[]) => rows.map((r) => r.id);
+  const it = ds.scan("t", { start: 1 });
+  assertEquals(ids(await it.nextBatch(2)), [1, 2]);
+  assertEquals((await it.next()).value?.id, 3);
+  assertEquals(ids(await it.nextBatch(10)), [4]);
+  assertEquals(await it.nextBatch(10), []);
+  assertEquals((await it.next()).done, true);
+  for (const bad of [0, -1, 1.5, NaN]) {
+    await assertRejects(() => ds.scan("t").nextBatch(bad), TypeError, `batch size ${bad}`);
+  }
+  const open = ds.scan("t");
+  await ds.close();
+  await assertRejects(() => open.nextBatch(1), DatastoreClosedError);
+});
+
 Deno.test("Datastore.scan() over several tables merges them by key, later tables winning", async () => {
   await using dir = await tempDir();
   await using ds = await Datastore.open(dir.path);

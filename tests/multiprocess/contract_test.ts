@@ -91,7 +91,10 @@ Deno.test("a store a process holds opens in another as a client with the same an
     await ds.update("t", [{ id: 3, a: "x" }]);
     const rows = await Array.fromAsync(ds.scan("t", { reverse: true, limit: 2 }));
     const bad = await ds.update("t", [{ id: "no" }]).catch((e) => e.name + ": " + e.message);
+    const it = ds.scan("t");
+    const batches = [await it.nextBatch(2), await it.nextBatch(5), await it.nextBatch(1)];
     console.log(JSON.stringify({ tables: ds.tables(), ids: rows.map((r) => r.id), bad,
+      batches: batches.map((b) => b.map((r) => r.id)),
       big: String((await ds.get("t", 1)).a) }));
     await ds.close();
   `;
@@ -102,6 +105,7 @@ Deno.test("a store a process holds opens in another as a client with the same an
   const seen = JSON.parse(new TextDecoder().decode(out.stdout)) as Record<string, unknown>;
   assertEquals(seen.tables, ["t"]);
   assertEquals(seen.ids, [3, 2]);
+  assertEquals(seen.batches, [[1, 2], [3], []]);
   assertEquals(seen.big, String(1n << 60n));
   assert(String(seen.bad).startsWith("TypeError"), String(seen.bad));
   assertEquals((await owner.get("t", 3)) as Row, { id: 3, a: "x" });

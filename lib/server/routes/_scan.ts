@@ -226,6 +226,28 @@ export function scanRows(store: ServerStore, scan: PreparedScan): AsyncIterable<
 }
 
 /**
+ * Up to `max` next rows of a scan: in one call when the iterator takes rows a batch at a time
+ * (the datastore's does), else row by row. Fewer only at the end of the scan.
+ *
+ * @param rows The scan.
+ * @param max How many rows at most.
+ * @returns The rows.
+ */
+export async function nextRows(
+  rows: AsyncIterator<Row> & { nextBatch?(max: number): Promise<Row[]> },
+  max: number,
+): Promise<Row[]> {
+  if (typeof rows.nextBatch === "function") return await rows.nextBatch(max);
+  const out: Row[] = [];
+  while (out.length < max) {
+    const next = await rows.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+/**
  * Handles `scanTable`: a key-range scan over one or more tables merged by key, at most 1000
  * records, with `lastKey` for the next page.
  *
@@ -248,12 +270,17 @@ export async function scanTable(
   const breather = new Breather(limits.sliceMs);
   if (projections.length && limit > 0) {
     const rows = store.scan(projections.map((p) => p.desc), { ...scan.range, limit });
-    for await (const row of rows) {
-      if (limits.signal?.aborted) break;
-      lastKey = projections.map((p) => row[p.keyOut]).find((k) => k !== undefined) as Key;
-      records.push(encodeRow(row, enc));
-      const pause = breather.breathe();
-      if (pause) await pause;
+    const it = rows[Symbol.asyncIterator]();
+    try {
+      for (const row of await nextRows(it, limit)) {
+        if (limits.signal?.aborted) break;
+        lastKey = projections.map((p) => row[p.keyOut]).find((k) => k !== undefined) as Key;
+        records.push(encodeRow(row, enc));
+        const pause = breather.breathe();
+        if (pause) await pause;
+      }
+    } finally {
+      await it.return?.();
     }
   }
   const out: Record<string, unknown> = { records, columnHints: columnHints(enc.hints) };

@@ -21,7 +21,7 @@ import { encodeTyped, type TypedValue, type WireSchema } from "../../wire/mod.ts
 import { DATASTORE_SUBJECT as S, toApiError } from "../api_error.ts";
 import { Breather } from "../_breather.ts";
 import type { ServerStore } from "../store.ts";
-import { KEY_ALIAS, prepareScan, type ReadLimits, scanRows } from "./_scan.ts";
+import { KEY_ALIAS, nextRows, prepareScan, type ReadLimits, scanRows } from "./_scan.ts";
 
 /** The media type of the streaming answer. */
 export const NDJSON = "application/x-ndjson";
@@ -82,11 +82,14 @@ export async function scanTableStream(
         const typed: [number, string, TypedValue][] = [];
         let done = scan.limit <= 0;
         while (!done && records.length < batch) {
-          const next = await rows.next();
-          if (next.done) done = true;
-          else records.push(lineRow(next.value, records.length, typed, scan.enc.hints));
-          const pause = breather.breathe();
-          if (pause) await pause;
+          const wanted = batch - records.length;
+          const got = await nextRows(rows, wanted);
+          done = got.length < wanted;
+          for (const row of got) {
+            records.push(lineRow(row, records.length, typed, scan.enc.hints));
+            const pause = breather.breathe();
+            if (pause) await pause;
+          }
         }
         total += records.length;
         if (records.length) {
