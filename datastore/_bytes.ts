@@ -154,7 +154,15 @@ const SCRATCH_I64 = new BigInt64Array(SCRATCH);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const ASCII_MAX = 96;
-const ASCII_CHARS: number[] = new Array<number>(ASCII_MAX).fill(0);
+/**
+ * One array of char codes per length up to `ASCII_MAX`: `String.fromCharCode.apply` over an array
+ * of exactly the string's length, allocated once and kept packed, is the cheapest way to make a
+ * short string in V8 (about twice as fast as resizing one shared array).
+ */
+const ASCII_CHARS: number[][] = Array.from(
+  { length: ASCII_MAX + 1 },
+  (_, n) => new Array<number>(n).fill(0),
+);
 
 /** Reads primitives from a byte array at a moving position. */
 export class ByteReader {
@@ -255,21 +263,16 @@ export class ByteReader {
     const start = this.pos;
     const stop = start + n;
     this.pos = stop;
-    if (n <= ASCII_CHARS.length) {
+    if (n <= ASCII_MAX) {
       // Short ASCII strings: cheaper in JS than a call into the native decoder.
-      const chars = ASCII_CHARS;
+      const chars = ASCII_CHARS[n];
       let i = start;
       for (; i < stop; i++) {
         const c = buf[i];
         if (c >= 0x80) break;
         chars[i - start] = c;
       }
-      if (i === stop) {
-        chars.length = n;
-        const s = String.fromCharCode.apply(null, chars);
-        chars.length = ASCII_MAX;
-        return s;
-      }
+      if (i === stop) return String.fromCharCode.apply(null, chars);
     }
     return DECODER.decode(buf.subarray(start, stop));
   }
