@@ -43,6 +43,15 @@ Deno.test("encodeValue() round-trips null, booleans, strings and bytes", () => {
   for (const s of ["", "a", "héllo wörld", "日本語", "😀 emoji", "x".repeat(300)]) {
     assertEquals(roundTrip(s), { value: s, tag: TAG.STRING });
   }
+  // Every length around the short-ASCII path, all ASCII and with one wide char at each end.
+  for (let n = 0; n <= 100; n++) {
+    const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(32 + (i * 7) % 95)).join(
+      "",
+    );
+    for (const s of [ascii, `é${ascii}`, `${ascii}é`]) {
+      assertEquals(roundTrip(s).value, s, `length ${s.length}`);
+    }
+  }
   const bytes = new Uint8Array([0, 1, 2, 255, 128]);
   const out = roundTrip(bytes);
   assertEquals(out.tag, TAG.BYTES);
