@@ -28,7 +28,13 @@ export { ApiError, DATASTORE_SUBJECT } from "./api_error.ts";
 export type { Envelope } from "./api_error.ts";
 export { DURABILITY_GUARANTEES, serve } from "./serve.ts";
 export type { RunningServer, ServeOptions } from "./serve.ts";
-export type { ScanTableDesc, ServerStore, StoreScanOptions, StoreTableSchema } from "./store.ts";
+export type {
+  ScanTableDesc,
+  ServerStore,
+  StoreRows,
+  StoreScanOptions,
+  StoreTableSchema,
+} from "./store.ts";
 export { SERVER_VERSION } from "./routes/system.ts";
 export type * from "../sdk/instance.ts";
 export type {

@@ -36,6 +36,12 @@ export interface StoreScanOptions {
   revision?: number;
 }
 
+/** The rows of a scan, in key order: iterated, or taken a batch at a time (as `RowIterator`). */
+export interface StoreRows extends AsyncIterableIterator<Row> {
+  /** Up to `max` next rows: fewer only at the end of the scan, none after it. */
+  nextBatch(max: number): Promise<Row[]>;
+}
+
 /** A table's key and column types, as last written. */
 export interface StoreTableSchema {
   /** The key column name. */
@@ -59,7 +65,7 @@ export interface ServerStore {
   /** Upserts and deletes across tables as one atomic batch, parts in order; the last revision. */
   write(parts: TableWrite[]): Promise<number>;
   /** Streams rows in key order, merged across tables. */
-  scan(tables: string | ScanTableDesc[], options?: StoreScanOptions): AsyncIterable<Row>;
+  scan(tables: string | ScanTableDesc[], options?: StoreScanOptions): StoreRows;
   /** The table's schema, or undefined when it does not exist. */
   schema(table: string): Promise<StoreTableSchema | undefined>;
   /** Table names starting with `prefix`. */

@@ -132,3 +132,29 @@ Deno.test("scanTable with Accept: application/x-ndjson answers a bad request wit
   const json = await res.json();
   assert(json.message.includes("project/self/none"), json.message);
 });
+
+Deno.test("scanTable's NDJSON stream of a missing table, or with limit 0, is its end line alone", async () => {
+  await using s = await served();
+  await fill(s.ds, "project/self/t", rows().slice(0, 10));
+  const lines = async (body: Record<string, unknown>) => {
+    const res = await s.app.fetch(
+      new Request("http://sw/api/v1/datastore/scanTable", {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, accept: NDJSON },
+        body: JSON.stringify(body),
+      }),
+    );
+    assertEquals(res.headers.get("content-type"), NDJSON);
+    return (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+  };
+  assertEquals(await lines({ tables: [{ tableName: "project/self/none" }] }), [
+    { end: true, records: 0 },
+  ]);
+  assertEquals(await lines({ tables: [{ tableName: "project/self/t" }], limit: 0 }), [
+    { end: true, records: 0 },
+  ]);
+  assertEquals((await lines({ tables: [{ tableName: "project/self/t" }] })).at(-1), {
+    end: true,
+    records: 10,
+  });
+});

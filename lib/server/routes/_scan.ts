@@ -214,40 +214,6 @@ export async function prepareScan(
 }
 
 /**
- * The rows of a prepared scan, with no limit (empty when no table exists or `limit` is 0).
- *
- * @param store The datastore.
- * @param scan The prepared scan.
- * @returns The rows in key order.
- */
-export function scanRows(store: ServerStore, scan: PreparedScan): AsyncIterable<Row> {
-  if (!scan.projections.length || scan.limit <= 0) return (async function* () {})();
-  return store.scan(scan.projections.map((p) => p.desc), scan.range);
-}
-
-/**
- * Up to `max` next rows of a scan: in one call when the iterator takes rows a batch at a time
- * (the datastore's does), else row by row. Fewer only at the end of the scan.
- *
- * @param rows The scan.
- * @param max How many rows at most.
- * @returns The rows.
- */
-export async function nextRows(
-  rows: AsyncIterator<Row> & { nextBatch?(max: number): Promise<Row[]> },
-  max: number,
-): Promise<Row[]> {
-  if (typeof rows.nextBatch === "function") return await rows.nextBatch(max);
-  const out: Row[] = [];
-  while (out.length < max) {
-    const next = await rows.next();
-    if (next.done) break;
-    out.push(next.value);
-  }
-  return out;
-}
-
-/**
  * Handles `scanTable`: a key-range scan over one or more tables merged by key, at most 1000
  * records, with `lastKey` for the next page.
  *
@@ -270,9 +236,8 @@ export async function scanTable(
   const breather = new Breather(limits.sliceMs);
   if (projections.length && limit > 0) {
     const rows = store.scan(projections.map((p) => p.desc), { ...scan.range, limit });
-    const it = rows[Symbol.asyncIterator]();
     try {
-      for (const row of await nextRows(it, limit)) {
+      for (const row of await rows.nextBatch(limit)) {
         if (limits.signal?.aborted) break;
         lastKey = projections.map((p) => row[p.keyOut]).find((k) => k !== undefined) as Key;
         records.push(encodeRow(row, enc));
@@ -280,7 +245,7 @@ export async function scanTable(
         if (pause) await pause;
       }
     } finally {
-      await it.return?.();
+      await rows.return?.();
     }
   }
   const out: Record<string, unknown> = { records, columnHints: columnHints(enc.hints) };

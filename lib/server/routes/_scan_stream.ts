@@ -21,7 +21,7 @@ import { encodeTyped, type TypedValue, type WireSchema } from "../../wire/mod.ts
 import { DATASTORE_SUBJECT as S, toApiError } from "../api_error.ts";
 import { Breather } from "../_breather.ts";
 import type { ServerStore } from "../store.ts";
-import { KEY_ALIAS, nextRows, prepareScan, type ReadLimits, scanRows } from "./_scan.ts";
+import { KEY_ALIAS, prepareScan, type ReadLimits } from "./_scan.ts";
 
 /** The media type of the streaming answer. */
 export const NDJSON = "application/x-ndjson";
@@ -69,7 +69,8 @@ export async function scanTableStream(
   limits: Pick<ReadLimits, "sliceMs">,
 ): Promise<ReadableStream<Uint8Array>> {
   const scan = await prepareScan(store, json);
-  const rows = scanRows(store, scan)[Symbol.asyncIterator]();
+  // With no table there is nothing to read; with a limit of 0 the rows are never asked for.
+  const rows = store.scan(scan.projections.map((p) => p.desc), scan.range);
   const breather = new Breather(limits.sliceMs);
   const utf8 = new TextEncoder();
   const batch = Math.max(1, scan.limit);
@@ -83,7 +84,7 @@ export async function scanTableStream(
         let done = scan.limit <= 0;
         while (!done && records.length < batch) {
           const wanted = batch - records.length;
-          const got = await nextRows(rows, wanted);
+          const got = await rows.nextBatch(wanted);
           done = got.length < wanted;
           for (const row of got) {
             records.push(lineRow(row, records.length, typed, scan.enc.hints));
