@@ -3,13 +3,15 @@
  *
  * Upload: `HEAD /project/{p}/model/{m}/version/{v}` (present: nothing to do); every file's data
  * as blobs (`POST /blob` with the MD5 and length, a `PUT` of the bytes to the signed URL it
- * answers unless the blob exists, `POST /blob/{id}`), files under 4 KiB inline in the meta blob;
+ * answers unless the blob exists, `POST /blob/{id}`), up to 8 blobs at once, files under 4 KiB
+ * inline in the meta blob;
  * then the `MetaBlob` listing them as one more blob, and
  * `POST /project/{p}/model/{m}/version/{v}/completeUpload`. Nothing is listed before that last
  * call, which the server answers only once every file is in place.
  *
  * Download: `GET …/version/{v}/meta` (and `?blobId=` for further meta blobs), then each file's
- * blobs from their signed URLs, checked against the file's MD5.
+ * blobs from their signed URLs, checked against the file's MD5 (the importer reads several files
+ * at once).
  *
  * @module
  */
@@ -32,6 +34,8 @@ const enc = encodeURIComponent;
 const SMALL = 4096;
 /** The largest data blob. */
 const BLOB = 8 * 1024 * 1024;
+/** Blob uploads in flight at once (Starwhale's Python client uses up to 16 threads). */
+const PARALLEL_BLOBS = 8;
 
 function md5(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("md5").update(data).digest());
@@ -67,6 +71,52 @@ async function uploadBlob(api: ApiClient, data: Uint8Array, signal?: AbortSignal
 }
 
 /**
+ * Blob uploads, at most {@link PARALLEL_BLOBS} in flight. `add` waits for a free slot, so the
+ * caller reads no further ahead than that. The first failure aborts the others and is thrown
+ * by the next `add` or by `drain`.
+ */
+class Uploads {
+  readonly signal: AbortSignal;
+  #abort = new AbortController();
+  #inFlight = new Set<Promise<void>>();
+  #failure: { error: unknown } | undefined;
+
+  constructor(signal: AbortSignal | undefined) {
+    this.signal = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal;
+  }
+
+  async add(task: () => Promise<void>): Promise<void> {
+    while (this.#inFlight.size >= PARALLEL_BLOBS) await Promise.race(this.#inFlight);
+    this.#throwIfFailed();
+    const p: Promise<void> = task().catch((error) => {
+      this.#failure ??= { error };
+      this.#abort.abort(error);
+    }).finally(() => this.#inFlight.delete(p));
+    this.#inFlight.add(p);
+  }
+
+  /** Waits for every upload; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.#settle();
+    this.#throwIfFailed();
+  }
+
+  /** Stops what is still in flight (after a failure elsewhere) and waits for it to end. */
+  async close(): Promise<void> {
+    if (this.#inFlight.size) this.#abort.abort(new DOMException("upload stopped", "AbortError"));
+    await this.#settle();
+  }
+
+  async #settle(): Promise<void> {
+    while (this.#inFlight.size) await Promise.race(this.#inFlight);
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+}
+
+/**
  * Uploads a model version.
  *
  * @param api The client.
@@ -84,66 +134,78 @@ export async function importRemoteModel(
   if (head.ok) return false;
   const total = job.model.files.reduce((n, f) => n + f.size, 0);
   let done = 0;
-  job.onProgress?.({ unit: "bytes", done, total });
+  const report = (bytes: number) => {
+    done += bytes;
+    job.onProgress?.({ unit: "bytes", done, total });
+  };
+  report(0);
+  const uploads = new Uploads(job.signal);
+  const upload = (data: Uint8Array, stored: (blobId: string) => void) =>
+    uploads.add(async () => {
+      stored(await uploadBlob(api, data, uploads.signal));
+      report(data.byteLength);
+    });
   const inline: Uint8Array[] = [];
   let inlineSize = 0;
   const entries: PackagePath[] = [];
-  for (const f of job.model.files) {
-    job.signal?.throwIfAborted();
-    let file: PackageFile;
-    if (f.size < SMALL) {
-      const data = await f.read();
-      file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
-      if (inlineSize + data.byteLength < SMALL) {
-        file.blobIds = [""];
-        file.blobOffset = inlineSize;
-        file.blobSize = data.byteLength;
-        inline.push(data);
-        inlineSize += data.byteLength;
-      } else {
-        file.blobIds = [await uploadBlob(api, data, job.signal)];
-        file.blobSize = data.byteLength;
-      }
-      done += data.byteLength;
-    } else if (f.size <= BLOB) {
-      const data = await f.read();
-      file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
-      file.blobIds = [await uploadBlob(api, data, job.signal)];
-      done += data.byteLength;
-    } else {
-      // A larger file goes in blobs of at most 8 MiB as it is read: it need not fit in memory.
-      const hash = createHash("md5");
-      const blobIds: string[] = [];
-      let size = 0, parts: Uint8Array[] = [], pending = 0;
-      const flush = async () => {
-        if (!pending) return;
-        const blob = new Uint8Array(pending);
-        let at = 0;
-        for (const p of parts) blob.set(p, at), at += p.byteLength;
-        parts = [], pending = 0;
-        blobIds.push(await uploadBlob(api, blob, job.signal));
-      };
-      for await (let chunk of bundleChunks(f)) {
-        hash.update(chunk);
-        size += chunk.byteLength;
-        while (chunk.byteLength) {
-          const take = chunk.subarray(0, BLOB - pending);
-          parts.push(take), pending += take.byteLength;
-          chunk = chunk.subarray(take.byteLength);
-          if (pending === BLOB) await flush();
+  try {
+    for (const f of job.model.files) {
+      job.signal?.throwIfAborted();
+      let file: PackageFile;
+      if (f.size <= BLOB) {
+        const data = await f.read();
+        file = packageFile({ size: data.byteLength, permission: 0o100644, md5: md5(data) });
+        if (f.size < SMALL && inlineSize + data.byteLength < SMALL) {
+          file.blobIds = [""];
+          file.blobOffset = inlineSize;
+          file.blobSize = data.byteLength;
+          inline.push(data);
+          inlineSize += data.byteLength;
+          report(data.byteLength);
+        } else {
+          const small = f.size < SMALL;
+          await upload(data, (id) => {
+            file.blobIds = [id];
+            if (small) file.blobSize = data.byteLength;
+          });
         }
+      } else {
+        // A larger file goes in blobs of at most 8 MiB as it is read: it need not fit in memory.
+        const hash = createHash("md5");
+        const blobIds: string[] = [];
+        let size = 0, parts: Uint8Array[] = [], pending = 0;
+        const flush = async () => {
+          if (!pending) return;
+          const blob = new Uint8Array(pending);
+          let at = 0;
+          for (const p of parts) blob.set(p, at), at += p.byteLength;
+          parts = [], pending = 0;
+          const index = blobIds.push("") - 1;
+          await upload(blob, (id) => blobIds[index] = id);
+        };
+        for await (let chunk of bundleChunks(f)) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          while (chunk.byteLength) {
+            const take = chunk.subarray(0, BLOB - pending);
+            parts.push(take), pending += take.byteLength;
+            chunk = chunk.subarray(take.byteLength);
+            if (pending === BLOB) await flush();
+          }
+        }
+        await flush();
+        file = packageFile({
+          size,
+          permission: 0o100644,
+          md5: new Uint8Array(hash.digest()),
+          blobIds,
+        });
       }
-      await flush();
-      file = packageFile({
-        size,
-        permission: 0o100644,
-        md5: new Uint8Array(hash.digest()),
-        blobIds,
-      });
-      done += size;
+      entries.push({ path: f.path, file });
     }
-    entries.push({ path: f.path, file });
-    job.onProgress?.({ unit: "bytes", done, total });
+    await uploads.drain();
+  } finally {
+    await uploads.close();
   }
   const data = new Uint8Array(inlineSize);
   let at = 0;

@@ -29,8 +29,12 @@ export function checkBundlePath(path: string): string {
   return path;
 }
 
+/** Files read and written at once: a remote source fetches each file's blobs when it is read. */
+const PARALLEL_FILES = 8;
+
 /**
- * Writes the files into a new folder.
+ * Writes the files into a new folder, up to {@link PARALLEL_FILES} at a time. After a failure
+ * no further file is started; the first error is thrown once the files being written end.
  *
  * @param dir The folder (created).
  * @param files The files.
@@ -45,8 +49,7 @@ export async function writeBundleFiles(
   const total = files.reduce((n, f) => n + f.size, 0);
   let done = 0;
   options.onProgress?.({ unit: "bytes", done, total });
-  for (const file of files) {
-    options.signal?.throwIfAborted();
+  const write = async (file: BundleFile) => {
     const path = join(dir, checkBundlePath(file.path));
     await Deno.mkdir(dirname(path), { recursive: true });
     let size = 0;
@@ -65,7 +68,22 @@ export async function writeBundleFiles(
         `Cannot store '${file.path}': ${size} bytes arrived, ${file.size} expected`,
       );
     }
-  }
+  };
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < files.length) {
+      const file = files[next++];
+      try {
+        options.signal?.throwIfAborted();
+        await write(file);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, files.length) }, worker));
+  if (failure) throw failure.error;
   options.signal?.throwIfAborted();
   return total;
 }

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { UnsupportedError } from "../../lib/sdk/errors.ts";
 import { Dataset } from "../../lib/sdk/dataset.ts";
 import { Model } from "../../lib/sdk/model.ts";
@@ -263,6 +263,57 @@ Deno.test("a model file larger than one blob goes up and comes back in pieces, b
     const weights = files.find((f) => f.path === "src/weights.bin")!;
     assertEquals(weights.size, big.length);
     assertEquals((await weights.read()).every((b, i) => b === big[i]), true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A fetch that lets each blob transfer take 5 ms and records how many were in flight at most. */
+function countsBlobs(fetch: (r: Request) => Promise<Response>) {
+  const most = { PUT: 0, GET: 0 };
+  const now = { PUT: 0, GET: 0 };
+  const wrapped = async (r: Request) => {
+    const method = r.method as "PUT" | "GET";
+    // Blobs go up to /signed/blob/{md5}; a file comes down from /signed/model/…/file.
+    if (!new URL(r.url).pathname.startsWith("/signed/") || !(method in now)) return fetch(r);
+    most[method] = Math.max(most[method], ++now[method]);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const res = await fetch(r);
+      return new Response(await res.arrayBuffer(), res);
+    } finally {
+      now[method]--;
+    }
+  };
+  return { fetch: wrapped, most };
+}
+
+Deno.test("a model of many files goes up and comes back several blobs at a time, at most 8", async () => {
+  await using s = await servedRoot();
+  const dir = await Deno.makeTempDir({ prefix: "sw-many-" });
+  try {
+    await using local = new StandaloneInstance(`${dir}/a`, { durability: "none" });
+    await using back = new StandaloneInstance(`${dir}/b`, { durability: "none" });
+    await writeHiPackage(`${dir}/pkg`);
+    for (let i = 0; i < 24; i++) {
+      await Deno.writeTextFile(`${dir}/pkg/f${i}.txt`, `${i} `.repeat(3000));
+    }
+    await local.buildModel("self", { dir: `${dir}/pkg`, name: "many" });
+    const counted = countsBlobs(s.app.fetch);
+    const remote = new RemoteInstance({
+      url: "http://sw.test",
+      token: TOKEN,
+      fetch: counted.fetch,
+    });
+    await Model.copy("many", "self", { source: local, target: remote });
+    await Model.copy("many", "self", { source: remote, target: back });
+    assert(counted.most.PUT > 1 && counted.most.PUT <= 8, `uploads at once: ${counted.most.PUT}`);
+    assert(counted.most.GET > 1 && counted.most.GET <= 8, `downloads at once: ${counted.most.GET}`);
+    const { files } = await back.exportModel({ project: "self", name: "many" });
+    for (let i = 0; i < 24; i++) {
+      const file = files.find((f) => f.path === `src/f${i}.txt`)!;
+      assertEquals(new TextDecoder().decode(await file.read()), `${i} `.repeat(3000));
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
